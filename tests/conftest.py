@@ -1,0 +1,62 @@
+"""Fixtures shared by the whole suite: apps on mongomock (default) or the embedded store,
+their test clients, and a login helper that posts real forms with their CSRF token."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask
+from flask.testing import FlaskClient
+import pytest
+
+from console import create_app, storage
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def make_app(uri: str | None = None, **overrides) -> Flask:
+    """An app on its own store: a fresh mongomock database unless ``uri`` names one."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": True,
+        "ONEWINDOW_MONGODB_URI": uri or f"memory://{uuid.uuid4().hex}",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form served at ``url``."""
+    page = client.get(url)
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    assert match, f"no csrf_token in the page at {url} (status {page.status_code})"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str):
+    """Log in through the real login form."""
+    token = csrf_token(client, "/login/")
+    return client.post(
+        "/login/",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def app() -> Flask:
+    app = make_app()
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
