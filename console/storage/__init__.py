@@ -57,7 +57,8 @@ def resolve(uri: str | None, instance_path: str, database: str = DEFAULT_DATABAS
         folder = unquote(parsed.netloc + parsed.path)
         if not os.path.isabs(folder):
             raise StorageConfigError(
-                f"embedded:// needs an absolute folder, e.g. embedded:///var/lib/onewindow (got {uri!r})"
+                "embedded:// needs an absolute folder, e.g. embedded:///var/lib/onewindow "
+                f"(got {uri!r})"
             )
         return StorageSpec("embedded", folder, database)
     if parsed.scheme == "memory":
