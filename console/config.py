@@ -14,6 +14,8 @@ APP_NAME = "一窗通办 onewindow"
 # Unset: the embedded store in the instance folder. See console/storage.
 ONEWINDOW_MONGODB_URI = None
 ONEWINDOW_MONGODB_DB = "onewindow"
+# How long to wait for a MongoDB server before a request fails with "database down".
+ONEWINDOW_MONGODB_TIMEOUT_MS = 5000
 
 # Chinese first: zh_CN is the default language, English is one click away.
 BABEL_DEFAULT_LOCALE = "zh_CN"

@@ -69,11 +69,16 @@ def resolve(uri: str | None, instance_path: str, database: str = DEFAULT_DATABAS
     )
 
 
-def connect(spec: StorageSpec, alias: str = DEFAULT_CONNECTION_NAME) -> None:
+def connect(
+    spec: StorageSpec, alias: str = DEFAULT_CONNECTION_NAME, timeout_ms: int | None = None
+) -> None:
     """Register the MongoEngine connection for ``spec`` (replacing any earlier one)."""
     disconnect(alias)
     if spec.kind == "server":
-        mongoengine.connect(db=spec.database, host=spec.location, alias=alias, **SERVER_DEFAULTS)
+        settings = dict(SERVER_DEFAULTS)
+        if timeout_ms:
+            settings["serverSelectionTimeoutMS"] = settings["connectTimeoutMS"] = timeout_ms
+        mongoengine.connect(db=spec.database, host=spec.location, alias=alias, **settings)
     elif spec.kind == "embedded":
         from .embedded import EmbeddedClient
 
@@ -111,7 +116,7 @@ def init_app(app: Flask) -> StorageSpec:
         app.instance_path,
         app.config.get("ONEWINDOW_MONGODB_DB", DEFAULT_DATABASE),
     )
-    connect(spec)
+    connect(spec, timeout_ms=int(app.config.get("ONEWINDOW_MONGODB_TIMEOUT_MS") or 0) or None)
     app.extensions["onewindow.storage"] = spec
     return spec
 

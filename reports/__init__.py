@@ -1,0 +1,1 @@
+"""Printables, exports and statistics (checklists, PDFs, spreadsheets, dashboards)."""
