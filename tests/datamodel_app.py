@@ -1,0 +1,66 @@
+"""A two-document sample (agencies and their service items) for the datamodel tests."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from mongoengine import (
+    DENY,
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentListField,
+    FloatField,
+    IntField,
+    ListField,
+    ReferenceField,
+    StringField,
+)
+
+KINDS = [("paper", "纸质"), ("scan", "扫描件")]
+
+
+class SampleAgency(Document):
+    """An agency behind the windows."""
+
+    name = StringField(required=True, unique=True, max_length=50, verbose_name=_l("Name"))
+    code = StringField(regex=r"^\d{6}$", verbose_name=_l("Code"))
+    centre = StringField()
+    meta = {"collection": "sample_agency"}
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SampleMaterial(EmbeddedDocument):
+    """One row of an item's material list."""
+
+    name = StringField(required=True, max_length=40, verbose_name=_l("Material"))
+    copies = IntField(min_value=1, default=1, verbose_name=_l("Copies"))
+    original = BooleanField(default=False, verbose_name=_l("Original"))
+    kind = StringField(choices=KINDS, verbose_name=_l("Kind"))
+
+
+class SampleItem(Document):
+    """A service item owned by an agency, with its material list."""
+
+    name = StringField(required=True, max_length=100, verbose_name=_l("Name"))
+    code = StringField(unique=True, sparse=True, max_length=20)
+    centre = StringField()
+    agency = ReferenceField(SampleAgency, required=True, reverse_delete_rule=DENY)
+    partners = ListField(ReferenceField(SampleAgency))
+    days = IntField(min_value=0)
+    rating = FloatField()
+    fee = DecimalField(precision=2)
+    active = BooleanField(default=True)
+    level = StringField(choices=[("city", "市级"), ("district", "区级")])
+    published = DateField()
+    updated = DateTimeField()
+    note = StringField(multiline=True)
+    materials = EmbeddedDocumentListField(SampleMaterial)
+    meta = {"collection": "sample_item"}
+
+    def __str__(self) -> str:
+        return self.name
