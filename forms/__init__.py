@@ -1,0 +1,1 @@
+"""Form helpers shared by the console's screens: reusable field validators and masking."""

@@ -1,0 +1,19 @@
+"""MongoEngine documents of the console; importing the package registers every one of them."""
+
+from models.agency import Agency, Liaison
+from models.centre import OpeningHours, ServiceCentre
+from models.item import Material, ServiceItem
+from models.roster import RosterEntry
+from models.staff import StaffMember
+from models.window import Window
+from models.workcalendar import CalendarOverride, is_working_day, today_in_china
+
+CONFIGURATION_DOCUMENTS = (
+    ServiceCentre, Agency, ServiceItem, Window, StaffMember, RosterEntry, CalendarOverride,
+)
+
+__all__ = [
+    "Agency", "CalendarOverride", "CONFIGURATION_DOCUMENTS", "Liaison", "Material",
+    "OpeningHours", "RosterEntry", "ServiceCentre", "ServiceItem", "StaffMember", "Window",
+    "is_working_day", "today_in_china",
+]
