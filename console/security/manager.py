@@ -129,18 +129,18 @@ class MongoSecurityManager(BaseSecurityManager):
     registeruser_model = RegisterUser
     api_key_model = ApiKey
 
-    userdbmodelview = views.MongoUserDBModelView
-    userldapmodelview = views.MongoUserLDAPModelView
-    useroauthmodelview = views.MongoUserOAuthModelView
-    userremoteusermodelview = views.MongoUserRemoteUserModelView
-    usersamlmodelview = views.MongoUserSAMLModelView
-    registerusermodelview = views.MongoRegisterUserModelView
-    rolemodelview = views.MongoRoleModelView
-    groupmodelview = views.MongoGroupModelView
-    permissionmodelview = views.MongoPermissionModelView
-    viewmenumodelview = views.MongoViewMenuModelView
-    permissionviewmodelview = views.MongoPermissionViewModelView
-    userstatschartview = views.MongoUserStatsChartView
+    userdbmodelview = views.UserDBModelView
+    userldapmodelview = views.UserLDAPModelView
+    useroauthmodelview = views.UserOAuthModelView
+    userremoteusermodelview = views.UserRemoteUserModelView
+    usersamlmodelview = views.UserSAMLModelView
+    registerusermodelview = views.RegisterUserModelView
+    rolemodelview = views.RoleModelView
+    groupmodelview = views.UserGroupModelView
+    permissionmodelview = views.PermissionModelView
+    viewmenumodelview = views.ViewMenuModelView
+    permissionviewmodelview = views.PermissionViewModelView
+    userstatschartview = views.UserStatsChartView
 
     def __init__(self, appbuilder) -> None:
         super().__init__(appbuilder)

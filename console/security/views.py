@@ -1,5 +1,8 @@
-"""Flask-AppBuilder's security screens, adjusted to documents: subclasses only, so FAB's own
-classes stay untouched and every screen keeps FAB's templates, labels and permissions."""
+"""Flask-AppBuilder's security screens, adjusted to documents.
+
+Each is a subclass of FAB's screen with FAB's class name, so permission names ("can_list on
+UserDBModelView"), endpoints and exported roles stay those of any FAB application, and FAB's own
+classes are never modified (the manager gives datamodels to these, not to FAB's)."""
 
 from __future__ import annotations
 
@@ -7,20 +10,7 @@ import datetime
 
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
-from flask_appbuilder.security.views import (
-    PermissionModelView,
-    PermissionViewModelView,
-    RegisterUserModelView,
-    RoleModelView,
-    UserDBModelView,
-    UserGroupModelView,
-    UserLDAPModelView,
-    UserOAuthModelView,
-    UserRemoteUserModelView,
-    UserSAMLModelView,
-    UserStatsChartView,
-    ViewMenuModelView,
-)
+from flask_appbuilder.security import views as fab
 from flask_babel import lazy_gettext
 
 from .models import User, current_user_or_none
@@ -34,23 +24,23 @@ class _AuditedUserMixin:
         item.changed_by = current_user_or_none()
 
 
-class MongoUserDBModelView(_AuditedUserMixin, UserDBModelView):
+class UserDBModelView(_AuditedUserMixin, fab.UserDBModelView):
     """Users signing in with a password kept here."""
 
 
-class MongoUserLDAPModelView(_AuditedUserMixin, UserLDAPModelView):
+class UserLDAPModelView(_AuditedUserMixin, fab.UserLDAPModelView):
     """Users signing in through LDAP."""
 
 
-class MongoUserOAuthModelView(_AuditedUserMixin, UserOAuthModelView):
+class UserOAuthModelView(_AuditedUserMixin, fab.UserOAuthModelView):
     """Users signing in through OAuth."""
 
 
-class MongoUserRemoteUserModelView(_AuditedUserMixin, UserRemoteUserModelView):
+class UserRemoteUserModelView(_AuditedUserMixin, fab.UserRemoteUserModelView):
     """Users authenticated by the web server (REMOTE_USER)."""
 
 
-class MongoUserSAMLModelView(_AuditedUserMixin, UserSAMLModelView):
+class UserSAMLModelView(_AuditedUserMixin, fab.UserSAMLModelView):
     """Users signing in through SAML."""
 
 
@@ -72,7 +62,7 @@ def _members_field() -> QuerySelectMultipleField:
     )
 
 
-class MongoGroupModelView(UserGroupModelView):
+class UserGroupModelView(fab.UserGroupModelView):
     """Groups. Membership is stored on each user (``User.groups``); the "Users" box here writes
     through to those users when the group is saved (see ``Group.users``)."""
 
@@ -87,25 +77,25 @@ class MongoGroupModelView(UserGroupModelView):
     edit_form_extra_fields = {"users": _members_field()}
 
 
-class MongoRoleModelView(RoleModelView):
+class RoleModelView(fab.RoleModelView):
     """Roles and the permissions they grant."""
 
 
-class MongoPermissionModelView(PermissionModelView):
+class PermissionModelView(fab.PermissionModelView):
     """Base permissions (read-only list)."""
 
 
-class MongoViewMenuModelView(ViewMenuModelView):
+class ViewMenuModelView(fab.ViewMenuModelView):
     """Views and menus (read-only list)."""
 
 
-class MongoPermissionViewModelView(PermissionViewModelView):
+class PermissionViewModelView(fab.PermissionViewModelView):
     """Permissions on views and menus (read-only list)."""
 
 
-class MongoRegisterUserModelView(RegisterUserModelView):
+class RegisterUserModelView(fab.RegisterUserModelView):
     """Pending self-registrations."""
 
 
-class MongoUserStatsChartView(UserStatsChartView):
+class UserStatsChartView(fab.UserStatsChartView):
     """Login counts per user."""

@@ -1,0 +1,377 @@
+"""FAB's security screens and CLI on MongoSecurityManager, through the real app, real forms with
+their CSRF tokens, and (where persistence matters) the embedded store across a restart."""
+
+from __future__ import annotations
+
+from conftest import csrf_token, login, make_app
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_appbuilder import AppBuilder
+import mongomock
+import pytest
+
+import console
+from console import cli, storage
+from console.security.models import (
+    Group,
+    Permission,
+    PermissionView,
+    Role,
+    User,
+    ViewMenu,
+)
+
+ADMIN = {"username": "admin", "password": "Adm1n-pass", "email": "admin@example.cn"}
+
+
+def run(app: Flask, *args: str) -> str:
+    """``onewindow <args>`` against ``app`` (FAB's ``fab`` group comes from its entry point, which
+    only the console script's FlaskGroup loads, not ``app.cli``)."""
+    result = app.test_cli_runner().invoke(cli.main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def create_admin(app: Flask) -> None:
+    output = run(
+        app, "fab", "create-admin", "--username", ADMIN["username"], "--firstname", "Admin",
+        "--lastname", "User", "--email", ADMIN["email"], "--password", ADMIN["password"],
+    )
+    assert "Admin User admin created" in output
+
+
+@pytest.fixture(autouse=True)
+def restore_appbuilder(monkeypatch):
+    monkeypatch.setattr(console, "appbuilder", console.appbuilder)
+
+
+def new_app(uri: str | None = None) -> Flask:
+    """``create_app`` with an AppBuilder of its own.
+
+    WORKAROUND: ``console.extensions.appbuilder`` is one AppBuilder for the whole process, and
+    AppBuilder keeps the views it registered, so a second ``create_app`` in one process (a
+    "restart" in a test) skips registering every blueprint (no /login/). To be fixed in the app
+    factory; until then these tests give each app a new AppBuilder (restored after the test)."""
+    console.appbuilder = AppBuilder(update_perms=False)
+    return make_app(uri)
+
+
+def provisioned_app(uri: str | None = None) -> Flask:
+    """An app whose permissions exist (``onewindow init``) and that has an administrator."""
+    app = new_app(uri)
+    run(app, "init")
+    create_admin(app)
+    return app
+
+
+def post_form(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
+    """Post ``data`` to ``url`` with the CSRF token of the form page (``form_url`` or ``url``)."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def snapshot() -> dict:
+    """Everything the security collections hold, to prove that nothing was written."""
+    documents = (User, Role, Group, Permission, ViewMenu, PermissionView)
+    return {
+        document.__name__: sorted(map(str, document.objects.as_pymongo()))
+        for document in documents
+    }
+
+
+def logout(client: FlaskClient) -> None:
+    client.get("/logout/")
+
+
+def pk_of(document) -> str:
+    return str(document.pk)
+
+
+# ---------------------------------------------------------------- sign-in and access
+
+
+def test_admin_signs_in_after_a_restart_and_a_restricted_role_is_refused(tmp_path):
+    uri = f"embedded://{tmp_path}/store"
+    provisioned_app(uri)
+    storage.disconnect()
+
+    app = new_app(uri)  # a restart on the same folder
+    try:
+        client = app.test_client()
+        signed_in = login(client, ADMIN["username"], ADMIN["password"])
+        assert signed_in.status_code == 302
+        assert "/login" not in signed_in.headers["Location"]
+        page = client.get("/users/list/")
+        assert page.status_code == 200 and ADMIN["email"] in page.get_data(as_text=True)
+
+        # The administrator creates, through the screens, a role that may only list groups…
+        with app.app_context():
+            pv = app.appbuilder.sm.find_permission_view_menu("can_list", "UserGroupModelView")
+            assert pv is not None
+        response = post_form(
+            client, "/roles/add", {"name": "Group reader", "permissions": pk_of(pv)}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        role = Role.objects.get(name="Group reader")
+        assert role.permissions == [pv]
+
+        # … and a user holding it.
+        response = post_form(
+            client,
+            "/users/add",
+            {
+                "first_name": "Zhang",
+                "last_name": "Wei",
+                "username": "zhangwei",
+                "active": "y",
+                "email": "zhangwei@example.cn",
+                "roles": pk_of(role),
+                "password": "Reader-pass1",
+                "conf_password": "Reader-pass1",
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        reader = User.objects.get(username="zhangwei")
+        assert reader.roles == [role] and reader.password != "Reader-pass1"
+        logout(client)
+
+        # The reader may open no form, so keep the token of the sign-in form for the posts.
+        token = csrf_token(client, "/login/")
+        assert login(client, "zhangwei", "Reader-pass1").status_code == 302
+        assert client.get("/groups/list/").status_code == 200
+        before = snapshot()
+        for url in ("/users/list/", "/roles/list/", "/groups/add", "/permissions/list/",
+                    f"/users/show/{pk_of(reader)}", "/users/userinfo/"):
+            assert client.get(url).status_code == 403, url
+        # Writes are refused (403, not a CSRF 400) and nothing changes.
+        refused = [
+            client.post("/groups/add", data={"name": "x", "csrf_token": token}),
+            client.post(f"/roles/delete/{pk_of(role)}", data={"csrf_token": token}),
+            client.post(f"/users/edit/{pk_of(reader)}", data={
+                "first_name": "Z", "last_name": "W", "username": "zhangwei",
+                "email": "zhangwei@example.cn", "roles": pk_of(Role.objects.get(name="Admin")),
+                "csrf_token": token,
+            }),
+        ]
+        assert [response.status_code for response in refused] == [403, 403, 403]
+        assert snapshot() == before
+        logout(client)
+
+        # Signed out, a protected screen sends the browser to the sign-in form.
+        response = client.get("/users/list/")
+        assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    finally:
+        storage.disconnect()
+
+
+@pytest.fixture
+def admin_app() -> Flask:
+    app = provisioned_app()
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture
+def admin_client(admin_app: Flask) -> FlaskClient:
+    client = admin_app.test_client()
+    assert login(client, ADMIN["username"], ADMIN["password"]).status_code == 302
+    return client
+
+
+def test_wrong_password_is_refused_and_counted(admin_app):
+    client = admin_app.test_client()
+    response = login(client, ADMIN["username"], "wrong-password")
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    assert client.get("/users/list/").status_code == 302  # still signed out
+    assert User.objects.get(username="admin").fail_login_count == 1
+    assert login(client, "nobody", "wrong-password").status_code == 302
+    assert login(client, ADMIN["username"], ADMIN["password"]).status_code == 302
+    admin = User.objects.get(username="admin")
+    assert (admin.fail_login_count, admin.login_count) == (0, 1)
+
+
+def test_login_form_requires_its_csrf_token(admin_app):
+    client = admin_app.test_client()
+    client.get("/login/")
+    response = client.post(
+        "/login/", data={"username": ADMIN["username"], "password": ADMIN["password"]}
+    )
+    assert response.status_code in (200, 400)
+    assert client.get("/users/list/").status_code == 302
+    assert User.objects.get(username="admin").login_count == 0
+
+
+def test_admin_resets_a_password_and_users_reset_their_own(admin_app, admin_client):
+    with admin_app.app_context():
+        clerk = admin_app.appbuilder.sm.add_user(
+            "clerk", "Li", "Na", "clerk@example.cn",
+            admin_app.appbuilder.sm.find_role("Admin"), "Old-pass1",
+        )
+    url = f"/resetpassword/form?pk={pk_of(clerk)}"
+    response = post_form(
+        admin_client, url, {"password": "New-pass1", "conf_password": "New-pass1"}
+    )
+    assert response.status_code == 302
+    logout(admin_client)
+    assert "/login/" in login(admin_client, "clerk", "Old-pass1").headers["Location"]
+    assert "/login/" not in login(admin_client, "clerk", "New-pass1").headers["Location"]
+
+    response = post_form(
+        admin_client, "/resetmypassword/form",
+        {"password": "Own-pass1", "conf_password": "Own-pass1"},
+    )
+    assert response.status_code == 302
+    logout(admin_client)
+    assert "/login/" not in login(admin_client, "clerk", "Own-pass1").headers["Location"]
+
+
+def test_security_screens_render(admin_app, admin_client):
+    admin = User.objects.get(username="admin")
+    for url in (
+        "/users/list/", "/users/add", f"/users/show/{pk_of(admin)}", f"/users/edit/{pk_of(admin)}",
+        "/users/userinfo/", "/roles/list/", "/roles/add", "/groups/list/", "/groups/add",
+        "/permissions/list/", "/viewmenus/list/", "/permissionviews/list/",
+        "/resetmypassword/form", f"/resetpassword/form?pk={pk_of(admin)}",
+        "/userinfoeditview/form",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    role = Role.objects.get(name="Admin")
+    assert admin_client.get(f"/roles/show/{pk_of(role)}").status_code == 200
+    assert admin_client.get("/users/show/not-an-id").status_code == 404
+
+
+def test_admin_edits_a_user_and_manages_groups(admin_app, admin_client):
+    admin_role = Role.objects.get(name="Admin")
+    response = post_form(admin_client, "/groups/add", {
+        "name": "window", "label": "Window clerks", "description": "Front desk",
+        "roles": pk_of(admin_role),
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    group = Group.objects.get(name="window")
+    admin = User.objects.get(username="admin")
+
+    url = f"/users/edit/{pk_of(admin)}"
+    response = post_form(admin_client, url, {
+        "first_name": "Chief", "last_name": "Admin", "username": "admin", "active": "y",
+        "email": ADMIN["email"], "roles": pk_of(admin_role), "groups": pk_of(group),
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    admin.reload()
+    assert admin.first_name == "Chief" and admin.groups == [group]
+    assert admin.changed_by == admin
+    assert group.users == [admin]
+    show = admin_client.get(f"/groups/show/{pk_of(group)}").get_data(as_text=True)
+    assert "Chief Admin" in show or "admin" in show
+
+    # A group with members cannot be deleted from its screen.
+    token = csrf_token(admin_client, "/groups/add")
+    admin_client.post(f"/groups/delete/{pk_of(group)}", data={"csrf_token": token})
+    assert Group.objects(pk=group.pk).count() == 1
+
+    # The group's "Users" box writes membership onto the users.
+    response = post_form(admin_client, f"/groups/edit/{pk_of(group)}", {
+        "name": "window", "label": "Window clerks", "description": "", "users": [],
+        "roles": pk_of(admin_role),
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert User.objects.get(username="admin").groups == []
+    token = csrf_token(admin_client, "/groups/add")
+    admin_client.post(f"/groups/delete/{pk_of(group)}", data={"csrf_token": token})
+    assert Group.objects(pk=group.pk).count() == 0
+
+
+def test_role_with_users_cannot_be_deleted(admin_client):
+    role = Role.objects.get(name="Admin")
+    token = csrf_token(admin_client, "/roles/add")
+    admin_client.post(f"/roles/delete/{pk_of(role)}", data={"csrf_token": token})
+    assert Role.objects(pk=role.pk).count() == 1
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_fab_cli_commands(admin_app, tmp_path):
+    output = run(
+        admin_app, "fab", "create-user", "--role", "Public", "--username", "wu",
+        "--firstname", "Wu", "--lastname", "Gang", "--email", "wu@example.cn",
+        "--password", "Wu-pass1",
+    )
+    assert "User wu created" in output
+    output = run(
+        admin_app, "fab", "create-user", "--role", "Nope", "--username", "x",
+        "--firstname", "x", "--lastname", "x", "--email", "x@example.cn", "--password", "x",
+    )
+    assert "Role not found" in output
+    output = run(
+        admin_app, "fab", "create-admin", "--username", "admin", "--firstname", "A",
+        "--lastname", "B", "--email", "other@example.cn", "--password", "x",
+    )
+    assert "already exists" in output
+    assert User.objects.count() == 2
+
+    output = run(admin_app, "fab", "list-users")
+    assert "username:admin" in output and "username:wu" in output and "[Public]" in output
+
+    assert "reseted" in run(
+        admin_app, "fab", "reset-password", "--username", "wu", "--password", "Wu-pass2"
+    )
+    client = admin_app.test_client()
+    assert "/login/" not in login(client, "wu", "Wu-pass2").headers["Location"]
+
+    # A view-menu no view or menu uses any more is removed with its grants.
+    with admin_app.app_context():
+        sm = admin_app.appbuilder.sm
+        stale = sm.add_permission_view_menu("can_list", "RemovedView")
+        sm.add_permission_role(sm.find_role("Admin"), stale)
+    assert "Finished security cleanup" in run(admin_app, "fab", "security-cleanup")
+    assert ViewMenu.objects(name="RemovedView").count() == 0
+    assert stale not in Role.objects.get(name="Admin").permissions
+    assert PermissionView.objects(view_menu__ne=None).count() > 0
+
+    path = tmp_path / "roles.json"
+    run(admin_app, "fab", "export-roles", "--path", str(path))
+    run(admin_app, "fab", "import-roles", "--path", str(path))
+    assert '"name": "Admin"' in path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- per-request cache
+
+
+def test_a_page_reads_permissions_once(admin_app, admin_client, monkeypatch):
+    """The list page checks many permissions (menu, buttons, actions); all those checks
+    together read the roles and grants once, not once per check."""
+    reads: list[str] = []
+    original_find = mongomock.collection.Collection.find
+
+    def find(self, *args, **kwargs):
+        reads.append(self.name)
+        return original_find(self, *args, **kwargs)
+
+    monkeypatch.setattr(mongomock.collection.Collection, "find", find)
+    manager_class = type(admin_app.appbuilder.sm)
+    checks: list[str] = []
+    reads_in_checks: list[str] = []
+
+    def counted(name):
+        original = getattr(manager_class, name)
+
+        def check(self, *args, **kwargs):
+            checks.append(name)
+            before = len(reads)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                reads_in_checks.extend(reads[before:])
+
+        monkeypatch.setattr(manager_class, name, check)
+
+    for name in ("has_access", "get_user_menu_access", "is_item_public"):
+        counted(name)
+
+    assert admin_client.get("/users/list/").status_code == 200
+    assert checks.count("has_access") >= 10
+    # Roles of the user, their grants (roles, permission-views, permissions, view-menus),
+    # and the public role for the is_item_public checks: each read once.
+    assert len(reads_in_checks) <= 8, reads_in_checks
+    assert reads_in_checks.count("ab_permission_view") <= 2
