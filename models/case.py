@@ -1,0 +1,261 @@
+"""The case (办件): one applicant's set of materials taken in at one window, the agencies' sub-tasks
+worked in parallel behind it, and an append-only timeline. Only :mod:`models.lifecycle` changes a
+case's state; everything here describes it."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from mongoengine import (
+    DateField,
+    DateTimeField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    EmbeddedDocumentListField,
+    IntField,
+    ListField,
+    ReferenceField,
+    StringField,
+)
+
+from models.fields import CreditCodeField, IdNumberField, PhoneField
+from models.window import Window
+
+# --- states and choices ---------------------------------------------------------------------
+COACHING, REVIEW, RETURNED, ACCEPTED, READY = "coaching", "review", "returned", "accepted", "ready"
+DELIVERED, CLOSED, WITHDRAWN, REJECTED = "delivered", "closed", "withdrawn", "rejected"
+CASE_STATES = [
+    (COACHING, _l("Coaching")),
+    (REVIEW, _l("Window review")),
+    (RETURNED, _l("Returned for correction")),
+    (ACCEPTED, _l("Accepted, in processing")),
+    (READY, _l("Ready for delivery")),
+    (DELIVERED, _l("Delivered")),
+    (CLOSED, _l("Closed")),
+    (WITHDRAWN, _l("Withdrawn")),
+    (REJECTED, _l("Closed as rejected")),
+]
+OPEN_STATES = (COACHING, REVIEW, RETURNED, ACCEPTED, READY)
+FINAL_STATES = (CLOSED, WITHDRAWN, REJECTED)
+
+FULL_CHAIN, PARTIAL_CHAIN, SINGLE_ITEM = "full_chain", "partial_chain", "single_item"
+CASE_MODES = [
+    (FULL_CHAIN, _l("Full chain (all items at once)")),
+    (PARTIAL_CHAIN, _l("Partial chain (licence first, more items later)")),
+    (SINGLE_ITEM, _l("Single item")),
+]
+CHANNELS = [
+    ("window", _l("At the window")),
+    ("online", _l("Online")),
+    ("bank", _l("Via a bank branch")),
+]
+DELIVERY_METHODS = [("window", _l("Collect at the window")), ("mail", _l("Free mail delivery"))]
+
+RECEIVED, TOLERATED, MISSING = "received", "tolerated", "missing"
+MATERIAL_STATES = [
+    (RECEIVED, _l("Received")),
+    (TOLERATED, _l("Missing, tolerated (容缺)")),
+    (MISSING, _l("Missing")),
+]
+
+PENDING, IN_PROGRESS, SUPPLEMENT, DONE = "pending", "in_progress", "supplement", "done"
+TASK_REJECTED, TASK_RETURNED, DROPPED = "rejected", "returned", "dropped"
+SUBTASK_STATES = [
+    (PENDING, _l("Pending")),
+    (IN_PROGRESS, _l("In progress")),
+    (SUPPLEMENT, _l("Waiting for a supplement (补正)")),
+    (DONE, _l("Done")),
+    (TASK_REJECTED, _l("Rejected")),
+    (TASK_RETURNED, _l("Returned")),
+    (DROPPED, _l("Dropped by the window")),
+]
+OPEN_SUBTASK_STATES = (PENDING, IN_PROGRESS, SUPPLEMENT)
+
+NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
+DEADLINE_STATES = [(NORMAL, _l("Normal")), (WARNING, _l("Warning")), (OVERDUE, _l("Overdue"))]
+
+FOLLOW_UP_METHODS = [("call", _l("Telephone call")), ("visit", _l("Visit"))]
+RATINGS = [
+    (5, _l("Very satisfied")), (4, _l("Satisfied")), (3, _l("Fair")),
+    (2, _l("Dissatisfied")), (1, _l("Very dissatisfied")),
+]
+
+
+class MaterialReceipt(EmbeddedDocument):
+    """One material the applicant hands in, shared by every chosen item that needs it."""
+
+    name = StringField(required=True, max_length=200, verbose_name=_l("Material"))
+    items = ListField(StringField(), verbose_name=_l("Needed by items"))
+    requirement = StringField(default="required", verbose_name=_l("Requirement"))
+    state = StringField(required=True, choices=MATERIAL_STATES, default=MISSING,
+                        verbose_name=_l("State"))
+    promised_on = DateField(verbose_name=_l("Promised by"))
+    received_at = DateTimeField(verbose_name=_l("Received at"))
+    review_points = ListField(StringField(), verbose_name=_l("Review points"))
+    note = StringField(max_length=500, verbose_name=_l("Note"))
+
+
+class Pause(EmbeddedDocument):
+    """A sub-task's clock stopped while the applicant supplies something (补正)."""
+
+    started_at = DateTimeField(required=True)
+    ended_at = DateTimeField()
+    reason = StringField(max_length=500)
+
+
+class SubTask(EmbeddedDocument):
+    """One agency's part of the case for one item, worked in parallel with the others."""
+
+    key = StringField(required=True, verbose_name=_l("Key"))
+    agency = StringField(required=True, verbose_name=_l("Agency"))
+    agency_name = StringField(verbose_name=_l("Agency"))
+    item = StringField(required=True, verbose_name=_l("Item"))
+    item_name = StringField(verbose_name=_l("Item"))
+    status = StringField(required=True, choices=SUBTASK_STATES, default=PENDING,
+                         verbose_name=_l("Status"))
+    assignee = StringField(verbose_name=_l("Assignee"))
+    created_at = DateTimeField(verbose_name=_l("Created at"))
+    started_at = DateTimeField(verbose_name=_l("Started at"))
+    finished_at = DateTimeField(verbose_name=_l("Finished at"))
+    deadline = DateTimeField(verbose_name=_l("Deadline"))
+    warning_percent = IntField(default=80)
+    pauses = EmbeddedDocumentListField(Pause, verbose_name=_l("Pauses"))
+    reason = StringField(max_length=1000, verbose_name=_l("Reason"))
+    # Results, as far as the item produces them.
+    licence_number = StringField(max_length=64, verbose_name=_l("Licence number"))
+    seals = ListField(StringField(max_length=30), verbose_name=_l("Seals"))
+    seal_count = IntField(min_value=0, verbose_name=_l("Seal count"))
+    invoice_count = IntField(min_value=0, verbose_name=_l("Invoice count"))
+    ukey_serial = StringField(max_length=64, verbose_name=_l("Tax UKey serial"))
+    bank_name = StringField(max_length=100, verbose_name=_l("Bank"))
+    account_number = StringField(max_length=40, verbose_name=_l("Account number"))
+    registration_number = StringField(max_length=64, verbose_name=_l("Registration number"))
+    remarks = StringField(max_length=1000, verbose_name=_l("Remarks"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_SUBTASK_STATES
+
+
+class TimelineEvent(EmbeddedDocument):
+    """One thing that happened to the case. Appended, never edited."""
+
+    at = DateTimeField(required=True, verbose_name=_l("Time"))
+    actor = StringField(required=True, verbose_name=_l("By"))
+    action = StringField(required=True, verbose_name=_l("Action"))
+    from_state = StringField(verbose_name=_l("From"))
+    to_state = StringField(verbose_name=_l("To"))
+    subtask = StringField(verbose_name=_l("Sub-task"))
+    note = StringField(max_length=2000, verbose_name=_l("Note"))
+
+
+class Handover(EmbeddedDocument):
+    """What went back to the applicant: collected at the window or mailed."""
+
+    method = StringField(choices=DELIVERY_METHODS, verbose_name=_l("Method"))
+    results = ListField(StringField(), verbose_name=_l("Results handed over"))
+    recipient = StringField(max_length=50, verbose_name=_l("Recipient"))
+    tracking_number = StringField(max_length=40, verbose_name=_l("Tracking number"))
+    at = DateTimeField(verbose_name=_l("Time"))
+
+
+class FollowUp(EmbeddedDocument):
+    """The call or visit after delivery, and the applicant's rating (好差评)."""
+
+    method = StringField(choices=FOLLOW_UP_METHODS, verbose_name=_l("Method"))
+    note = StringField(max_length=2000, verbose_name=_l("Note"))
+    rating = IntField(choices=RATINGS, verbose_name=_l("Satisfaction"))
+    at = DateTimeField(verbose_name=_l("Time"))
+
+
+def address_key(address: str | None) -> str:
+    """The address folded for comparison (一址多照): no spaces or punctuation, ASCII lower-case."""
+    if not address:
+        return ""
+    return re.sub(r"[\s,，。.、·\-—()（）#号]+", "", address).lower()
+
+
+class Case(Document):
+    """A one-window case (办件)."""
+
+    number = StringField(required=True, verbose_name=_l("Case number"))
+    centre = StringField(required=True, verbose_name=_l("Centre"))
+    window = ReferenceField(Window, verbose_name=_l("Window"))
+    clerk = StringField(verbose_name=_l("Accepting clerk"))
+    mode = StringField(required=True, choices=CASE_MODES, default=FULL_CHAIN,
+                       verbose_name=_l("Mode"))
+    channel = StringField(required=True, choices=CHANNELS, default="window",
+                          verbose_name=_l("Intake channel"))
+    delivery_method = StringField(required=True, choices=DELIVERY_METHODS, default="window",
+                                  verbose_name=_l("Results go"))
+    state = StringField(required=True, choices=CASE_STATES, default=COACHING,
+                        verbose_name=_l("State"))
+    items = ListField(StringField(), verbose_name=_l("Items"))
+
+    company_name = StringField(required=True, max_length=200, verbose_name=_l("Proposed name"))
+    registered_name = StringField(max_length=200, verbose_name=_l("Registered name"))
+    credit_code = CreditCodeField(verbose_name=_l("Unified social credit code"))
+    legal_rep_name = StringField(required=True, max_length=50,
+                                 verbose_name=_l("Legal representative"))
+    legal_rep_id = IdNumberField(required=True, verbose_name=_l("Resident ID number"))
+    phone = PhoneField(required=True, verbose_name=_l("Contact phone"))
+    address = StringField(required=True, max_length=300, verbose_name=_l("Registered address"))
+    address_key = StringField()
+    mail_address = StringField(max_length=300, verbose_name=_l("Mailing address"))
+
+    materials = EmbeddedDocumentListField(MaterialReceipt, verbose_name=_l("Materials"))
+    notification = ListField(StringField(), verbose_name=_l("One-time notification"))
+    subtasks = EmbeddedDocumentListField(SubTask, verbose_name=_l("Agency sub-tasks"))
+    timeline = EmbeddedDocumentListField(TimelineEvent, verbose_name=_l("Timeline"))
+    handover = EmbeddedDocumentField(Handover, verbose_name=_l("Handover"))
+    follow_up = EmbeddedDocumentField(FollowUp, verbose_name=_l("Follow-up"))
+    outcome = StringField(max_length=1000, verbose_name=_l("Outcome note"))
+
+    created_at = DateTimeField(required=True, verbose_name=_l("Created at"))
+    accepted_at = DateTimeField(verbose_name=_l("Accepted at"))
+    due_at = DateTimeField(verbose_name=_l("Due"))
+    warning_at = DateTimeField(verbose_name=_l("Warning from"))
+    finished_at = DateTimeField(verbose_name=_l("Finished at"))
+    # Open sub-task agencies, kept beside the embedded rows so the approvers' queue is one
+    # indexed equality (the embedded store narrows only on equality and $in of indexed fields).
+    open_agencies = ListField(StringField())
+    version = IntField(required=True, default=0)
+    changed_by = StringField()
+    changed_at = DateTimeField()
+
+    meta = {
+        "collection": "cases",
+        "indexes": [
+            {"fields": ["centre", "number"], "unique": True},
+            ("centre", "state", "-created_at"),
+            ("centre", "open_agencies"),
+            ("centre", "legal_rep_id", "state"),
+            ("centre", "address_key", "state"),
+            ("centre", "window", "state"),
+        ],
+        "ordering": ["-created_at"],
+        "shard_key": ("centre", "number"),
+    }
+
+    def clean(self) -> None:
+        self.address_key = address_key(self.address)
+
+    def subtask(self, key: str) -> SubTask | None:
+        return next((task for task in self.subtasks if task.key == key), None)
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.company_name}"
+
+
+def label_of(choices: list[tuple], value: object) -> str:
+    """The translated label of ``value`` among ``choices`` (the value itself when unknown)."""
+    return str(dict(choices).get(value, value))
+
+
+def format_local(moment) -> str:
+    """A stored (naive UTC) moment as China Standard Time wall-clock text."""
+    from models.workdays import to_china
+
+    return to_china(moment).strftime("%Y-%m-%d %H:%M") if moment else "?"

@@ -1,0 +1,89 @@
+"""Deadlines of a centre's cases: its working calendar, its whole-case limit, and the
+normal / warning / overdue state (正常 / 预警 / 逾期) of a case or sub-task."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models import case as c
+from models.centre import ServiceCentre
+from models.workcalendar import CalendarOverride
+from models.workdays import WORKING_DAYS, WorkCalendar
+
+DEFAULT_CASE_LIMIT = (1, WORKING_DAYS)  # 一日办结
+DEFAULT_WARNING_PERCENT = 80
+
+
+def _parse(hhmm: str) -> dt.time:
+    hours, minutes = hhmm.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def calendar_for(centre_code: str) -> WorkCalendar:
+    """The centre's calendar: national and centre overrides, the centre's opening hours."""
+    overrides: dict[dt.date, bool] = {}
+    # National rows first, so the centre's own rows win on the same date.
+    rows = sorted(CalendarOverride.objects(centre__in=[None, centre_code]),
+                  key=lambda row: row.centre is not None)
+    for row in rows:
+        overrides[row.date] = row.is_working_day
+    hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    centre = ServiceCentre.objects(code=centre_code).only("opening_hours").first()
+    for row in (centre.opening_hours if centre else []):
+        if row.lunch_start:
+            intervals = [(_parse(row.opens), _parse(row.lunch_start)),
+                         (_parse(row.lunch_end), _parse(row.closes))]
+        else:
+            intervals = [(_parse(row.opens), _parse(row.closes))]
+        hours[row.weekday + 1] = intervals  # stored Monday = 0; ISO Monday = 1
+    return WorkCalendar(overrides=overrides, opening_hours=hours)
+
+
+def case_limit(centre_code: str) -> tuple[int, str]:
+    """The centre's whole-case limit (default: one working day)."""
+    centre = ServiceCentre.objects(code=centre_code).first()
+    amount = getattr(centre, "case_limit", None) if centre else None
+    unit = getattr(centre, "case_limit_unit", None) if centre else None
+    return (amount, unit) if amount and unit else DEFAULT_CASE_LIMIT
+
+
+def deadline_state(
+    calendar: WorkCalendar,
+    start: dt.datetime | None,
+    due: dt.datetime | None,
+    now: dt.datetime,
+    warning_percent: int = DEFAULT_WARNING_PERCENT,
+    finished: dt.datetime | None = None,
+) -> str:
+    """Overdue past ``due``; warning once ``warning_percent`` of the open time has passed."""
+    if not (start and due):
+        return c.NORMAL
+    moment = finished or now
+    if moment > due:
+        return c.OVERDUE
+    total = calendar.open_minutes_between(start, due)
+    used = calendar.open_minutes_between(start, moment)
+    if total and used * 100 >= total * warning_percent:
+        return c.WARNING
+    return c.NORMAL
+
+
+def subtask_deadline_state(calendar: WorkCalendar, task: c.SubTask, now: dt.datetime) -> str:
+    """A sub-task's state; a paused one (补正) is measured at the moment it stopped."""
+    moment = now
+    if task.status == c.SUPPLEMENT and task.pauses:
+        moment = task.pauses[-1].started_at
+    finished = task.finished_at if task.status in (c.DONE, c.DROPPED) else None
+    return deadline_state(calendar, task.created_at, task.deadline, moment,
+                          task.warning_percent or DEFAULT_WARNING_PERCENT, finished)
+
+
+def case_deadline_state(calendar: WorkCalendar, case: c.Case, now: dt.datetime) -> str:
+    return deadline_state(calendar, case.accepted_at, case.due_at, now,
+                          DEFAULT_WARNING_PERCENT, case.finished_at)
+
+
+def late_tolerated(case: c.Case, today: dt.date) -> list[c.MaterialReceipt]:
+    """容缺 materials still outstanding after the date the applicant promised."""
+    return [row for row in case.materials
+            if row.state == c.TOLERATED and row.promised_on and row.promised_on < today]
