@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from console import health, settings, storage
-from console.extensions import appbuilder
+from console.extensions import init_appbuilder
 
 try:
     __version__ = metadata.version("onewindow")
@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     storage.init_app(app)
     health.init_app(app)
     with app.app_context():
-        appbuilder.init_app(app, None)
+        appbuilder = init_appbuilder(app)
         from console.views import register_views
 
         register_views(appbuilder)

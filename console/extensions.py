@@ -1,5 +1,19 @@
-"""Extension singletons, created unbound here and bound to an app in :func:`console.create_app`."""
+"""Extensions bound in :func:`console.create_app`.
 
+Flask-AppBuilder keeps per-app state (its views, menu and security manager) on the AppBuilder
+object itself, so unlike a stateless extension it cannot be one module-level singleton shared by
+several apps (tests build many): each app gets its own, reachable as ``app.appbuilder`` or
+``current_app.appbuilder``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
 from flask_appbuilder import AppBuilder
 
-appbuilder = AppBuilder(update_perms=False)
+
+def init_appbuilder(app: Flask) -> AppBuilder:
+    """A fresh AppBuilder bound to ``app`` (inside its app context)."""
+    appbuilder = AppBuilder(update_perms=False)
+    appbuilder.init_app(app, None)
+    return appbuilder
