@@ -430,3 +430,40 @@ def test_nothing_is_cached_outside_a_request(sm):
     assert cache.remember("k", lambda: calls.append(1)) is None
     cache.remember("k", lambda: calls.append(1))
     assert calls == [1, 1]
+
+
+def test_changes_made_before_counting_a_sign_in_are_saved(sm):
+    """LDAP/OAuth sign-in syncs ``user.roles`` and then only counts the sign-in."""
+    user = sm.add_user("tang", "Tang", "Yu", "tang@example.cn", None, "pw")
+    user = User.objects.get(pk=user.pk)
+    user.roles = [sm.find_role("Public")]
+    sm.update_user_auth_stat(user, True)
+    stored = User.objects.get(pk=user.pk)
+    assert stored.roles == [sm.find_role("Public")] and stored.login_count == 1
+    # Counters are not written back by a later save of a stale object.
+    User.objects(pk=user.pk).update_one(inc__login_count=5)
+    user.first_name = "T"
+    sm.update_user(user)
+    assert User.objects.get(pk=user.pk).login_count == 6
+
+
+def test_the_security_rest_api_is_refused(monkeypatch):
+    with pytest.raises(RuntimeError, match="FAB_ADD_SECURITY_API"):
+        start_manager(
+            storage.StorageSpec("memory", uuid.uuid4().hex, "t"), monkeypatch,
+            FAB_ADD_SECURITY_API=True,
+        )
+    storage.disconnect()
+
+
+def test_a_database_down_at_start_is_logged_not_fatal(monkeypatch, caplog):
+    from flask_appbuilder.security.manager import BaseSecurityManager
+    import pymongo.errors
+
+    def down(self):
+        raise pymongo.errors.ServerSelectionTimeoutError("no server")
+
+    monkeypatch.setattr(BaseSecurityManager, "create_db", down)
+    app, sm = start_manager(storage.StorageSpec("memory", uuid.uuid4().hex, "t"), monkeypatch)
+    assert "no server" in caplog.text
+    storage.disconnect()

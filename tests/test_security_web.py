@@ -6,11 +6,9 @@ from __future__ import annotations
 from conftest import csrf_token, login, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_appbuilder import AppBuilder
 import mongomock
 import pytest
 
-import console
 from console import cli, storage
 from console.security.models import (
     Group,
@@ -40,25 +38,9 @@ def create_admin(app: Flask) -> None:
     assert "Admin User admin created" in output
 
 
-@pytest.fixture(autouse=True)
-def restore_appbuilder(monkeypatch):
-    monkeypatch.setattr(console, "appbuilder", console.appbuilder)
-
-
-def new_app(uri: str | None = None) -> Flask:
-    """``create_app`` with an AppBuilder of its own.
-
-    WORKAROUND: ``console.extensions.appbuilder`` is one AppBuilder for the whole process, and
-    AppBuilder keeps the views it registered, so a second ``create_app`` in one process (a
-    "restart" in a test) skips registering every blueprint (no /login/). To be fixed in the app
-    factory; until then these tests give each app a new AppBuilder (restored after the test)."""
-    console.appbuilder = AppBuilder(update_perms=False)
-    return make_app(uri)
-
-
 def provisioned_app(uri: str | None = None) -> Flask:
     """An app whose permissions exist (``onewindow init``) and that has an administrator."""
-    app = new_app(uri)
+    app = make_app(uri)
     run(app, "init")
     create_admin(app)
     return app
@@ -95,7 +77,7 @@ def test_admin_signs_in_after_a_restart_and_a_restricted_role_is_refused(tmp_pat
     provisioned_app(uri)
     storage.disconnect()
 
-    app = new_app(uri)  # a restart on the same folder
+    app = make_app(uri)  # a restart on the same folder
     try:
         client = app.test_client()
         signed_in = login(client, ADMIN["username"], ADMIN["password"])
@@ -375,3 +357,21 @@ def test_a_page_reads_permissions_once(admin_app, admin_client, monkeypatch):
     # and the public role for the is_item_public checks: each read once.
     assert len(reads_in_checks) <= 8, reads_in_checks
     assert reads_in_checks.count("ab_permission_view") <= 2
+
+
+def test_statistics_profile_edit_and_role_copy(admin_app, admin_client):
+    assert admin_client.get("/userstatschartview/chart/").status_code == 200
+    response = post_form(
+        admin_client, "/userinfoeditview/form", {"first_name": "Big", "last_name": "Boss"}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="admin").get_full_name() == "Big Boss"
+
+    role = Role.objects.get(name="Admin")
+    token = csrf_token(admin_client, "/roles/add")
+    response = admin_client.post(
+        "/roles/action_post",
+        data={"action": "copyrole", "rowid": [pk_of(role)], "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert Role.objects.get(name="Admin copy").permissions == role.permissions

@@ -365,7 +365,9 @@ class MongoSecurityManager(BaseSecurityManager):
 
     def update_user_auth_stat(self, user: User, success: bool = True) -> None:
         """Count a sign-in or a failed attempt with one atomic update, so two attempts at the
-        same moment are both counted."""
+        same moment are both counted. Other unsaved changes (roles or groups synced from LDAP
+        or OAuth at sign-in) are saved as FAB's ``update_user`` would."""
+        pending = list(getattr(user, "_changed_fields", None) or [])
         if success:
             now = _now()
             User.objects(pk=user.pk).update_one(
@@ -374,13 +376,17 @@ class MongoSecurityManager(BaseSecurityManager):
             user.login_count = (user.login_count or 0) + 1
             user.fail_login_count = 0
             user.last_login = now
-            self.on_user_login(user)
         else:
             User.objects(pk=user.pk).update_one(inc__fail_login_count=1)
             user.fail_login_count = (user.fail_login_count or 0) + 1
+        # The counters are stored already: a later save() must not write them back.
+        user._changed_fields = pending
+        if pending:
+            self.update_user(user)
+        if success:
+            self.on_user_login(user)
+        else:
             self.on_user_login_failed(user)
-        # The counters are saved: nothing left for a later save() of this object to write.
-        user._clear_changed_fields()
 
     def reset_password(self, userid, password: str) -> bool:
         user = self.get_user_by_id(userid)
