@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from console import health, settings, storage
+from console import cli, health, settings, storage
 from console.extensions import init_appbuilder
 
 try:
@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["ONEWINDOW_VERSION"] = __version__
     storage.init_app(app)
     health.init_app(app)
+    cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)
         from console.views import register_views

@@ -60,3 +60,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """Each test starts and ends without a registered database connection."""
+    storage.disconnect()
+    yield
+    storage.disconnect()

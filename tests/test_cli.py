@@ -14,7 +14,7 @@ def snapshot(app):
     with app.app_context():
         indexes = {}
         for document in _document_registry.values():
-            if document._meta.get("abstract"):
+            if document._meta.get("abstract") or not hasattr(document, "_get_collection"):
                 continue
             info = document._get_collection().index_information()
             indexes[document._get_collection_name()] = sorted(
