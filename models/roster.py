@@ -1,7 +1,8 @@
 """Rosters (排班): which staff member works which window on which date and shift.
 
 Double booking is refused twice: ``clean()`` says so in words, and two sparse unique slot keys (one
-per half-day the entry occupies) make the database refuse it even when two writers race.
+per half-day the entry occupies) make the database refuse it even when two writers race. The keys
+are kept by ``clean()``, so entries are written with ``save()``, never with queryset updates.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class RosterEntry(Document):
                   staff=self.staff.name, window=str(clash.window),
                   shift=label(SHIFTS, clash.shift), date=f"{self.date:%Y-%m-%d}")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> RosterEntry:
         """Save; a lost race on a slot key becomes the same message ``clean()`` gives."""
         try:
             return super().save(*args, **kwargs)

@@ -116,3 +116,31 @@ def test_week_view(floor):
     grid = week_entries("LY", floor["w1"], MONDAY + datetime.timedelta(days=4))
     assert list(grid)[0] == MONDAY and len(grid) == 7
     assert [len(grid[day]) for day in grid] == [1, 0, 1, 0, 0, 0, 0]
+
+
+def test_slot_index_holds_on_the_embedded_store(tmp_path):
+    from console import storage
+
+    storage.connect(storage.StorageSpec("embedded", str(tmp_path / "store"), "t"))
+    try:
+        make_centre("LY")
+        window, staff = make_window("W01"), make_staff()
+        make_roster(window, staff, "afternoon")
+        racer = RosterEntry(centre="LY", window=make_window("W02"), staff=staff,
+                            shift="full_day", date=MONDAY)
+        racer.conflicting_entry = lambda: None
+        with pytest.raises(ValidationError, match="already on duty"):
+            racer.save()
+        assert RosterEntry.objects.count() == 1
+    finally:
+        storage.disconnect()
+
+
+def test_rostered_window_and_staff_cannot_be_deleted(floor):
+    from mongoengine import OperationError
+
+    make_roster(floor["w1"], floor["li"])
+    with pytest.raises(OperationError):
+        floor["w1"].delete()
+    with pytest.raises(OperationError):
+        floor["li"].delete()
