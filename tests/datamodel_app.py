@@ -64,3 +64,64 @@ class SampleItem(Document):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------- screens and API
+
+from console.datamodel import MongoEngineInterface  # noqa: E402
+from console.datamodel.views import MongoModelView  # noqa: E402
+
+
+class SampleAgencyView(MongoModelView):
+    """Agencies: a flat document with a unique name."""
+
+    datamodel = MongoEngineInterface(SampleAgency)
+    list_columns = ["name", "code"]
+    add_columns = edit_columns = show_columns = ["name", "code", "centre"]
+
+
+class SampleItemView(MongoModelView):
+    """Service items with references and an inline material list."""
+
+    datamodel = MongoEngineInterface(SampleItem)
+    list_columns = ["name", "agency", "level", "materials"]
+    show_columns = ["name", "code", "agency", "partners", "level", "days", "materials"]
+    add_columns = edit_columns = [
+        "name",
+        "code",
+        "agency",
+        "partners",
+        "level",
+        "days",
+        "active",
+        "published",
+        "note",
+        "materials",
+    ]
+    search_columns = ["name", "agency", "days", "level"]
+    inline_columns = {"materials": ["name", "copies", "original", "kind"]}
+    label_columns = {"materials.kind": "材料形式"}
+
+
+from console.datamodel.api import MongoModelRestApi  # noqa: E402
+
+
+class SampleItemApi(MongoModelRestApi):
+    """Service items over REST."""
+
+    resource_name = "sample-item"
+    allow_browser_login = True
+    datamodel = MongoEngineInterface(SampleItem)
+    list_columns = ["name", "code", "agency", "days", "level", "materials"]
+    show_columns = ["name", "code", "agency", "agency.name", "partners", "days", "fee", "materials"]
+    add_columns = edit_columns = [
+        "name",
+        "code",
+        "agency",
+        "partners",
+        "days",
+        "level",
+        "materials",
+    ]
+    search_columns = ["name", "agency", "days", "level"]
+    order_columns = ["name", "days"]

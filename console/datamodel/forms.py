@@ -1,0 +1,245 @@
+"""Document → WTForms conversion for FAB views, built on FAB's ``GeneralModelConverter``.
+
+Additions to FAB's conversion: choice fields become select boxes, embedded lists become inline
+row tables (:mod:`console.datamodel.inline`), blank text is stored as "no value", MongoEngine's
+own rules (``regex``, ``min_value``/``max_value``) become validators, and a whole-record check
+(:class:`DocumentForm`) runs the document's validation and uniqueness checks before FAB saves, so
+that those errors are shown on the form with the user's input kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+import logging
+from typing import Any
+
+from flask import flash, has_request_context
+from flask_appbuilder.fieldwidgets import (
+    DatePickerWidget,
+    DateTimePickerWidget,
+    Select2ManyWidget,
+    Select2Widget,
+)
+from flask_appbuilder.forms import DynamicForm, GeneralModelConverter
+from flask_appbuilder.validators import Unique
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SelectField
+from wtforms import validators as wtv
+from wtforms.fields import DateField, DateTimeLocalField
+from wtforms.fields.core import UnboundField
+from wtforms.widgets import DateInput, DateTimeLocalInput, Select
+
+from console.datamodel.errors import NON_FIELD
+from console.datamodel.inline import InlineList, InlineListField
+
+log = logging.getLogger(__name__)
+
+# In table rows that JavaScript copies, widgets that need page-load initialisation are swapped
+# for native ones: widget class → (field class or None to keep it, replacement widget).
+_ROW_WIDGETS: dict[type, tuple[type | None, Any]] = {
+    Select2Widget: (None, lambda: Select()),
+    Select2ManyWidget: (None, lambda: Select(multiple=True)),
+    DatePickerWidget: (DateField, lambda: DateInput()),
+    DateTimePickerWidget: (DateTimeLocalField, lambda: DateTimeLocalInput()),
+}
+
+
+def blank_to_none(value: Any) -> Any:
+    """WTForms filter: an empty text input means "no value", not an empty string."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class DocumentForm(DynamicForm):
+    """A FAB form that also checks the whole record as MongoEngine would save it.
+
+    After the fields validate, the submitted values are copied onto a scratch record (the stored
+    one for an edit: FAB sets ``form._id`` first) and its validation (field rules, ``clean()``)
+    and unique values are checked. Messages for fields of the form are attached to them,
+    record-level ones are flashed; messages for fields the form does not have are left to the
+    write itself, because ``pre_add``/``pre_update`` may still fill those fields.
+    """
+
+    _datamodel: Any = None
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        if not super().validate(extra_validators=extra_validators):
+            return False
+        if self._datamodel is None:
+            return True
+        pk = getattr(self, "_id", None)
+        target = self._datamodel.obj() if pk is None else self._datamodel.get(pk)
+        if target is None:
+            return True
+        self.populate_obj(target)
+        return self.apply_record_errors(self._datamodel.validation_errors(target))
+
+    def apply_record_errors(self, errors: Mapping[str, Any]) -> bool:
+        """Attach ``{field: message}`` record errors to the form; False when any applies."""
+        ok = True
+        for name, message in errors.items():
+            if name == NON_FIELD:
+                self.form_errors.append(str(message))
+                if has_request_context():
+                    flash(str(message), "danger")
+                ok = False
+            elif name in self._fields:
+                field = self[name]
+                if isinstance(field, InlineListField):
+                    field.add_record_errors(message)
+                else:
+                    field.errors = [*field.errors, str(message)]
+                ok = False
+        return ok
+
+
+class MongoModelConverter(GeneralModelConverter):
+    """FAB's model converter with MongoEngine additions (see the module docstring).
+
+    :param datamodel: the :class:`~console.datamodel.interface.MongoEngineInterface`.
+    :param inline_columns: ``{column: InlineList | [sub-columns]}`` for embedded lists.
+    :param row_form: build the plain row forms of inline tables (no CSRF, no defaults).
+    """
+
+    def __init__(
+        self,
+        datamodel: Any,
+        inline_columns: Mapping[str, Any] | None = None,
+        row_form: bool = False,
+    ) -> None:
+        super().__init__(datamodel)
+        self.inline_columns = dict(inline_columns or {})
+        self.row_form = row_form
+        self._label_columns: Mapping[str, Any] = {}
+
+    def create_form(
+        self,
+        label_columns: Mapping[str, Any] | None = None,
+        inc_columns: Sequence[str] | None = None,
+        description_columns: Mapping[str, Any] | None = None,
+        validators_columns: Mapping[str, Any] | None = None,
+        extra_fields: Mapping[str, Any] | None = None,
+        filter_rel_fields: Mapping[str, Any] | None = None,
+        base: type = DocumentForm,
+    ) -> type:
+        """A form class over ``inc_columns``; ``base`` is :class:`DocumentForm` unless told."""
+        self._label_columns = label_columns or {}
+        generated = super().create_form(
+            label_columns,
+            inc_columns,
+            description_columns,
+            # FAB appends to these lists: never hand it the view's own.
+            {k: list(v) for k, v in (validators_columns or {}).items()},
+            extra_fields,
+            filter_rel_fields,
+        )
+        unbound = {k: v for k, v in vars(generated).items() if isinstance(v, UnboundField)}
+        if self.row_form:
+            return type("InlineRowForm", (Form,), unbound)
+        attrs: dict[str, Any] = dict(unbound)
+        if issubclass(base, DocumentForm):
+            attrs["_datamodel"] = self.datamodel
+        return type(f"{self.datamodel.model_name}Form", (base,), attrs)
+
+    def _convert_col(
+        self,
+        col_name: str,
+        label: Any,
+        description: Any,
+        lst_validators: list[Any],
+        filter_rel_fields: Mapping[str, Any] | None,
+        form_props: dict[str, Any],
+    ) -> dict[str, Any]:
+        if self.datamodel.is_embedded_list(col_name):
+            if self.row_form:
+                log.warning("Embedded list %s inside a row is not editable", col_name)
+                return form_props
+            form_props[col_name] = self._convert_inline(
+                col_name, label, description, lst_validators
+            )
+            return form_props
+        if self.datamodel.is_choice(col_name):
+            form_props[col_name] = self._convert_choice(
+                col_name, label, description, lst_validators
+            )
+        else:
+            super()._convert_col(
+                col_name, label, description, lst_validators, filter_rel_fields, form_props
+            )
+        if col_name in form_props:
+            form_props[col_name] = self._refine(col_name, form_props[col_name])
+        return form_props
+
+    def _convert_choice(
+        self, col_name: str, label: Any, description: Any, lst_validators: list[Any]
+    ) -> UnboundField:
+        field = self.datamodel.field(col_name)
+
+        def coerce(value: Any) -> Any:
+            return None if value is None or value == "" else field.to_python(value)
+
+        if self.datamodel.is_nullable(col_name):
+            lst_validators.append(wtv.Optional())
+        else:
+            lst_validators.append(wtv.InputRequired())
+        choices = [("", "")] + [(str(v), label_) for v, label_ in self.datamodel.choices(col_name)]
+        return SelectField(
+            label,
+            description=description,
+            validators=lst_validators,
+            choices=choices,
+            coerce=coerce,
+            widget=Select2Widget(),
+            default=self.datamodel.get_col_default(col_name),
+        )
+
+    def _convert_inline(
+        self, col_name: str, label: Any, description: Any, lst_validators: list[Any]
+    ) -> UnboundField:
+        spec = InlineList.of(self.inline_columns.get(col_name))
+        row_datamodel = self.datamodel.get_related_interface(col_name)
+        columns = list(spec.columns or row_datamodel.get_user_columns_list())
+        labels = {
+            col: spec.labels.get(col)
+            or self._label_columns.get(f"{col_name}.{col}")
+            or row_datamodel.get_label(col)
+            for col in columns
+        }
+        row_form = MongoModelConverter(row_datamodel, row_form=True).create_form(labels, columns)
+        return InlineListField(
+            row_form,
+            row_datamodel.obj,
+            columns,
+            labels,
+            label=label,
+            description=description,
+            validators=lst_validators,
+            min_entries=spec.min_rows,
+            max_entries=spec.max_rows,
+        )
+
+    def _refine(self, col_name: str, unbound: UnboundField) -> UnboundField:
+        """Adjust a converted field: no FAB Unique, blank text → None, MongoEngine's rules."""
+        dm = self.datamodel
+        kwargs = dict(unbound.kwargs)
+        field_class = unbound.field_class
+        # Uniqueness is checked across the whole collection by DocumentForm (FAB's Unique
+        # validator only sees the user's scope).
+        checks = [v for v in kwargs.get("validators") or [] if not isinstance(v, Unique)]
+        if dm.is_string(col_name) and not dm.is_choice(col_name):
+            kwargs["filters"] = [*kwargs.get("filters", ()), blank_to_none]
+            if dm.get_regex(col_name) is not None:
+                checks.append(wtv.Regexp(dm.get_regex(col_name), message=_l("Invalid format.")))
+        low, high = dm.get_min_value(col_name), dm.get_max_value(col_name)
+        if low is not None or high is not None:
+            checks.append(wtv.NumberRange(min=low, max=high))
+        kwargs["validators"] = checks
+        if self.row_form:
+            kwargs["default"] = None
+            swap = _ROW_WIDGETS.get(type(kwargs.get("widget")))
+            if swap is not None:
+                field_class = swap[0] or field_class
+                kwargs["widget"] = swap[1]()
+                kwargs["render_kw"] = {"class": "form-control"}
+        return UnboundField(field_class, *unbound.args, name=unbound.name, **kwargs)
