@@ -51,7 +51,64 @@ def serve_command(bind: str, workers: int, threads: int, timeout: int) -> None:
     serve(bind=bind, workers=workers, threads=threads, timeout=timeout)
 
 
-COMMANDS = (init_command, serve_command)
+DEMO_PASSWORDS = {"admin": "admin123"}
+DEMO_PASSWORD = "demo1234"
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and one login per role (idempotent)."""
+    from console.accounts import AccountError, NewLogin, create_login
+    from console.demo import STEPS, load_demo
+
+    with click.progressbar(length=len(STEPS), label="demo", show_pos=True) as bar:
+        report = load_demo(progress=lambda step, done, total: bar.update(1))
+    click.echo(", ".join(f"{name}: {count}" for name, count in report.counts.items()))
+    security = current_app.appbuilder.sm
+    click.echo("logins (username / password / role / centre):")
+    for login in report.logins:
+        password = DEMO_PASSWORDS.get(login.username, DEMO_PASSWORD)
+        if not security.find_user(username=login.username):
+            try:
+                create_login(security, NewLogin(
+                    username=login.username, password=password, role=login.role,
+                    email=f"{login.username}@demo.onewindow.local", centre=login.centre,
+                    agency=login.agency, first_name=login.staff or login.username,
+                ))
+            except AccountError as error:
+                raise click.ClickException(str(error)) from error
+        click.echo(f"  {login.username} / {password} / {login.role} / {login.centre or '*'}")
+
+
+@click.command("create-user")
+@click.option("--centre", default=None, help="service-centre code (none for Admin)")
+@click.option("--role", required=True, help="Admin, CentreAdmin, Clerk, Approver, "
+              "ComplaintHandler or Supervisor")
+@click.option("--agency", default=None, help="agency code (approvers)")
+@click.option("--username", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True,
+              confirmation_prompt=True)
+@click.option("--email", required=True)
+@click.option("--firstname", default="")
+@click.option("--lastname", default="")
+@with_appcontext
+def create_user_command(centre, role, agency, username, password, email, firstname,
+                        lastname) -> None:
+    """Create a console login for one centre (and agency), refusing unknown codes."""
+    from console.accounts import AccountError, NewLogin, create_login
+
+    login = NewLogin(username=username, password=password, email=email, role=role,
+                     centre=centre or None, agency=agency or None, first_name=firstname,
+                     last_name=lastname)
+    try:
+        create_login(current_app.appbuilder.sm, login)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"created {username} ({role}, {centre or 'all centres'})")
+
+
+COMMANDS = (init_command, serve_command, load_demo_command, create_user_command)
 
 
 def init_app(app: Flask) -> None:

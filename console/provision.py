@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from flask_appbuilder import AppBuilder
 from mongoengine.base import _document_registry
 
+from console import roles
+
 
 @dataclass
 class InitReport:
@@ -43,6 +45,7 @@ def initialise(appbuilder: AppBuilder) -> InitReport:
     appbuilder.add_permissions(update_perms=True)
     security = appbuilder.sm
     security.create_db()
+    roles.sync_roles(security)
     report.permissions = security.permissionview_model.objects.count()
     report.roles = sorted(role.name for role in security.get_all_roles())
     return report

@@ -1,6 +1,8 @@
 """MongoEngine documents of the console; importing the package registers every one of them."""
 
 from models.agency import Agency, Liaison
+from models.case import Case
+from models.case_numbers import CaseCounter
 from models.centre import OpeningHours, ServiceCentre
 from models.item import Material, ServiceItem
 from models.roster import RosterEntry
@@ -13,7 +15,8 @@ CONFIGURATION_DOCUMENTS = (
 )
 
 __all__ = [
-    "Agency", "CalendarOverride", "CONFIGURATION_DOCUMENTS", "Liaison", "Material",
+    "Agency", "CalendarOverride", "Case", "CaseCounter", "CONFIGURATION_DOCUMENTS", "Liaison",
+    "Material",
     "OpeningHours", "RosterEntry", "ServiceCentre", "ServiceItem", "StaffMember", "Window",
     "is_working_day", "today_in_china",
 ]

@@ -3,7 +3,32 @@
 from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+
+from console import tenancy
+
+CONFIGURATION = "Configuration"
 
 
 def register_views(appbuilder: AppBuilder) -> None:
     """Add all views, menus and APIs to ``appbuilder``."""
+    from console.views import config
+    from console.views.roster_week import RosterWeekView
+
+    tenancy.register()
+    category = {"category": CONFIGURATION, "category_label": _l("Centre configuration"),
+                "category_icon": "fa-cogs"}
+    screens = (
+        (config.ServiceCentreView, "Centres", _l("Service centres"), "fa-building"),
+        (config.AgencyView, "Agencies", _l("Agencies"), "fa-sitemap"),
+        (config.ServiceItemView, "Service items", _l("Service items"), "fa-list"),
+        (config.WindowView, "Windows", _l("Windows"), "fa-columns"),
+        (config.StaffMemberView, "Staff", _l("Staff"), "fa-users"),
+        (config.RosterEntryView, "Rosters", _l("Rosters"), "fa-calendar"),
+        (config.CalendarOverrideView, "Working calendar", _l("Working calendar"),
+         "fa-calendar-check-o"),
+    )
+    for view, name, label, icon in screens:
+        appbuilder.add_view(view, name, label=label, icon=icon, **category)
+    appbuilder.add_view(RosterWeekView, "Week roster", label=_l("Week roster"),
+                        icon="fa-table", **category)

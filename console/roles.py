@@ -1,0 +1,103 @@
+"""The console's roles and exactly the permissions each needs.
+
+Role names are stable identifiers (shown translated in the UI). ``onewindow init`` creates each
+role and sets its permissions to every permission-view matching its rules, so running it after
+an upgrade grants new screens and withdraws removed ones, and running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+ADMIN, CENTRE_ADMIN, CLERK = "Admin", "CentreAdmin", "Clerk"
+APPROVER, COMPLAINT_HANDLER, SUPERVISOR = "Approver", "ComplaintHandler", "Supervisor"
+
+ROLE_LABELS = {
+    ADMIN: _l("Super-administrator (all centres)"),
+    CENTRE_ADMIN: _l("Centre administrator"),
+    CLERK: _l("Window clerk"),
+    APPROVER: _l("Back-office approver"),
+    COMPLAINT_HANDLER: _l("Complaint handler"),
+    SUPERVISOR: _l("Supervisor (read-only)"),
+}
+
+READ = r"can_(list|show)"
+WRITE = r"can_(list|show|add|edit|delete)"
+MENU = r"menu_access"
+
+# Every signed-in user manages their own profile and password.
+SELF_SERVICE = [
+    (r"UserInfoEditView", r"can_this_form_(get|post)"),
+    (r"ResetMyPasswordView", r"can_this_form_(get|post)"),
+    (r"(UserDBModelView|UserRemoteUserModelView)", r"can_userinfo"),
+    (r"(UserDBModelView|UserRemoteUserModelView)", r"resetmypassword"),
+]
+
+CONFIG_MENUS = (
+    r"(Configuration|Centres|Agencies|Service items|Windows|Staff|Rosters|Week roster"
+    r"|Working calendar)"
+)
+
+# (view-menu pattern, permission pattern) pairs, matched in full.
+ROLE_RULES: dict[str, list[tuple[str, str]]] = {
+    CENTRE_ADMIN: SELF_SERVICE + [
+        (r"(WindowView|StaffMemberView|RosterEntryView|CalendarOverrideView)", WRITE),
+        (r"(AgencyView|ServiceItemView)", WRITE),
+        (r"ServiceCentreView", r"can_(list|show|edit)"),
+        (r"RosterWeekView", r"can_week"),
+        (CONFIG_MENUS, MENU),
+    ],
+    CLERK: SELF_SERVICE + [
+        (r"(WindowView|ServiceItemView|AgencyView|RosterEntryView|CalendarOverrideView)", READ),
+        (r"RosterWeekView", r"can_week"),
+        (r"(Configuration|Service items|Agencies|Windows|Rosters|Week roster|Working calendar)",
+         MENU),
+    ],
+    APPROVER: SELF_SERVICE + [
+        (r"(ServiceItemView|AgencyView)", READ),
+        (r"(Configuration|Service items|Agencies)", MENU),
+    ],
+    COMPLAINT_HANDLER: SELF_SERVICE + [
+        (r"(WindowView|StaffMemberView|AgencyView)", READ),
+        (r"(Configuration|Windows|Staff|Agencies)", MENU),
+    ],
+    SUPERVISOR: SELF_SERVICE + [
+        (r"(ServiceCentreView|WindowView|StaffMemberView|RosterEntryView|CalendarOverrideView"
+         r"|AgencyView|ServiceItemView)", READ),
+        (r"RosterWeekView", r"can_week"),
+        (CONFIG_MENUS, MENU),
+    ],
+}
+
+CENTRE_ROLES = (CENTRE_ADMIN, CLERK, APPROVER, COMPLAINT_HANDLER, SUPERVISOR)
+ALL_ROLES = (ADMIN, *CENTRE_ROLES)
+
+
+def matches(role: str, view_menu: str, permission: str) -> bool:
+    """Whether ``role``'s rules grant ``permission`` on ``view_menu``."""
+    return any(
+        re.fullmatch(view_pattern, view_menu) and re.fullmatch(permission_pattern, permission)
+        for view_pattern, permission_pattern in ROLE_RULES.get(role, ())
+    )
+
+
+def sync_roles(security) -> list[str]:
+    """Create the roles and set each one's permissions from its rules; returns the role names.
+    The Admin role is Flask-AppBuilder's: it receives every permission as views register."""
+    permission_views = list(security.permissionview_model.objects)
+    for name in CENTRE_ROLES:
+        role = security.find_role(name) or security.add_role(name)
+        wanted = [
+            pv for pv in permission_views
+            if pv.permission and pv.view_menu
+            and matches(name, pv.view_menu.name, pv.permission.name)
+        ]
+        wanted_ids = sorted(pv.id for pv in wanted)
+        if sorted(pv.id for pv in role.permissions) != wanted_ids:
+            role.permissions = sorted(wanted, key=lambda pv: pv.id)
+            role.save()
+    if not security.find_role(ADMIN):
+        security.add_role(ADMIN)
+    return list(ALL_ROLES)

@@ -1,0 +1,212 @@
+"""Centre configuration screens: centres, agencies, service items with material lists, windows,
+staff, rosters and working-calendar overrides. Each is a class of attributes; tenancy is enforced
+by the scopes of :mod:`console.tenancy`, the hooks here only decide who owns a new record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from console.datamodel.errors import RecordError
+from console.datamodel.interface import MongoEngineInterface
+from console.datamodel.views import MongoModelView
+from console.tenancy import user_centre
+from forms.validators import mask_phone
+from models import (
+    Agency,
+    CalendarOverride,
+    RosterEntry,
+    ServiceCentre,
+    ServiceItem,
+    StaffMember,
+    Window,
+)
+
+SHARED_LABEL = _l("— shared by all centres —")
+
+
+def centre_choices(allow_shared: bool = False) -> list[tuple[str, str]]:
+    """The centres the signed-in user may file a record under."""
+    centre = user_centre()
+    if centre:
+        found = ServiceCentre.objects(code=centre).only("code", "name")
+        return [(row.code, str(row)) for row in found]
+    choices = [(row.code, str(row)) for row in ServiceCentre.objects.only("code", "name")]
+    if allow_shared:
+        choices.insert(0, ("", str(SHARED_LABEL)))
+    return choices
+
+
+def centre_field(allow_shared: bool = False) -> SelectField:
+    return SelectField(
+        _l("Centre"),
+        choices=lambda: centre_choices(allow_shared),
+        validate_choice=True,
+        description=_l("Records of a centre are seen only by that centre's users."),
+    )
+
+
+class CentreOwnedView(MongoModelView):
+    """A screen over records that belong to one centre.
+
+    The centre a record is filed under comes from the signed-in user: a posted ``centre`` is
+    ignored for centre users, and only the super-administrator picks one.
+    """
+
+    allow_shared = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.add_form_extra_fields = {"centre": centre_field(self.allow_shared)}
+        self.edit_form_extra_fields = {"centre": centre_field(self.allow_shared)}
+        super().__init__(**kwargs)
+
+    def _own(self, item: Any) -> None:
+        centre = user_centre()
+        if centre:
+            item.centre = centre
+        elif not getattr(item, "centre", None):
+            item.centre = None
+
+    def pre_add(self, item: Any) -> None:
+        self._own(item)
+
+    def pre_update(self, item: Any) -> None:
+        self._refuse_shared(item)
+        self._own(item)
+
+    def pre_delete(self, item: Any) -> None:
+        self._refuse_shared(item)
+
+    def _refuse_shared(self, item: Any) -> None:
+        if not user_centre():
+            return
+        stored = type(item).objects(id=item.id).only("centre").first()
+        if stored is not None and stored.centre is None:
+            raise RecordError(
+                message=str(_l("Shared records are maintained by the super-administrator."))
+            )
+
+
+class ServiceCentreView(MongoModelView):
+    """Service centres; a centre administrator sees and edits only their own."""
+
+    datamodel = MongoEngineInterface(ServiceCentre)
+    list_title = show_title = _l("Service centres")
+    add_title = _l("Add a service centre")
+    edit_title = _l("Edit the service centre")
+    list_columns = ["code", "name", "level", "region", "helpers", "self_service_computers"]
+    show_columns = ["code", "name", "level", "region", "region_code", "address",
+                    "opening_hours", "helpers", "self_service_computers"]
+    add_columns = edit_columns = show_columns
+    search_columns = ["code", "name", "level", "region"]
+    order_columns = ["code", "name", "level"]
+    inline_columns = {"opening_hours": ["weekday", "opens", "closes", "lunch_start", "lunch_end"]}
+
+    def pre_update(self, item: Any) -> None:
+        stored = ServiceCentre.objects(id=item.id).only("code").first()
+        if user_centre() and stored and stored.code != item.code:
+            raise RecordError({"code": str(_l("A centre's code cannot be changed here."))})
+
+
+class AgencyView(CentreOwnedView):
+    """Agencies behind the windows, with their liaisons (联络员)."""
+
+    allow_shared = True
+    datamodel = MongoEngineInterface(Agency)
+    list_title = show_title = _l("Agencies")
+    add_title = _l("Add an agency")
+    edit_title = _l("Edit the agency")
+    list_columns = ["code", "name", "kind", "centre", "liaisons"]
+    show_columns = ["code", "name", "kind", "centre", "liaisons"]
+    add_columns = edit_columns = ["centre", "code", "name", "kind", "liaisons"]
+    search_columns = ["code", "name", "kind"]
+    order_columns = ["code", "name", "kind"]
+    inline_columns = {"liaisons": ["name", "post", "phone", "email"]}
+
+
+class ServiceItemView(CentreOwnedView):
+    """Service items (事项) and their material lists (一次性告知清单)."""
+
+    allow_shared = True
+    datamodel = MongoEngineInterface(ServiceItem)
+    list_title = show_title = _l("Service items")
+    add_title = _l("Add a service item")
+    edit_title = _l("Edit the service item")
+    list_columns = ["code", "name", "agency", "window_category", "promised_limit",
+                    "promised_unit", "fee", "materials"]
+    show_columns = ["code", "name", "centre", "agency", "window_category", "legal_basis",
+                    "statutory_limit", "statutory_unit", "promised_limit", "promised_unit",
+                    "warning_percent", "fee", "materials"]
+    add_columns = edit_columns = ["centre", "code", "name", "agency", "window_category",
+                                  "legal_basis", "statutory_limit", "statutory_unit",
+                                  "promised_limit", "promised_unit", "warning_percent", "fee",
+                                  "materials"]
+    search_columns = ["code", "name", "agency", "window_category"]
+    order_columns = ["code", "name", "window_category"]
+    inline_columns = {
+        "materials": ["name", "copies", "form", "requirement",
+                      "follow_up_days", "template_note"],
+    }
+
+
+class WindowView(CentreOwnedView):
+    """Windows (窗口) and the items each accepts."""
+
+    datamodel = MongoEngineInterface(Window)
+    list_title = show_title = _l("Windows")
+    add_title = _l("Add a window")
+    edit_title = _l("Edit the window")
+    list_columns = ["code", "counter", "name", "kind", "is_open"]
+    show_columns = ["centre", "code", "counter", "name", "kind", "accepts_all_items", "agency",
+                    "items", "is_open"]
+    add_columns = edit_columns = show_columns
+    search_columns = ["code", "counter", "name", "kind", "is_open", "items"]
+    order_columns = ["code", "counter", "name", "kind"]
+
+
+class StaffMemberView(CentreOwnedView):
+    """Staff (人员) seconded to the centre; phones are shown masked in lists."""
+
+    datamodel = MongoEngineInterface(StaffMember)
+    list_title = show_title = _l("Staff")
+    add_title = _l("Add a staff member")
+    edit_title = _l("Edit the staff member")
+    list_columns = ["name", "agency", "role", "phone", "active"]
+    show_columns = ["centre", "name", "agency", "role", "items", "trained_on", "phone",
+                    "active", "username"]
+    add_columns = edit_columns = show_columns
+    search_columns = ["name", "agency", "role", "active"]
+    order_columns = ["name", "role", "trained_on"]
+    formatters_columns = {"phone": mask_phone}
+
+
+class RosterEntryView(CentreOwnedView):
+    """Rosters (排班): who works which window on which date and shift."""
+
+    datamodel = MongoEngineInterface(RosterEntry)
+    list_title = show_title = _l("Rosters")
+    add_title = _l("Add a roster entry")
+    edit_title = _l("Edit the roster entry")
+    list_columns = ["date", "shift", "window", "staff", "note"]
+    show_columns = ["centre", "date", "shift", "window", "staff", "note"]
+    add_columns = edit_columns = show_columns
+    search_columns = ["date", "shift", "window", "staff"]
+    order_columns = ["date", "shift"]
+    base_order = ("date", "desc")
+
+
+class CalendarOverrideView(CentreOwnedView):
+    """Holidays and make-up working days (调休) the official calendar does not know yet."""
+
+    allow_shared = True
+    datamodel = MongoEngineInterface(CalendarOverride)
+    list_title = show_title = _l("Working calendar")
+    add_title = _l("Add a calendar day")
+    edit_title = _l("Edit the calendar day")
+    list_columns = ["date", "is_working_day", "centre", "note"]
+    show_columns = add_columns = edit_columns = ["centre", "date", "is_working_day", "note"]
+    search_columns = ["date", "is_working_day"]
+    order_columns = ["date"]
+    base_order = ("date", "desc")

@@ -1,0 +1,75 @@
+"""`onewindow load-demo`, `create-user` and the roles `init` creates."""
+
+from __future__ import annotations
+
+import pytest
+
+from console import roles
+
+
+@pytest.fixture
+def ready(app, runner):
+    assert runner.invoke(args=["init"]).exit_code == 0
+    return app
+
+
+def granted(app, role: str) -> set[tuple[str, str]]:
+    role = app.appbuilder.sm.find_role(role)
+    return {(pv.view_menu.name, pv.permission.name) for pv in role.permissions}
+
+
+def test_init_creates_the_stable_roles_with_only_their_permissions(ready):
+    names = {role.name for role in ready.appbuilder.sm.get_all_roles()}
+    assert set(roles.ALL_ROLES) <= names
+    assert ("WindowView", "can_add") in granted(ready, "CentreAdmin")
+    assert ("WindowView", "can_list") in granted(ready, "Clerk")
+    assert ("WindowView", "can_edit") not in granted(ready, "Clerk")
+    assert ("StaffMemberView", "can_list") not in granted(ready, "Clerk")
+    read_only = {"can_list", "can_show", "menu_access", "can_week", "can_userinfo",
+                 "resetmypassword", "can_this_form_get", "can_this_form_post"}
+    assert {perm for _, perm in granted(ready, "Supervisor")} <= read_only
+    for role in roles.CENTRE_ROLES:  # user administration stays with the super-administrator
+        assert not {("UserDBModelView", p) for p in ("can_add", "can_edit", "can_list")} & (
+            granted(ready, role))
+
+
+def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
+    first = runner.invoke(args=["load-demo"])
+    assert first.exit_code == 0, first.output
+    assert "ly_clerk / demo1234 / Clerk / LY" in first.output
+    assert "admin / admin123 / Admin" in first.output
+    second = runner.invoke(args=["load-demo"])
+    assert second.exit_code == 0, second.output
+    security = ready.appbuilder.sm
+    assert security.count_users() == 8
+    clerk = security.find_user(username="ly_clerk")
+    assert clerk.centre == "LY" and [r.name for r in clerk.roles] == ["Clerk"]
+    assert security.find_user(username="ly_approver").agency == "LY-AMR"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--centre", "XX", "--role", "Clerk"], "no service centre with code XX"),
+    (["--centre", "LY", "--role", "Janitor"], "Unknown role Janitor"),
+    (["--centre", "LY", "--role", "Approver"], "needs an agency"),
+    (["--centre", "LY", "--role", "Approver", "--agency", "MJ-AMR"], "no agency with code"),
+    (["--role", "Clerk"], "needs a centre"),
+    (["--centre", "LY", "--role", "Admin"], "belongs to no centre"),
+])
+def test_create_user_refuses_unknown_codes(ready, runner, args, message):
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    before = ready.appbuilder.sm.count_users()
+    result = runner.invoke(args=["create-user", *args, "--username", "new1",
+                                 "--password", "secret123", "--email", "new1@example.cn"])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert ready.appbuilder.sm.count_users() == before
+
+
+def test_create_user_for_a_centre_and_agency(ready, runner):
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    result = runner.invoke(args=["create-user", "--centre", "MJ", "--role", "Approver",
+                                 "--agency", "MJ-AMR", "--username", "mj_amr",
+                                 "--password", "secret123", "--email", "mj_amr@example.cn"])
+    assert result.exit_code == 0, result.output
+    user = ready.appbuilder.sm.find_user(username="mj_amr")
+    assert (user.centre, user.agency, user.roles[0].name) == ("MJ", "MJ-AMR", "Approver")
