@@ -8,6 +8,7 @@ import re
 from conftest import csrf_token, login, make_app
 from datamodel_app import SampleAgency, SampleAgencyView, SampleItem, SampleItemView
 from flask.testing import FlaskClient
+from mongoengine.errors import OperationError
 import pytest
 
 from console import storage
@@ -257,3 +258,49 @@ def test_inline_script_is_served(client):
     script = client.get(src)
     assert script.status_code == 200 and b"data-ow-template" in script.data
     assert "<template data-ow-template>" in html and "materials-__index__-name" in html
+
+
+# ---------------------------------------------------------------- scope and unexpected errors
+
+
+def test_mapping_scope_confines_form_writes(client, agencies):
+    with scoped(SampleAgency, lambda doc: {"centre": "w"}):
+        response = post(client, "/sampleagencyview/add", {"name": "人社局", "centre": "e"})
+        assert response.status_code == 200
+        assert "This value is outside your scope." in errors(response)
+        assert post(client, "/sampleagencyview/add", {"name": "人社局"}).status_code == 302
+    assert SampleAgency.objects.get(name="人社局").centre == "w"
+
+
+def test_unexpected_hook_error_is_logged_once_and_translated(client, agencies, monkeypatch, caplog):
+    def broken(item):
+        raise KeyError("internal detail")
+
+    view = next(
+        v for v in client.application.appbuilder.baseviews if isinstance(v, SampleAgencyView)
+    )
+    monkeypatch.setattr(view, "pre_add", view._guarded(broken))
+    with caplog.at_level("ERROR"):
+        response = post(client, "/sampleagencyview/add", {"name": "人社局"})
+    assert response.status_code == 302
+    flashed = page(client.get("/sampleagencyview/list/"))
+    assert "Something went wrong; the change was not saved." in flashed
+    assert "internal detail" not in flashed
+    assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 1
+    assert SampleAgency.objects(name="人社局").count() == 0
+
+
+def test_database_failure_on_edit_is_logged_once_and_flashed(client, agencies, monkeypatch, caplog):
+    def failing_save(self, *args, **kwargs):
+        raise OperationError("connection reset")
+
+    monkeypatch.setattr(SampleAgency, "save", failing_save)
+    with caplog.at_level("ERROR"):
+        response = post(client, f"/sampleagencyview/edit/{agencies[0].pk}", {"name": "新名称"})
+    assert response.status_code == 302
+    flashed = page(client.get("/sampleagencyview/list/"))
+    assert "The record could not be saved." in flashed
+    assert "connection reset" not in flashed
+    assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 1
+    monkeypatch.undo()
+    assert SampleAgency.objects.get(pk=agencies[0].pk).name == "市场监管局"

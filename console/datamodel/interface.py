@@ -241,12 +241,22 @@ class MongoEngineInterface(BaseInterface):
 
     def _confine(self, item: Any) -> None:
         """Stamp mapping-scope values on ``item`` and refuse values outside the scope."""
+        errors = self.scope_errors(item, stamp=True)
+        if errors:
+            raise ScopeError(errors)
+
+    def scope_errors(self, item: Any, stamp: bool = False) -> dict[str, str]:
+        """``{field: message}`` for values of ``item`` that mapping scopes do not allow; with
+        ``stamp``, empty fields get the scope's value."""
+        errors: dict[str, str] = {}
         for name, expected in scopes.write_constraints(self._scope_results()).items():
             current = getattr(item, name, None)
             if current is None or current == "":
-                setattr(item, name, expected)
+                if stamp:
+                    setattr(item, name, expected)
             elif not _same(current, expected):
-                raise ScopeError({name: gettext("This value is outside your scope.")})
+                errors[name] = gettext("This value is outside your scope.")
+        return errors
 
     def _write(self, operation: str, item: Any, action: Callable[[], Any]) -> None:
         try:
@@ -306,13 +316,13 @@ class MongoEngineInterface(BaseInterface):
 
     def validation_errors(self, item: Any) -> dict[str, Any]:
         """Nested, translated messages of everything that would stop ``item`` from being saved
-        (field rules, ``clean()``, unique values); empty when it would be saved."""
+        (field rules, ``clean()``, unique values, the scope); empty when it would be saved."""
         try:
             item.validate()
             errors: dict[str, Any] = {}
         except ValidationError as exc:
             errors = messages_from_validation(exc)
-        for name, message in self.unique_conflicts(item).items():
+        for name, message in {**self.unique_conflicts(item), **self.scope_errors(item)}.items():
             errors.setdefault(name, message)
         return errors
 

@@ -15,6 +15,7 @@ from typing import Any
 from bson import DBRef, ObjectId
 from bson.errors import InvalidId
 from flask_appbuilder.api.convert import BaseModel2SchemaConverter, columns2Tree
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
 from marshmallow import validate as mv
 from mongoengine.base import BaseDocument
@@ -32,7 +33,7 @@ class ObjectIdString(fields.Field):
         try:
             return ObjectId(str(value))
         except (InvalidId, TypeError) as exc:
-            raise ValidationError("Not a valid id.") from exc
+            raise ValidationError(gettext("Not a valid id.")) from exc
 
 
 class Reference(fields.Field):
@@ -54,10 +55,10 @@ class Reference(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise ValidationError("Not a valid id.")
+            raise ValidationError(gettext("Not a valid id."))
         related = self.datamodel.get_related_obj(self.column, value)
         if related is None:
-            raise ValidationError("Related record not found.")
+            raise ValidationError(gettext("Related record not found."))
         return related
 
 
