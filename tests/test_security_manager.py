@@ -467,3 +467,27 @@ def test_a_database_down_at_start_is_logged_not_fatal(monkeypatch, caplog):
     app, sm = start_manager(storage.StorageSpec("memory", uuid.uuid4().hex, "t"), monkeypatch)
     assert "no server" in caplog.text
     storage.disconnect()
+
+
+def test_builtin_roles_are_checked_without_the_database(monkeypatch, count_finds):
+    app, sm = start_manager(
+        storage.StorageSpec("memory", uuid.uuid4().hex, "t"), monkeypatch,
+        FAB_ROLES={"Auditor": [[".*View", "can_list"], ["CaseView", "can_show"]]},
+    )
+    try:
+        with app.app_context():
+            auditor = sm.find_role("Auditor")
+            assert auditor is not None
+            user = sm.add_user("qian", "Qian", "Bo", "qian@example.cn", auditor, "pw")
+            with app.test_request_context():
+                assert sm._has_view_access(user, "can_list", "CaseView")
+                count_finds.clear()
+                assert sm._has_view_access(user, "can_list", "ItemView")
+                assert sm._has_view_access(user, "can_show", "CaseView")
+                assert not sm._has_view_access(user, "can_delete", "CaseView")
+                assert count_finds == []
+            assert sm.get_user_roles_permissions(user) == {
+                "Auditor": [("can_list", ".*View"), ("can_show", "CaseView")]
+            }
+    finally:
+        storage.disconnect()

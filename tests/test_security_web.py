@@ -375,3 +375,18 @@ def test_statistics_profile_edit_and_role_copy(admin_app, admin_client):
     )
     assert response.status_code == 302
     assert Role.objects.get(name="Admin copy").permissions == role.permissions
+
+
+def test_registration_requests_screen(tmp_path):
+    app = make_app(AUTH_USER_REGISTRATION=True, AUTH_USER_REGISTRATION_ROLE="Public")
+    try:
+        run(app, "init")
+        create_admin(app)
+        with app.app_context():
+            app.appbuilder.sm.add_register_user("new", "New", "Comer", "new@example.cn", "pw")
+        client = app.test_client()
+        assert login(client, ADMIN["username"], ADMIN["password"]).status_code == 302
+        page = client.get("/registeruser/list/")
+        assert page.status_code == 200 and "new@example.cn" in page.get_data(as_text=True)
+    finally:
+        storage.disconnect()
