@@ -39,11 +39,26 @@ def centre_choices(allow_shared: bool = False) -> list[tuple[str, str]]:
     return choices
 
 
+class CentreSelectField(SelectField):
+    """The centre a record is filed under: chosen by the super-administrator; for everybody
+    else the posted value is ignored and replaced by their own centre."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        centre = user_centre()
+        if centre:
+            self.data = centre
+            return
+        super().process_formdata(valuelist)
+        self.data = self.data or None
+
+
 def centre_field(allow_shared: bool = False) -> SelectField:
-    return SelectField(
+    return CentreSelectField(
         _l("Centre"),
         choices=lambda: centre_choices(allow_shared),
-        validate_choice=True,
+        # A centre user's posted value is ignored; the super-administrator's is checked by the
+        # document's clean() (a code that names no centre is refused there).
+        validate_choice=False,
         description=_l("Records of a centre are seen only by that centre's users."),
     )
 

@@ -1,0 +1,215 @@
+"""Centre configuration screens through real form posts (CSRF on): tenancy between centres, the
+refusals of bad input, and what each role may do. Runs on the demo centres LY and MJ."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import csrf_token, login, make_app
+from flask.testing import FlaskClient
+import pytest
+
+from console import storage
+from models import Agency, RosterEntry, StaffMember, Window
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = make_app(BABEL_DEFAULT_LOCALE="en")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def client_for(app, username: str) -> FlaskClient:
+    client = app.test_client()
+    response = login(client, username, "admin123" if username == "admin" else "demo1234")
+    assert response.status_code == 302 and "/login" not in response.location
+    return client
+
+
+def post(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def flashes(client: FlaskClient) -> list[str]:
+    with client.session_transaction() as session:
+        return [message for _, message in session.get("_flashes", [])]
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def option_values(page: str, field: str) -> set[str]:
+    select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {field}"
+    return set(re.findall(r'<option[^>]*value="([^"]*)"', select.group(1))) - {""}
+
+
+def window_form(**fields) -> dict:
+    data = {"centre": "MJ", "code": "MJ-T1", "counter": "T1", "name": "测试窗口",
+            "kind": "enterprise_opening", "is_open": "y"}
+    data.update(fields)
+    return data
+
+
+def test_centre_admin_sees_only_own_centre(app):
+    client = client_for(app, "mj_admin")
+    page = html(client.get("/windowview/list/?psize_WindowView=100"))
+    assert all(str(w.pk) in page for w in Window.objects(centre="MJ"))
+    assert not any(str(w.pk) in page for w in Window.objects(centre="LY"))
+    ly_window = Window.objects(centre="LY").first()
+    assert client.get(f"/windowview/show/{ly_window.pk}").status_code == 404
+    assert client.get(f"/windowview/edit/{ly_window.pk}").status_code == 404
+    token = csrf_token(client, "/windowview/add")
+    assert client.post(f"/windowview/delete/{ly_window.pk}",
+                       data={"csrf_token": token}).status_code == 404
+    assert Window.objects(pk=ly_window.pk).count() == 1
+    # A filter on another centre's code finds nothing.
+    found = html(client.get("/windowview/list/", query_string={"_flt_0_code": ly_window.code}))
+    assert str(ly_window.pk) not in found and ly_window.name not in found
+
+
+def test_select_boxes_offer_only_own_centre(app):
+    client = client_for(app, "mj_admin")
+    page = html(client.get("/rosterentryview/add"))
+    windows = option_values(page, "window")
+    staff = option_values(page, "staff")
+    assert windows == {str(w.pk) for w in Window.objects(centre="MJ")}
+    assert staff == {str(s.pk) for s in StaffMember.objects(centre="MJ")}
+    assert option_values(page, "centre") == {"MJ"}
+
+
+def test_posted_id_of_another_centres_window_is_refused(app):
+    client = client_for(app, "mj_admin")
+    ly_window = Window.objects(centre="LY").first()
+    mj_staff = StaffMember.objects(centre="MJ", active=True).first()
+    before = RosterEntry.objects.count()
+    response = post(client, "/rosterentryview/add", {
+        "centre": "MJ", "date": "2030-01-07", "shift": "morning",
+        "window": str(ly_window.pk), "staff": str(mj_staff.pk),
+    })
+    assert response.status_code == 200  # the form again, with its error
+    assert re.search(r"Not a valid choice|This field is required", html(response))
+    assert RosterEntry.objects.count() == before
+
+
+def test_posted_centre_is_ignored_on_add_and_edit(app):
+    client = client_for(app, "mj_admin")
+    response = post(client, "/windowview/add", window_form(centre="LY", code="MJ-T2"))
+    assert response.status_code == 302, html(response)
+    window = Window.objects.get(code="MJ-T2")
+    assert window.centre == "MJ"
+    response = post(client, f"/windowview/edit/{window.pk}",
+                    window_form(centre="LY", code="MJ-T2", name="改名"))
+    assert response.status_code == 302
+    window.reload()
+    assert (window.centre, window.name) == ("MJ", "改名")
+    token = csrf_token(client, "/windowview/add")
+    assert client.post(f"/windowview/delete/{window.pk}",
+                       data={"csrf_token": token}).status_code == 302
+    assert Window.objects(code="MJ-T2").count() == 0
+
+
+def test_duplicate_window_code_in_a_centre_is_refused(app):
+    client = client_for(app, "mj_admin")
+    existing = Window.objects(centre="MJ").first()
+    before = Window.objects.count()
+    response = post(client, "/windowview/add", window_form(code=existing.code))
+    assert response.status_code in (200, 302)
+    assert re.search(r"(?i)already exists", " ".join(flashes(client)) + html(response))
+    assert Window.objects.count() == before
+    assert Window.objects(centre="MJ", code=existing.code).count() == 1
+
+
+def test_bad_phone_is_refused_and_nothing_written(app):
+    client = client_for(app, "mj_admin")
+    before = StaffMember.objects.count()
+    response = post(client, "/staffmemberview/add", {
+        "centre": "MJ", "name": "赵六", "role": "helper", "phone": "12345", "active": "y",
+    })
+    assert response.status_code == 200
+    assert "phone" in html(response).lower() or "手机" in html(response)
+    assert StaffMember.objects.count() == before
+
+
+def test_staff_phones_are_masked_in_lists(app):
+    client = client_for(app, "mj_admin")
+    staff = StaffMember.objects(centre="MJ").first()
+    page = html(client.get("/staffmemberview/list/?psize_StaffMemberView=100"))
+    assert staff.phone not in page
+    assert f"{staff.phone[:3]}****{staff.phone[-4:]}" in page
+
+
+def test_roster_double_booking_is_refused(app):
+    client = client_for(app, "mj_admin")
+    entry = RosterEntry.objects(centre="MJ").first()
+    other_window = Window.objects(centre="MJ", id__ne=entry.window.id).first()
+    before = RosterEntry.objects.count()
+    response = post(client, "/rosterentryview/add", {
+        "centre": "MJ", "date": entry.date.strftime("%Y-%m-%d"), "shift": entry.shift,
+        "window": str(other_window.pk), "staff": str(entry.staff.pk),
+    })
+    assert response.status_code == 200
+    assert "already on" in html(response)
+    assert RosterEntry.objects.count() == before
+
+
+def test_shared_agency_is_read_only_for_a_centre(app):
+    client = client_for(app, "ly_admin")
+    shared = Agency.objects(centre=None).first()
+    assert client.get(f"/agencyview/show/{shared.pk}").status_code == 200
+    response = post(client, f"/agencyview/edit/{shared.pk}", {
+        "centre": "LY", "code": shared.code, "name": "改掉", "kind": shared.kind,
+    })
+    shared.reload()
+    assert shared.centre is None and shared.name != "改掉"
+    assert response.status_code in (200, 302)
+
+
+def test_clerk_cannot_change_windows_or_see_staff(app):
+    client = client_for(app, "ly_clerk")
+    assert client.get("/windowview/list/").status_code == 200
+    window = Window.objects(centre="LY").first()
+    assert client.get(f"/windowview/edit/{window.pk}").status_code in (302, 403)
+    before = Window.objects.count()
+    response = client.post("/windowview/add", data=window_form(centre="LY", code="LY-X"))
+    assert response.status_code in (302, 403)
+    assert Window.objects.count() == before
+    assert client.get("/staffmemberview/list/").status_code in (302, 403)
+
+
+def test_supervisor_reads_only(app):
+    client = client_for(app, "ly_supervisor")
+    assert client.get("/staffmemberview/list/").status_code == 200
+    assert client.get("/windowview/add").status_code in (302, 403)
+    staff = StaffMember.objects(centre="LY").first()
+    response = client.post(f"/staffmemberview/delete/{staff.pk}")
+    assert response.status_code in (302, 403, 400)
+    assert StaffMember.objects(pk=staff.pk).count() == 1
+
+
+def test_super_admin_sees_every_centre(app):
+    client = client_for(app, "admin")
+    page = html(client.get("/windowview/list/?psize_WindowView=100"))
+    assert all(str(w.pk) in page for w in Window.objects)
+    assert option_values(html(client.get("/windowview/add")), "centre") == {"LY", "MJ"}
+
+
+def test_week_roster_view_is_scoped(app):
+    client = client_for(app, "mj_admin")
+    window = Window.objects(centre="MJ").first()
+    assert client.get(f"/roster/week/?window={window.pk}").status_code == 200
+    ly_window = Window.objects(centre="LY").first()
+    assert client.get(f"/roster/week/?window={ly_window.pk}").status_code == 404
+    assert client.get("/roster/week/?window=notanid").status_code == 404
