@@ -106,7 +106,8 @@ class _Grants:
         by_id = {
             pv.pk: pv
             for pv in PermissionView.objects(pk__in=list(wanted)).select_related(max_depth=1)
-            if pv.permission is not None and pv.view_menu is not None
+            # A reference whose target is gone stays a DBRef: skip that half-deleted pair.
+            if isinstance(pv.permission, Permission) and isinstance(pv.view_menu, ViewMenu)
         }
         self.permission_views = list(by_id.values())
         for role_id, pv_ids in granted.items():
