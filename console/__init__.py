@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from console import cli, health, settings, storage
-from console.extensions import init_appbuilder
+from console.extensions import csrf, init_appbuilder
 
 try:
     __version__ = metadata.version("onewindow")
@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.load(app, config)
     app.config["ONEWINDOW_VERSION"] = __version__
     storage.init_app(app)
+    csrf.init_app(app)
     health.init_app(app)
     cli.init_app(app)
     with app.app_context():

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from flask_wtf.csrf import CSRFProtect
+
+# Every POST carries a CSRF token; with this registered, FAB also refuses deletes and actions
+# sent by GET (a link or an image in a hostile page must not delete records).
+csrf = CSRFProtect()
 
 
 def init_appbuilder(app: Flask) -> AppBuilder:

@@ -50,8 +50,18 @@ def _instance_secret_key(app: Flask) -> str:
             return key
     except FileNotFoundError:
         pass
+    # Written under a temporary name and linked into place, so two workers starting together
+    # end up with the same key and nobody reads a half-written file.
     key = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = f"{path}.{os.getpid()}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        with open(path, encoding="ascii") as handle:
+            key = handle.read().strip()
+    finally:
+        os.unlink(temporary)
     return key
