@@ -60,7 +60,10 @@ class SampleItem(Document):
     updated = DateTimeField()
     note = StringField(multiline=True)
     materials = EmbeddedDocumentListField(SampleMaterial)
-    meta = {"collection": "sample_item"}
+    meta = {
+        "collection": "sample_item",
+        "indexes": [{"fields": ["agency", "name"], "unique": True}],
+    }
 
     def __str__(self) -> str:
         return self.name

@@ -165,6 +165,17 @@ def test_duplicate_unique_value(agencies):
     assert dm.unique_conflicts(agencies[1]) == {}
 
 
+def test_compound_unique_index(agencies):
+    dm = MongoEngineInterface(SampleItem)
+    dm.add(SampleItem(name="开办", agency=agencies[0]))
+    dm.add(SampleItem(name="开办", agency=agencies[1]))
+    twin = SampleItem(name="开办", agency=agencies[0])
+    assert dm.unique_conflicts(twin) == {"agency": "Already exists.", "name": "Already exists."}
+    with pytest.raises(UniqueError):
+        dm.add(twin)
+    assert SampleItem.objects.count() == 2
+
+
 def test_edit_invalid_keeps_stored_document(agencies):
     dm = MongoEngineInterface(SampleItem)
     item = dm.obj(name="a", agency=agencies[0], materials=[SampleMaterial(name="营业执照")])

@@ -292,27 +292,36 @@ class MongoEngineInterface(BaseInterface):
     # ------------------------------------------------------------------ validation
 
     def unique_conflicts(self, item: Any) -> dict[str, str]:
-        """``{field: message}`` for each unique field whose value another record already holds.
+        """``{field: message}`` for each unique index whose values another record already holds
+        (``unique``/``unique_with`` fields and unique ``meta`` indexes; every field of a compound
+        index gets the message).
 
         Looks across the whole collection, not only the scope: unique indexes are global.
         """
         conflicts: dict[str, str] = {}
-        for name, field in self.obj._fields.items():
-            if not field.unique or field.primary_key:
+        for names, sparse in self._unique_indexes():
+            query = {name: getattr(item, name, None) for name in names}
+            if sparse and all(value is None for value in query.values()):
                 continue
-            value = getattr(item, name, None)
-            if value is None and field.sparse:
-                continue
-            query = {name: value}
-            others = field.unique_with or []
-            for other in [others] if isinstance(others, str) else others:
-                query[other] = getattr(item, other.split(".")[0], None)
             queryset = self.obj.objects(**query)
             if item.pk is not None:
                 queryset = queryset.filter(pk__ne=item.pk)
             if queryset.limit(1).count(with_limit_and_skip=True):
-                conflicts[name] = gettext("Already exists.")
+                for name in names:
+                    conflicts.setdefault(name, gettext("Already exists."))
         return conflicts
+
+    def _unique_indexes(self) -> list[tuple[list[str], bool]]:
+        """``[([field, …], sparse), …]`` of the unique indexes that can be checked by a query."""
+        reverse = getattr(self.obj, "_reverse_db_field_map", {})
+        indexes = []
+        for spec in self.obj._meta.get("index_specs") or []:
+            if not spec.get("unique") or spec.get("partialFilterExpression"):
+                continue
+            names = [reverse.get(db_name, db_name) for db_name, _direction in spec["fields"]]
+            if all(name in self.obj._fields and name != self.get_pk_name() for name in names):
+                indexes.append((names, bool(spec.get("sparse"))))
+        return indexes
 
     def validation_errors(self, item: Any) -> dict[str, Any]:
         """Nested, translated messages of everything that would stop ``item`` from being saved
