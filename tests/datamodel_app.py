@@ -75,14 +75,6 @@ from console.datamodel import MongoEngineInterface  # noqa: E402
 from console.datamodel.views import MongoModelView  # noqa: E402
 
 
-class SampleAgencyView(MongoModelView):
-    """Agencies: a flat document with a unique name."""
-
-    datamodel = MongoEngineInterface(SampleAgency)
-    list_columns = ["name", "code"]
-    add_columns = edit_columns = show_columns = ["name", "code", "centre"]
-
-
 class SampleItemView(MongoModelView):
     """Service items with references and an inline material list."""
 
@@ -104,6 +96,15 @@ class SampleItemView(MongoModelView):
     search_columns = ["name", "agency", "days", "level"]
     inline_columns = {"materials": ["name", "copies", "original", "kind"]}
     label_columns = {"materials.kind": "材料形式"}
+
+
+class SampleAgencyView(MongoModelView):
+    """Agencies: a flat document with a unique name, and its items below it."""
+
+    datamodel = MongoEngineInterface(SampleAgency)
+    list_columns = ["name", "code"]
+    add_columns = edit_columns = show_columns = ["name", "code", "centre"]
+    related_views = [SampleItemView]
 
 
 from console.datamodel.api import MongoModelRestApi  # noqa: E402

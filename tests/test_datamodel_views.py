@@ -123,6 +123,13 @@ def test_show_and_unknown_ids(client, agencies):
         assert response.status_code == 404
 
 
+def test_related_view_lists_the_records_that_refer_to_this_one(client, agencies):
+    SampleItem(name="企业开办", agency=agencies[0]).save()
+    SampleItem(name="税务登记", agency=agencies[1]).save()
+    html = page(client.get(f"/sampleagencyview/show/{agencies[0].pk}"))
+    assert "企业开办" in html and "税务登记" not in html
+
+
 def test_scope_applies_to_show_and_edit(client, agencies):
     with scoped(SampleAgency, lambda doc: {"centre": "w"}):
         assert client.get(f"/sampleagencyview/show/{agencies[0].pk}").status_code == 404

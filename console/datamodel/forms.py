@@ -73,6 +73,8 @@ class DocumentForm(DynamicForm):
         if target is None:
             return True
         self.populate_obj(target)
+        # As the write will: scope values first, so that clean() sees them.
+        self._datamodel.scope_errors(target, stamp=True)
         return self.apply_record_errors(self._datamodel.validation_errors(target))
 
     def apply_record_errors(self, errors: Mapping[str, Any]) -> bool:

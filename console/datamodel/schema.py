@@ -106,6 +106,8 @@ class DocumentSchema(Schema):
         for name, value in values.items():
             setattr(target, name, value)
         if self.validate_record:
+            # As the write will: scope values first, so that clean() sees them.
+            self.datamodel.scope_errors(target, stamp=True)
             errors = {
                 ("_schema" if name == NON_FIELD else name): message
                 for name, message in self.datamodel.validation_errors(target).items()
