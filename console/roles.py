@@ -41,6 +41,8 @@ CONFIG_MENUS = (
 )
 
 # (view-menu pattern, permission pattern) pairs, matched in full.
+CASE_MENUS = r"(Case work|Cases|Open a case|My work queue)"
+
 ROLE_RULES: dict[str, list[tuple[str, str]]] = {
     CENTRE_ADMIN: SELF_SERVICE + [
         (r"(WindowView|StaffMemberView|RosterEntryView|CalendarOverrideView)", WRITE),
@@ -48,14 +50,20 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"ServiceCentreView", r"can_(list|show|edit)"),
         (r"RosterWeekView", r"can_week"),
         (CONFIG_MENUS, MENU),
+        (r"CaseView", READ),
+        (r"(Case work|Cases)", MENU),
     ],
     CLERK: SELF_SERVICE + [
+        (r"CaseView", r"can_(list|show|add|act)"),
+        (r"(Case work|Cases|Open a case)", MENU),
         (r"(WindowView|ServiceItemView|AgencyView|RosterEntryView|CalendarOverrideView)", READ),
         (r"RosterWeekView", r"can_week"),
         (r"(Configuration|Service items|Agencies|Windows|Rosters|Week roster|Working calendar)",
          MENU),
     ],
     APPROVER: SELF_SERVICE + [
+        (r"CaseView", r"can_(list|show|act|queue)"),
+        (r"(Case work|Cases|My work queue)", MENU),
         (r"(ServiceItemView|AgencyView)", READ),
         (r"(Configuration|Service items|Agencies)", MENU),
     ],
@@ -64,6 +72,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(Configuration|Windows|Staff|Agencies)", MENU),
     ],
     SUPERVISOR: SELF_SERVICE + [
+        (r"CaseView", READ),
+        (r"(Case work|Cases)", MENU),
         (r"(ServiceCentreView|WindowView|StaffMemberView|RosterEntryView|CalendarOverrideView"
          r"|AgencyView|ServiceItemView)", READ),
         (r"RosterWeekView", r"can_week"),

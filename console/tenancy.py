@@ -18,6 +18,7 @@ from console.datamodel.scope import ScopeResult, register_scope
 from models import (
     Agency,
     CalendarOverride,
+    Case,
     RosterEntry,
     ServiceCentre,
     ServiceItem,
@@ -63,6 +64,18 @@ def own_centre_record(document: type) -> ScopeResult:
     return {"code": centre}
 
 
+def case_scope(document: type) -> ScopeResult:
+    """Cases of the user's centre; an approver sees only cases with their agency's sub-tasks."""
+    centre = user_centre()
+    if centre is None or centre is NOBODY:
+        return centre
+    agency = getattr(current_user, "agency", None)
+    roles = {role.name for role in current_user.roles}
+    if agency and roles <= {"Approver"}:
+        return {"centre": centre, "subtasks__agency": agency}
+    return {"centre": centre}
+
+
 def register() -> None:
     """Install the scopes (idempotent: each document is registered once per process)."""
     global _registered
@@ -73,6 +86,7 @@ def register() -> None:
     for document in (Agency, ServiceItem, CalendarOverride):
         register_scope(document, own_or_shared)
     register_scope(ServiceCentre, own_centre_record)
+    register_scope(Case, case_scope)
     _registered = True
 
 

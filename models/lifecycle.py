@@ -198,6 +198,9 @@ def open_case(
     for item in items:
         if item.centre not in (None, window.centre):
             raise AccessDenied(gettext("This service item belongs to another service centre."))
+        if not window.accepts(item):
+            raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
+                                          window=window.code, item=item.name))
     now = now or _now()
     case = Case(
         centre=window.centre, window=window, clerk=actor.username, mode=mode, channel=channel,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from console import tenancy
 
 CONFIGURATION = "Configuration"
+CASES = "Case work"
 
 
 def register_views(appbuilder: AppBuilder) -> None:
     """Add all views, menus and APIs to ``appbuilder``."""
-    from console.views import config
+    from console.views import cases, config
     from console.views.roster_week import RosterWeekView
 
     tenancy.register()
@@ -32,3 +34,11 @@ def register_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_view(view, name, label=label, icon=icon, **category)
     appbuilder.add_view(RosterWeekView, "Week roster", label=_l("Week roster"),
                         icon="fa-table", **category)
+
+    cases.register_template_helpers(current_app)
+    work = {"category": CASES, "category_label": _l("Cases"), "category_icon": "fa-briefcase"}
+    appbuilder.add_view(cases.CaseView, "Cases", label=_l("Cases"), icon="fa-list", **work)
+    appbuilder.add_link("Open a case", label=_l("Open a case"), href="/cases/new",
+                        icon="fa-plus", **work)
+    appbuilder.add_link("My work queue", label=_l("My work queue"), href="/cases/queue",
+                        icon="fa-tasks", **work)

@@ -1,0 +1,197 @@
+"""Case screens through real form posts (CSRF on), on the demo centres: the full path from
+opening to closing, the approver's queue, and each refusal leaving the case as it was."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import csrf_token, login, make_app
+from flask.testing import FlaskClient
+import pytest
+
+from console import storage
+from models import Window
+from models import case as c
+from models.case import Case
+
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = make_app(BABEL_DEFAULT_LOCALE="en")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def client_for(app, username: str) -> FlaskClient:
+    client = app.test_client()
+    response = login(client, username, "admin123" if username == "admin" else "demo1234")
+    assert response.status_code == 302 and "/login" not in response.location
+    return client
+
+
+def flashes(client: FlaskClient) -> list[tuple[str, str]]:
+    with client.session_transaction() as session:
+        return list(session.pop("_flashes", []))
+
+
+def act(client: FlaskClient, case: Case, action: str, **data) -> list[tuple[str, str]]:
+    token = csrf_token(client, f"/cases/{case.pk}")
+    response = client.post(f"/cases/{case.pk}/act/{action}", data={**data, "csrf_token": token})
+    assert response.status_code == 302
+    return flashes(client)
+
+
+def open_case(client: FlaskClient, **overrides) -> Case:
+    window = Window.objects.get(centre="LY", code="W01")
+    data = {
+        "window": str(window.pk), "items": ["LY-EO-REG", "LY-EO-SEAL"], "mode": "full_chain",
+        "channel": "window", "delivery_method": "window", "company_name": "洛阳云帆科技有限公司",
+        "legal_rep_name": "王强", "legal_rep_id": ID_NUMBER, "phone": "13803791234",
+        "address": "洛阳市洛龙区开元大道218号",
+    }
+    data.update(overrides)
+    token = csrf_token(client, "/cases/new")
+    before = Case.objects.count()
+    response = client.post("/cases/new", data={**data, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert Case.objects.count() == before + 1
+    return Case.objects.order_by("-created_at").first()
+
+
+def receive_everything(client: FlaskClient, case: Case) -> None:
+    data = {}
+    for index, row in enumerate(case.materials):
+        if row.requirement == "tolerated":
+            data[f"state-{index}"], data[f"promised-{index}"] = "tolerated", "2030-01-10"
+        else:
+            data[f"state-{index}"] = "received"
+    messages = act(client, case, "materials", **data)
+    assert ("success", "Materials recorded.") in messages, messages
+
+
+def test_full_path_through_the_screens(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    assert case.state == c.COACHING and case.centre == "LY"
+    page = clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert ID_NUMBER not in page and "110***********002X" in page  # masked
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    assert ("success", "Done.") in act(clerk, case, "accept")
+    case.reload()
+    assert case.state == c.ACCEPTED and {t.agency for t in case.subtasks} == {"LY-AMR", "LY-PSB"}
+
+    approver = client_for(app, "ly_approver")  # agency LY-AMR
+    queue = approver.get("/cases/queue").get_data(as_text=True)
+    assert case.number in queue
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    seal = next(t for t in case.subtasks if t.agency == "LY-PSB")
+    # Not this approver's agency: refused, nothing changes.
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(approver, case, "complete_subtask", subtask=seal.key, seals="公章")
+    assert messages[0][0] == "danger" and "another agency" in messages[0][1]
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+    act(approver, case, "complete_subtask", subtask=licence.key,
+        licence_number="91410300MA9F12345E")
+    # The administrator works the seal sub-task for the police here.
+    admin = client_for(app, "admin")
+    act(admin, case, "complete_subtask", subtask=seal.key, seals="公章、财务专用章、发票专用章")
+    case.reload()
+    assert case.state == c.READY
+    assert next(t for t in case.subtasks if t.key == seal.key).seal_count == 3
+
+    act(clerk, case, "deliver", results="营业执照、印章", recipient="王强")
+    act(clerk, case, "close", method="call", rating="5", note="满意")
+    case.reload()
+    assert case.state == c.CLOSED and case.follow_up.rating == 5
+    page = clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "deliver" in page and "close" in page  # the timeline
+
+
+def test_bad_identifiers_in_the_open_form_write_nothing(app):
+    clerk = client_for(app, "ly_clerk")
+    before = Case.objects.count()
+    token = csrf_token(clerk, "/cases/new")
+    window = Window.objects.get(centre="LY", code="W01")
+    response = clerk.post("/cases/new", data={
+        "csrf_token": token, "window": str(window.pk), "items": ["LY-EO-REG"],
+        "mode": "full_chain", "channel": "window", "delivery_method": "window",
+        "company_name": "甲公司", "legal_rep_name": "王强", "legal_rep_id": "410302199001011234",
+        "phone": "1380379", "address": "洛阳市",
+    })
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("help-block") >= 2  # the ID number and the phone, both named
+    assert Case.objects.count() == before
+
+
+def test_other_centre_and_other_agency_get_404(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    assert client_for(app, "mj_clerk").get(f"/cases/{case.pk}").status_code == 404
+    assert clerk.get("/cases/notanid").status_code == 404
+    mj = client_for(app, "mj_clerk")
+    token = csrf_token(mj, "/cases/new")
+    response = mj.post(f"/cases/{case.pk}/act/withdraw", data={"csrf_token": token,
+                                                                "note": "x"})
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).state == c.COACHING
+    # An approver sees only cases with a sub-task of their agency.
+    assert client_for(app, "ly_approver").get(f"/cases/{case.pk}").status_code == 404
+
+
+def test_supervisor_reads_but_cannot_act(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    supervisor = client_for(app, "ly_supervisor")
+    assert supervisor.get(f"/cases/{case.pk}").status_code == 200
+    token = csrf_token(supervisor, "/userinfoeditview/form")
+    response = supervisor.post(f"/cases/{case.pk}/act/start_review", data={"csrf_token": token})
+    assert response.status_code in (302, 403)
+    assert Case.objects.get(pk=case.pk).state == c.COACHING
+    assert supervisor.get("/cases/new").status_code in (302, 403)
+
+
+def test_illegal_action_is_refused_with_a_message(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    messages = act(clerk, case, "deliver", results="营业执照", recipient="王强")
+    assert messages[0][0] == "danger" and "Not possible" in messages[0][1]
+    assert Case.objects.get(pk=case.pk).state == c.COACHING
+    assert act(clerk, case, "withdraw")[0][0] == "danger"  # a reason is required
+    assert Case.objects.get(pk=case.pk).state == c.COACHING
+
+
+def test_list_filters_and_bad_filter_input(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="筛选测试有限公司")
+    page = clerk.get("/cases/?q=筛选测试").get_data(as_text=True)
+    assert case.number in page
+    page = clerk.get("/cases/?q=.*").get_data(as_text=True)
+    assert case.number not in page  # the text is searched literally
+    response = clerk.get("/cases/?from=yesterday&state=bogus&window=notanid")
+    assert response.status_code == 200  # named and ignored, never a 500
+    assert response.get_data(as_text=True).count("ignored") == 3
+    page = clerk.get("/cases/?overdue=1").get_data(as_text=True)
+    assert case.number not in page
+    mj_page = client_for(app, "mj_clerk").get("/cases/?state=all").get_data(as_text=True)
+    assert case.number not in mj_page
+
+
+def test_risk_prompt_for_one_person_behind_many_companies(app):
+    clerk = client_for(app, "ly_clerk")
+    cases = [open_case(clerk, legal_rep_id="11010519491231002X", company_name=f"一人{n}公司",
+                       address=f"洛阳市某路{n}号") for n in range(3)]
+    page = clerk.get(f"/cases/{cases[-1].pk}").get_data(as_text=True)
+    assert re.search(r"One person, many companies", page)
