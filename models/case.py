@@ -76,6 +76,29 @@ OPEN_SUBTASK_STATES = (PENDING, IN_PROGRESS, SUPPLEMENT)
 NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
 DEADLINE_STATES = [(NORMAL, _l("Normal")), (WARNING, _l("Warning")), (OVERDUE, _l("Overdue"))]
 
+# What each timeline action is called on screen.
+TIMELINE_ACTIONS = [
+    ("open", _l("Case opened")),
+    ("start_review", _l("Window review started")),
+    ("record_materials", _l("Materials recorded")),
+    ("accept", _l("Accepted")),
+    ("return", _l("Returned with a one-time notification")),
+    ("resubmit", _l("Corrections handed in")),
+    ("add_items", _l("Items added")),
+    ("start_subtask", _l("Sub-task started")),
+    ("request_supplement", _l("Supplement requested (clock paused)")),
+    ("record_supplement", _l("Supplement received (clock running)")),
+    ("complete_subtask", _l("Sub-task done")),
+    ("reject_subtask", _l("Sub-task rejected")),
+    ("return_subtask", _l("Sub-task returned")),
+    ("drop_item", _l("Item dropped")),
+    ("close_rejected", _l("Closed as rejected")),
+    ("deliver", _l("Delivered")),
+    ("close", _l("Closed after follow-up")),
+    ("withdraw", _l("Withdrawn")),
+    ("receive_tolerated", _l("Tolerated material handed in")),
+]
+
 FOLLOW_UP_METHODS = [("call", _l("Telephone call")), ("visit", _l("Visit"))]
 RATINGS = [
     (5, _l("Very satisfied")), (4, _l("Satisfied")), (3, _l("Fair")),
@@ -234,6 +257,7 @@ class Case(Document):
             ("centre", "legal_rep_id", "state"),
             ("centre", "address_key", "state"),
             ("centre", "window", "state"),
+            ("centre", "subtasks.agency", "state"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),

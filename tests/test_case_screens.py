@@ -116,7 +116,7 @@ def test_full_path_through_the_screens(app):
     case.reload()
     assert case.state == c.CLOSED and case.follow_up.rating == 5
     page = clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
-    assert "deliver" in page and "close" in page  # the timeline
+    assert "Delivered" in page and "Closed after follow-up" in page  # the timeline
 
 
 def test_bad_identifiers_in_the_open_form_write_nothing(app):

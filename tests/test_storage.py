@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -147,3 +148,24 @@ def test_two_processes_share_the_embedded_store(embedded, tmp_path):
     assert shared.value == 2 * steps + wins
     assert shared.version == wins
     assert Counter.objects.count() == 1 + 2 * steps
+
+
+REAL_MONGODB = os.environ.get("ONEWINDOW_TEST_MONGODB_URI")
+
+
+@pytest.mark.skipif(not REAL_MONGODB, reason="set ONEWINDOW_TEST_MONGODB_URI to a MongoDB")
+def test_real_mongodb_round_trip(tmp_path):
+    spec = storage.resolve(REAL_MONGODB, str(tmp_path))
+    storage.connect(spec)
+    try:
+        assert storage.ping()
+        Counter.drop_collection()
+        Counter.ensure_indexes()
+        Counter(name="server").save()
+        assert _guarded_increment("server")
+        with pytest.raises(me.NotUniqueError):
+            Counter(name="server").save()
+        assert Counter.objects.get(name="server").version == 1
+    finally:
+        Counter.drop_collection()
+        storage.disconnect()
