@@ -12,7 +12,14 @@ from mongoengine import (
     ValidationError,
 )
 
-from models.choices import CENTRE_CODE_REGEX, CENTRE_LEVELS, TIME_OF_DAY_REGEX, WEEKDAYS, label
+from models.choices import (
+    CENTRE_CODE_REGEX,
+    CENTRE_LEVELS,
+    LIMIT_UNITS,
+    TIME_OF_DAY_REGEX,
+    WEEKDAYS,
+    label,
+)
 
 
 class OpeningHours(EmbeddedDocument):
@@ -56,6 +63,11 @@ class ServiceCentre(Document):
     helpers = IntField(min_value=0, default=0, verbose_name=_l("Helpers (帮办代办)"))
     self_service_computers = IntField(min_value=0, default=0,
                                       verbose_name=_l("Self-service computers"))
+    # The whole-case limit from acceptance to ready (一日办结 by default).
+    case_limit = IntField(min_value=1, max_value=365, default=1,
+                          verbose_name=_l("Whole-case time limit"))
+    case_limit_unit = StringField(choices=LIMIT_UNITS, default="working_days",
+                                  verbose_name=_l("Unit of the whole-case limit"))
 
     meta = {
         "collection": "service_centres",

@@ -195,3 +195,15 @@ def test_risk_prompt_for_one_person_behind_many_companies(app):
                        address=f"洛阳市某路{n}号") for n in range(3)]
     page = clerk.get(f"/cases/{cases[-1].pk}").get_data(as_text=True)
     assert re.search(r"One person, many companies", page)
+
+
+def test_action_from_a_stale_page_is_refused(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    seen = Case.objects.get(pk=case.pk).version
+    other = client_for(app, "ly_admin")  # reads only; the admin of all centres acts below
+    assert other.get(f"/cases/{case.pk}").status_code == 200
+    act(client_for(app, "admin"), case, "start_review")
+    messages = act(clerk, case, "withdraw", note="申请人撤回", version=str(seen))
+    assert messages[0][0] == "danger" and "changed by admin" in messages[0][1]
+    assert Case.objects.get(pk=case.pk).state == c.REVIEW

@@ -342,3 +342,16 @@ def test_case_numbers_are_unique_and_gapless_under_concurrency(embedded_centre):
     assert not errors
     day = f"{to_china(dt.datetime.now(dt.UTC).replace(tzinfo=None)):%Y%m%d}"
     assert sorted(numbers) == [f"LY-{day}-{n:04d}" for n in range(1, 21)]
+
+
+def test_whole_case_limit_is_configurable_per_centre(centre):
+    from models.centre import ServiceCentre
+
+    ServiceCentre.objects(code="LY").update_one(set__case_limit=4,
+                                                set__case_limit_unit="working_hours")
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case)
+    accepted_at = to_utc(dt.datetime(2026, 11, 23, 9, 0))  # a Monday morning, China time
+    life.accept(case, CLERK, now=accepted_at)
+    assert to_china(stored(case).due_at) == dt.datetime(2026, 11, 23, 14, 30)  # lunch skipped

@@ -241,6 +241,11 @@ class CaseView(BaseView):
         handler = ACTIONS.get(action)
         if handler is None:
             abort(404)
+        seen = request.form.get("version", type=int)
+        if seen is not None:
+            # Guard the write on the version the user was looking at: if anybody changed the
+            # case since the page was shown, the lifecycle refuses and names who and when.
+            case.version = seen
         try:
             message = handler(case, current_actor())
         except life.TransitionError as error:

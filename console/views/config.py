@@ -113,7 +113,8 @@ class ServiceCentreView(MongoModelView):
     edit_title = _l("Edit the service centre")
     list_columns = ["code", "name", "level", "region", "helpers", "self_service_computers"]
     show_columns = ["code", "name", "level", "region", "region_code", "address",
-                    "opening_hours", "helpers", "self_service_computers"]
+                    "opening_hours", "helpers", "self_service_computers", "case_limit",
+                    "case_limit_unit"]
     add_columns = edit_columns = show_columns
     search_columns = ["code", "name", "level", "region"]
     order_columns = ["code", "name", "level"]
