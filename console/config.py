@@ -17,6 +17,9 @@ ONEWINDOW_MONGODB_DB = "onewindow"
 # How long to wait for a MongoDB server before a request fails with "database down".
 ONEWINDOW_MONGODB_TIMEOUT_MS = 5000
 
+# Risk prompts on the case page: other open cases of the same person / at the same address.
+ONEWINDOW_RISK_THRESHOLDS = {"person": 2, "address": 3}
+
 # Chinese first: zh_CN is the default language, English is one click away.
 BABEL_DEFAULT_LOCALE = "zh_CN"
 BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
