@@ -4,6 +4,7 @@ variables, then the mapping handed to the factory (tests)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+import json
 import os
 import secrets
 from typing import Any
@@ -32,11 +33,20 @@ def _load_environment(app: Flask) -> None:
     own = {key for key in app.config if key.startswith(ENV_PREFIX + "_")}
     for name in list(os.environ):
         if name in own:
-            app.config[name] = os.environ[name]
+            app.config[name] = _parse(os.environ[name])
     app.config.from_prefixed_env(ENV_PREFIX)
     for name in own:
         # from_prefixed_env also stored MONGODB_URI for ONEWINDOW_MONGODB_URI: drop the copy.
         app.config.pop(name[len(ENV_PREFIX) + 1 :], None)
+
+
+def _parse(value: str) -> Any:
+    """JSON where the text is JSON (numbers, true/false, objects), else the text, as Flask's
+    ``from_prefixed_env`` does."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def _instance_secret_key(app: Flask) -> str:
