@@ -503,15 +503,7 @@ def close_rejected(case: Case, actor: Actor, reason: str) -> Case:
     _require_state(case, c.ACCEPTED)
     if not any(t.status in (c.TASK_REJECTED, c.TASK_RETURNED) for t in case.subtasks):
         raise TransitionError(gettext("No sub-task was rejected: the case cannot be closed so."))
-    if not reason:
-        raise TransitionError(gettext("Give the reason."))
-    subtasks = copy.deepcopy(case.subtasks)
-    for task in subtasks:
-        if task.is_open:
-            task.status = c.DROPPED
-    return _commit(case, actor, "close_rejected",
-                   {"subtasks": subtasks, "outcome": reason, "finished_at": _now()},
-                   to_state=c.REJECTED, note=reason)
+    return _end(case, actor, "close_rejected", c.REJECTED, reason)
 
 
 # --- delivery, follow-up, withdrawal -------------------------------------------------------
@@ -560,15 +552,20 @@ def withdraw(case: Case, actor: Actor, reason: str) -> Case:
     _require_centre(case, actor)
     _require_window_role(actor)
     _require_state(case, *c.OPEN_STATES)
+    return _end(case, actor, "withdraw", c.WITHDRAWN, reason)
+
+
+def _end(case: Case, actor: Actor, action: str, state: str, reason: str) -> Case:
+    """End the case early with a reason; every sub-task still open is dropped."""
     if not reason:
         raise TransitionError(gettext("Give the reason."))
     subtasks = copy.deepcopy(case.subtasks)
     for task in subtasks:
         if task.is_open:
             task.status = c.DROPPED
-    return _commit(case, actor, "withdraw",
+    return _commit(case, actor, action,
                    {"subtasks": subtasks, "outcome": reason, "finished_at": _now()},
-                   to_state=c.WITHDRAWN, note=reason)
+                   to_state=state, note=reason)
 
 
 def receive_tolerated(case: Case, actor: Actor, name: str) -> Case:
