@@ -45,6 +45,33 @@ def login(client: FlaskClient, username: str, password: str):
     )
 
 
+DEMO_PASSWORDS = {"admin": "admin123"}
+
+
+def demo_app(**overrides) -> Flask:
+    """An app with `onewindow init` and `onewindow load-demo` done (centres LY and MJ)."""
+    app = make_app(**{"BABEL_DEFAULT_LOCALE": "en", **overrides})
+    runner = app.test_cli_runner()
+    for step in (["init"], ["load-demo"]):
+        result = runner.invoke(args=step)
+        assert result.exit_code == 0, result.output
+    return app
+
+
+def client_for(app: Flask, username: str) -> FlaskClient:
+    """A test client logged in as one of the demo logins."""
+    client = app.test_client()
+    response = login(client, username, DEMO_PASSWORDS.get(username, "demo1234"))
+    assert response.status_code == 302 and "/login" not in response.location
+    return client
+
+
+def flashes(client: FlaskClient) -> list[tuple[str, str]]:
+    """The flashed (category, message) pairs not yet shown, taken off the session."""
+    with client.session_transaction() as session:
+        return list(session.pop("_flashes", []))
+
+
 @pytest.fixture
 def app() -> Flask:
     app = make_app()

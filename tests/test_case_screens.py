@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token, login, make_app
+from conftest import client_for, csrf_token, demo_app, flashes
 from flask.testing import FlaskClient
 import pytest
 
@@ -19,10 +19,7 @@ ID_NUMBER = "11010519491231002X"
 
 @pytest.fixture(scope="module")
 def app():
-    app = make_app(BABEL_DEFAULT_LOCALE="en")
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    app = demo_app()
     yield app
     storage.disconnect()
 
@@ -31,18 +28,6 @@ def app():
 def _no_connection_leaks():
     """This module shares one app (and its store) across its tests."""
     yield
-
-
-def client_for(app, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = login(client, username, "admin123" if username == "admin" else "demo1234")
-    assert response.status_code == 302 and "/login" not in response.location
-    return client
-
-
-def flashes(client: FlaskClient) -> list[tuple[str, str]]:
-    with client.session_transaction() as session:
-        return list(session.pop("_flashes", []))
 
 
 def act(client: FlaskClient, case: Case, action: str, **data) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token, login, make_app
+from conftest import client_for, csrf_token, demo_app, flashes
 from flask.testing import FlaskClient
 import pytest
 
@@ -15,10 +15,7 @@ from models import Agency, RosterEntry, StaffMember, Window
 
 @pytest.fixture(scope="module")
 def app():
-    app = make_app(BABEL_DEFAULT_LOCALE="en")
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    app = demo_app()
     yield app
     storage.disconnect()
 
@@ -29,21 +26,9 @@ def _no_connection_leaks():
     yield
 
 
-def client_for(app, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = login(client, username, "admin123" if username == "admin" else "demo1234")
-    assert response.status_code == 302 and "/login" not in response.location
-    return client
-
-
 def post(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
     token = csrf_token(client, form_url or url)
     return client.post(url, data={**data, "csrf_token": token})
-
-
-def flashes(client: FlaskClient) -> list[str]:
-    with client.session_transaction() as session:
-        return [message for _, message in session.get("_flashes", [])]
 
 
 def html(response) -> str:
@@ -127,7 +112,7 @@ def test_duplicate_window_code_in_a_centre_is_refused(app):
     before = Window.objects.count()
     response = post(client, "/windowview/add", window_form(code=existing.code))
     assert response.status_code in (200, 302)
-    assert re.search(r"(?i)already exists", " ".join(flashes(client)) + html(response))
+    assert re.search(r"(?i)already exists", " ".join(text for _, text in flashes(client)) + html(response))
     assert Window.objects.count() == before
     assert Window.objects(centre="MJ", code=existing.code).count() == 1
 
