@@ -197,3 +197,18 @@ def test_scope_applies_to_the_api(client, items):
         assert client.get(f"{BASE}{items[0].pk}").status_code == 404
         assert client.delete(f"{BASE}{items[0].pk}").status_code == 404
     assert SampleItem.objects.count() == 4
+
+
+def test_jwt_login_then_bearer_token(app, items):
+    """Agency systems sign in through FAB's JWT login and call the API with the token."""
+    anonymous = app.test_client()
+    assert anonymous.get(BASE).status_code == 401
+    refused = anonymous.post("/api/v1/security/login",
+                             json={"username": "admin", "password": "wrong", "provider": "db"})
+    assert refused.status_code == 401
+    response = anonymous.post("/api/v1/security/login",
+                              json={"username": "admin", "password": "pw", "provider": "db"})
+    assert response.status_code == 200, response.json
+    token = response.json["access_token"]
+    listed = anonymous.get(BASE, headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200 and listed.json["count"] == len(items)
