@@ -7,36 +7,16 @@ import datetime as dt
 
 from models import case as c
 from models.centre import ServiceCentre
-from models.workcalendar import CalendarOverride
+from models.workcalendar import work_calendar
 from models.workdays import WORKING_DAYS, WorkCalendar
 
 DEFAULT_CASE_LIMIT = (1, WORKING_DAYS)  # 一日办结
 DEFAULT_WARNING_PERCENT = 80
 
 
-def _parse(hhmm: str) -> dt.time:
-    hours, minutes = hhmm.split(":")
-    return dt.time(int(hours), int(minutes))
-
-
 def calendar_for(centre_code: str) -> WorkCalendar:
     """The centre's calendar: national and centre overrides, the centre's opening hours."""
-    overrides: dict[dt.date, bool] = {}
-    # National rows first, so the centre's own rows win on the same date.
-    rows = sorted(CalendarOverride.objects(centre__in=[None, centre_code]),
-                  key=lambda row: row.centre is not None)
-    for row in rows:
-        overrides[row.date] = row.is_working_day
-    hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    centre = ServiceCentre.objects(code=centre_code).only("opening_hours").first()
-    for row in (centre.opening_hours if centre else []):
-        if row.lunch_start:
-            intervals = [(_parse(row.opens), _parse(row.lunch_start)),
-                         (_parse(row.lunch_end), _parse(row.closes))]
-        else:
-            intervals = [(_parse(row.opens), _parse(row.closes))]
-        hours[row.weekday + 1] = intervals  # stored Monday = 0; ISO Monday = 1
-    return WorkCalendar(overrides=overrides, opening_hours=hours)
+    return work_calendar(centre_code)
 
 
 def case_limit(centre_code: str) -> tuple[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import chinese_calendar
 from flask_babel import lazy_gettext as _l
 from mongoengine import BooleanField, DateField, Document, StringField
 
@@ -52,18 +51,9 @@ def is_working_day(day: datetime.date, centre: str | None = None) -> bool:
 
     Outside the years the calendar package knows, Monday to Friday are working days.
     """
-    overrides = {
-        row.centre: row.is_working_day
-        for row in CalendarOverride.objects(date=day, centre__in=[centre, None])
-    }
-    if centre in overrides:
-        return overrides[centre]
-    if None in overrides:
-        return overrides[None]
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    from models.workdays import WorkCalendar
+
+    return WorkCalendar(overrides=overrides_for(centre)).is_working_day(day)
 
 
 def overrides_for(centre: str | None) -> dict[datetime.date, bool]:

@@ -355,3 +355,15 @@ def test_whole_case_limit_is_configurable_per_centre(centre):
     accepted_at = to_utc(dt.datetime(2026, 11, 23, 9, 0))  # a Monday morning, China time
     life.accept(case, CLERK, now=accepted_at)
     assert to_china(stored(case).due_at) == dt.datetime(2026, 11, 23, 14, 30)  # lunch skipped
+
+
+def test_centre_calendar_override_moves_the_deadline(centre):
+    from models.workcalendar import CalendarOverride
+
+    CalendarOverride(centre="LY", date=dt.date(2026, 11, 24), is_working_day=False,
+                     note="local holiday").save()
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case)
+    life.accept(case, CLERK, now=to_utc(dt.datetime(2026, 11, 23, 10, 0)))
+    assert to_china(stored(case).due_at) == dt.datetime(2026, 11, 25, 10, 0)
