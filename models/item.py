@@ -96,7 +96,7 @@ class ServiceItem(Document):
     promised_unit = StringField(required=True, choices=LIMIT_UNITS, default="working_days",
                                 verbose_name=_l("Promised limit unit"))
     warning_percent = IntField(required=True, min_value=1, max_value=99, default=80,
-                               verbose_name=_l("Warn at (% of promised limit elapsed)"))
+                               verbose_name=_l("Warn at (percent of promised limit elapsed)"))
     fee = DecimalField(min_value=0, precision=2, default=0, verbose_name=_l("Fee (yuan)"))
     materials = EmbeddedDocumentListField(Material, verbose_name=_l("Materials"))
 

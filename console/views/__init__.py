@@ -36,7 +36,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-table", **category)
 
     cases.register_template_helpers(current_app)
-    work = {"category": CASES, "category_label": _l("Cases"), "category_icon": "fa-briefcase"}
+    work = {"category": CASES, "category_label": _l("Case work"),
+            "category_icon": "fa-briefcase"}
     appbuilder.add_view(cases.CaseView, "Cases", label=_l("Cases"), icon="fa-list", **work)
     appbuilder.add_link("Open a case", label=_l("Open a case"), href="/cases/new",
                         icon="fa-plus", **work)
