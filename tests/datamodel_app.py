@@ -1,4 +1,5 @@
-"""A two-document sample (agencies and their service items) for the datamodel tests."""
+"""A sample (agencies and their service items; cases with lists of strings) for the datamodel
+tests."""
 
 from __future__ import annotations
 
@@ -69,6 +70,27 @@ class SampleItem(Document):
         return self.name
 
 
+class SampleStep(EmbeddedDocument):
+    """One step of a case, with its review points (a list of strings inside a row)."""
+
+    name = StringField(required=True, max_length=40, verbose_name=_l("Step"))
+    points = ListField(StringField(max_length=20), verbose_name=_l("Review points"))
+    urgent = BooleanField(default=False)
+
+
+class SampleCase(Document):
+    """A case with lists of strings: required tags with rules per tag, free notes, and steps."""
+
+    title = StringField(required=True, max_length=50)
+    tags = ListField(StringField(max_length=10, regex=r"^[^#]*$"), required=True)
+    notes = ListField(StringField())
+    steps = EmbeddedDocumentListField(SampleStep)
+    meta = {"collection": "sample_case"}
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # ---------------------------------------------------------------- screens and API
 
 from console.datamodel import MongoEngineInterface  # noqa: E402
@@ -129,3 +151,24 @@ class SampleItemApi(MongoModelRestApi):
     ]
     search_columns = ["name", "agency", "days", "level"]
     order_columns = ["name", "days"]
+
+
+class SampleCaseView(MongoModelView):
+    """Cases: lists of strings as top-level columns and in inline rows."""
+
+    datamodel = MongoEngineInterface(SampleCase)
+    list_columns = ["title", "tags", "steps"]
+    show_columns = ["title", "tags", "notes", "steps"]
+    add_columns = edit_columns = ["title", "tags", "notes", "steps"]
+    search_columns = ["title", "tags"]
+    inline_columns = {"steps": ["name", "points", "urgent"]}
+
+
+class SampleCaseApi(MongoModelRestApi):
+    """Cases over REST."""
+
+    resource_name = "sample-case"
+    allow_browser_login = True
+    datamodel = MongoEngineInterface(SampleCase)
+    list_columns = show_columns = add_columns = edit_columns = ["title", "tags", "notes", "steps"]
+    search_columns = ["title", "tags"]

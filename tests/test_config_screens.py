@@ -3,6 +3,7 @@ refusals of bad input, and what each role may do. Runs on the demo centres LY an
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 import re
 
 from conftest import client_for, csrf_token, demo_app, flashes
@@ -10,7 +11,7 @@ from flask.testing import FlaskClient
 import pytest
 
 from console import storage
-from models import Agency, RosterEntry, StaffMember, Window
+from models import Agency, RosterEntry, ServiceItem, StaffMember, Window
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +209,73 @@ def test_delete_by_get_is_refused(app):
     window = Window.objects(centre="MJ").first()
     client.get(f"/windowview/delete/{window.pk}")
     assert Window.objects(pk=window.pk).count() == 1
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post for a page's form (text inputs, text areas, selects)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("checkbox", "submit"):
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            # As browsers do, one newline right after <textarea> is not part of the value.
+            text = self.data[self._textarea]
+            self.data[self._textarea] = text[2:] if text.startswith("\r\n") else (
+                text[1:] if text.startswith("\n") else text
+            )
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The posted values of the edit form in ``page``, without the add-row template."""
+    page = re.sub(r"<template.*?</template>", "", page, flags=re.S)
+    parser = _FormFields()
+    parser.feed(page)
+    return {k: v for k, v in parser.data.items() if k != "csrf_token"}
+
+
+def test_tolerated_material_without_review_point_is_refused(app):
+    client = client_for(app, "ly_admin")
+    item = ServiceItem.objects.get(code="LY-EO-REG")
+    before = item.to_mongo().to_dict()
+    url = f"/serviceitemview/edit/{item.pk}"
+    data = form_fields(html(client.get(url)))
+    rows = [m.requirement for m in item.materials]
+    row = rows.index("tolerated")
+    other = rows.index("required")
+    assert data[f"materials-{row}-review_points"]  # the review points are in the form
+    data[f"materials-{row}-review_points"] = " \n \n"
+    response = post(client, url, data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "may be missing at acceptance (容缺) only with a review point" in page
+    # The other rows' review points are shown as posted.
+    first_point = item.materials[other].review_points[0]
+    assert re.search(
+        rf'name="materials-{other}-review_points"[^>]*>\s*{re.escape(first_point)}', page
+    )
+    assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before

@@ -48,6 +48,8 @@ __all__ = [
     "FilterGreater",
     "FilterSmaller",
     "FilterIn",
+    "FilterHasElement",
+    "FilterHasNotElement",
     "FilterEqualFunction",
     "FilterInFunction",
     "FilterRelationOneToManyEqual",
@@ -145,6 +147,8 @@ VALUE_CONVERTERS: dict[str | None, Callable[[MongoEngineInterface, str, Any], An
     "date": to_date,
     "datetime": to_datetime,
     "object_id": to_object_id,
+    # One element of a list of strings (stored stripped, so searched stripped).
+    "string_list": lambda datamodel, col, value: to_text(datamodel, col, value).strip(),
 }
 """Column kind → function turning a search value into that kind (``ValueError`` if it can't)."""
 
@@ -276,6 +280,26 @@ class FilterIn(MongoFilter):
         return self._on(query, "in", converted)
 
 
+class FilterHasElement(MongoFilter):
+    """A list holding an element equal to the value (MongoDB's equality on an array)."""
+
+    name = _l("Contains element")
+    arg_name = "has"
+
+    def apply_value(self, query: QuerySet, value: Any, raw: Any) -> QuerySet:
+        return self._on(query, None, value)
+
+
+class FilterHasNotElement(MongoFilter):
+    """A list without any element equal to the value (or no list at all)."""
+
+    name = _l("Not contains element")
+    arg_name = "nhas"
+
+    def apply_value(self, query: QuerySet, value: Any, raw: Any) -> QuerySet:
+        return self._on(query, "ne", value)
+
+
 class FilterEqualFunction(BaseFilter):
     """For ``base_filters``: equal to what a function returns when the query runs."""
 
@@ -359,6 +383,7 @@ class MongoFilterConverter(BaseFilterConverter):
         ),
         ("is_relation_many_to_many", [FilterRelationManyToManyEqual]),
         ("is_object_id", [FilterEqual, FilterNotEqual]),
+        ("is_string_list", [FilterHasElement, FilterHasNotElement]),
         ("is_choice", [FilterEqual, FilterNotEqual, FilterIn]),
         (
             "is_string",

@@ -1,7 +1,8 @@
 """Document → WTForms conversion for FAB views, built on FAB's ``GeneralModelConverter``.
 
 Additions to FAB's conversion: choice fields become select boxes, embedded lists become inline
-row tables (:mod:`console.datamodel.inline`), blank text is stored as "no value", MongoEngine's
+row tables (:mod:`console.datamodel.inline`), lists of strings become text areas with one entry
+per line (:class:`StringListField`), blank text is stored as "no value", MongoEngine's
 own rules (``regex``, ``min_value``/``max_value``) become validators, and a whole-record check
 (:class:`DocumentForm`) runs the document's validation and uniqueness checks before FAB saves, so
 that those errors are shown on the form with the user's input kept.
@@ -15,6 +16,8 @@ from typing import Any
 
 from flask import flash, has_request_context
 from flask_appbuilder.fieldwidgets import (
+    BS3TextAreaFieldWidget,
+    BS3TextFieldWidget,
     DatePickerWidget,
     DateTimePickerWidget,
     Select2ManyWidget,
@@ -22,8 +25,9 @@ from flask_appbuilder.fieldwidgets import (
 )
 from flask_appbuilder.forms import DynamicForm, GeneralModelConverter
 from flask_appbuilder.validators import Unique
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField
+from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms import validators as wtv
 from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.fields.core import UnboundField
@@ -49,6 +53,81 @@ def blank_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None
     return value
+
+
+class StringListField(TextAreaField):
+    """A list of strings edited in a text area, one entry per line.
+
+    Each line is stripped and blank lines are dropped, so the data is exactly the non-blank
+    lines; with no lines at all it is an empty list.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            text = valuelist[0] if isinstance(valuelist[0], str) else ""
+            self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def process_data(self, value: Any) -> None:
+        self.data = [str(entry) for entry in value] if isinstance(value, (list, tuple)) else []
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
+class LinesRequired:
+    """A required string list: at least one non-blank line."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.data:
+            raise wtv.StopValidation(gettext("Enter at least one line."))
+
+
+class LineRules:
+    """The rules of the list's element field (``max_length``, ``min_length``, ``regex``,
+    ``choices``) and the list's own ``max_length`` (a number of lines), line by line; each
+    message names the line."""
+
+    def __init__(self, datamodel: Any, col_name: str) -> None:
+        element = datamodel.item_field(col_name)
+        self.max_length = getattr(element, "max_length", None)
+        self.min_length = getattr(element, "min_length", None)
+        self.regex = getattr(element, "regex", None)
+        choices = getattr(element, "choices", None) or datamodel.field(col_name).choices or ()
+        self.choices = [c[0] if isinstance(c, (list, tuple)) else c for c in choices]
+        self.max_lines = getattr(datamodel.field(col_name), "max_length", None)
+
+    def __call__(self, form: Any, field: Any) -> None:
+        lines = field.data or []
+        messages = []
+        if self.max_lines is not None and len(lines) > self.max_lines:
+            messages.append(gettext("At most %(max)d lines.", max=self.max_lines))
+        for num, line in enumerate(lines, start=1):
+            if self.max_length is not None and len(line) > self.max_length:
+                messages.append(
+                    gettext(
+                        "Line %(num)d is longer than %(max)d characters.",
+                        num=num,
+                        max=self.max_length,
+                    )
+                )
+            if self.min_length is not None and len(line) < self.min_length:
+                messages.append(
+                    gettext(
+                        "Line %(num)d is shorter than %(min)d characters.",
+                        num=num,
+                        min=self.min_length,
+                    )
+                )
+            if self.regex is not None and not self.regex.match(line):
+                messages.append(gettext("Line %(num)d: invalid format.", num=num))
+            if self.choices and line not in self.choices:
+                messages.append(gettext("Line %(num)d is not an allowed value.", num=num))
+        if messages:
+            # One message per problem; the last is raised, the others are added first.
+            field.errors.extend(messages[:-1])
+            raise wtv.ValidationError(messages[-1])
 
 
 class DocumentForm(DynamicForm):
@@ -114,6 +193,7 @@ class MongoModelConverter(GeneralModelConverter):
         self.inline_columns = dict(inline_columns or {})
         self.row_form = row_form
         self._label_columns: Mapping[str, Any] = {}
+        self._search = False
 
     def create_form(
         self,
@@ -127,6 +207,8 @@ class MongoModelConverter(GeneralModelConverter):
     ) -> type:
         """A form class over ``inc_columns``; ``base`` is :class:`DocumentForm` unless told."""
         self._label_columns = label_columns or {}
+        # Search forms only take one value per column (a single line for a string list).
+        self._search = not self.row_form and not issubclass(base, DocumentForm)
         generated = super().create_form(
             label_columns,
             inc_columns,
@@ -161,6 +243,11 @@ class MongoModelConverter(GeneralModelConverter):
                 col_name, label, description, lst_validators
             )
             return form_props
+        if self.datamodel.is_string_list(col_name):
+            form_props[col_name] = self._convert_string_list(
+                col_name, label, description, lst_validators
+            )
+            return form_props
         if self.datamodel.is_choice(col_name):
             form_props[col_name] = self._convert_choice(
                 col_name, label, description, lst_validators
@@ -169,7 +256,10 @@ class MongoModelConverter(GeneralModelConverter):
             super()._convert_col(
                 col_name, label, description, lst_validators, filter_rel_fields, form_props
             )
-        if col_name in form_props:
+        if form_props.get(col_name) is None:
+            # FAB logged "Type not supported": no field rather than a broken one.
+            form_props.pop(col_name, None)
+        else:
             form_props[col_name] = self._refine(col_name, form_props[col_name])
         return form_props
 
@@ -194,6 +284,27 @@ class MongoModelConverter(GeneralModelConverter):
             coerce=coerce,
             widget=Select2Widget(),
             default=self.datamodel.get_col_default(col_name),
+        )
+
+    def _convert_string_list(
+        self, col_name: str, label: Any, description: Any, lst_validators: list[Any]
+    ) -> UnboundField:
+        if self._search:
+            return StringField(
+                label,
+                description=description,
+                validators=[wtv.Optional()],
+                widget=BS3TextFieldWidget(),
+            )
+        checks = [v for v in lst_validators if not isinstance(v, Unique)]
+        if not self.datamodel.is_nullable(col_name):
+            checks.insert(0, LinesRequired())
+        checks.append(LineRules(self.datamodel, col_name))
+        return StringListField(
+            label,
+            description=description or _l("One entry per line."),
+            validators=checks,
+            widget=BS3TextAreaFieldWidget(),
         )
 
     def _convert_inline(

@@ -4,6 +4,8 @@ An ``EmbeddedDocumentListField`` becomes :class:`InlineListField`, a WTForms ``F
 ``FormField`` rows rendered as a table with add-row and remove-row buttons (``inline.js``, served
 by this package; without JavaScript there is always one blank row to fill). Rows whose inputs are
 all empty are ignored, and on save the list is rebuilt from the rows exactly as submitted.
+A sub-column that is a list of strings is a text area in its cell, one entry per line (a row
+whose text areas hold only blank lines is still a blank row); it is shown joined with "；".
 """
 
 from __future__ import annotations
@@ -210,10 +212,26 @@ class InlineListField(FieldList):
 # ---------------------------------------------------------------- displays
 
 
+LINE_SEPARATOR = "；"
+"""Between the entries of a list of strings shown as one text."""
+
+
+def join_lines(value: Any) -> str:
+    """A list of strings as one text, "a；b"; anything else as text ("" for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return LINE_SEPARATOR.join(str(entry) for entry in value)
+    return str(value)
+
+
 def display_value(datamodel: Any, col: str, value: Any) -> str:
-    """One embedded value as text: choice labels, yes/no, ISO dates, names of references."""
+    """One embedded value as text: choice labels, yes/no, ISO dates, names of references,
+    lists of strings joined with "；"."""
     if value is None or value == "":
         return ""
+    if datamodel.is_string_list(col):
+        return join_lines(value)
     if datamodel.is_choice(col):
         return str(datamodel.choice_label(col, value))
     if isinstance(value, bool):

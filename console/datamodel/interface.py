@@ -51,6 +51,8 @@ _FIELD_KINDS: tuple[tuple[str, tuple[type, ...]], ...] = (
 _LIST_KINDS: tuple[tuple[str, tuple[type, ...]], ...] = (
     ("reference_list", (me.ReferenceField, me.LazyReferenceField, me.CachedReferenceField)),
     ("embedded_list", (me.EmbeddedDocumentField,)),
+    # Lines of text (``ListField(StringField())``): edited one entry per line of a text area.
+    ("string_list", (me.StringField,)),
 )
 # Kinds a column can be sorted on; kinds that can be searched are those with filters.
 _ORDERABLE = {"object_id", "date", "datetime", "boolean", "integer", "float", "numeric", "string"}
@@ -408,13 +410,23 @@ class MongoEngineInterface(BaseInterface):
 
     def is_choice(self, col_name: str) -> bool:
         field = self.field(col_name)
-        return field is not None and bool(field.choices) and self.kind(col_name) is not None
+        kind = self.kind(col_name)
+        # A list's own ``choices`` apply to each element: a string list stays a text area.
+        return field is not None and bool(field.choices) and kind not in (None, "string_list")
 
     def is_embedded(self, col_name: str) -> bool:
         return self.kind(col_name) == "embedded"
 
     def is_embedded_list(self, col_name: str) -> bool:
         return self.kind(col_name) == "embedded_list"
+
+    def is_string_list(self, col_name: str) -> bool:
+        return self.kind(col_name) == "string_list"
+
+    def item_field(self, col_name: str) -> me.BaseField | None:
+        """The field of one element of a list column (the StringField of a string list)."""
+        field = self.field(col_name)
+        return field.field if isinstance(field, me.ListField) else None
 
     def is_relation(self, col_name: str) -> bool:
         return self.kind(col_name) in ("reference", "reference_list")

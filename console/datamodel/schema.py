@@ -195,6 +195,12 @@ class MongoModel2SchemaConverter(BaseModel2SchemaConverter):
             if kind == "embedded":
                 return fields.Nested(row_schema, **common)
             return fields.List(fields.Nested(row_schema), **common)
+        if kind == "string_list":
+            return fields.List(
+                fields.String(validate=self._element_checks(datamodel, col) or None),
+                validate=self._extra_validators(col) or None,
+                **common,
+            )
         if kind in _SIMPLE_FIELDS:
             factory, builders = _SIMPLE_FIELDS[kind]
             checks = [check for build in builders for check in build(datamodel, col)]
@@ -209,6 +215,24 @@ class MongoModel2SchemaConverter(BaseModel2SchemaConverter):
         if callable(attribute):
             return fields.Function(attribute, dump_only=True)
         return fields.Raw(dump_only=True)
+
+    @staticmethod
+    def _element_checks(datamodel: Any, col: str) -> list[mv.Validator]:
+        """The element field's rules (``max_length``, ``min_length``, ``regex``, ``choices``)
+        for each string of a list; the list's own rules are left to the record's validation."""
+        element = datamodel.item_field(col)
+        checks: list[mv.Validator] = []
+        low, high = getattr(element, "min_length", None), getattr(element, "max_length", None)
+        if low is not None or high is not None:
+            checks.append(mv.Length(min=low, max=high))
+        if getattr(element, "regex", None) is not None:
+            checks.append(mv.Regexp(element.regex))
+        choices = element.choices or datamodel.field(col).choices
+        if choices:
+            checks.append(
+                mv.OneOf([c[0] if isinstance(c, (list, tuple)) else c for c in choices])
+            )
+        return checks
 
     def _related_schema(self, datamodel: Any, col: str, children: list[str]) -> type:
         related = datamodel.get_related_interface(col)

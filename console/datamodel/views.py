@@ -12,7 +12,8 @@ A screen is a class of attributes::
 
 ``inline_columns`` maps an embedded-list column to its sub-columns (or to an
 :class:`~console.datamodel.inline.InlineList`); embedded lists shown in a form without a
-declaration get all their sub-columns. Labels come from ``label_columns``, then from the fields'
+declaration get all their sub-columns. Lists of strings (top-level or in rows) are edited one
+entry per line and shown joined with "；". Labels come from ``label_columns``, then from the fields'
 ``verbose_name``; a sub-column label may be given as ``label_columns["materials.name"]``.
 """
 
@@ -36,6 +37,7 @@ from console.datamodel.forms import MongoModelConverter
 from console.datamodel.inline import (
     ASSETS_BLUEPRINT,
     InlineList,
+    join_lines,
     render_table,
     summarize,
 )
@@ -86,6 +88,9 @@ class MongoModelView(ModelView):
         self.formatters_columns = declared_formatters
         super()._init_properties()
         self.formatters_columns = dict(self.formatters_columns)
+        for col in self.datamodel.get_columns_list():
+            if self.datamodel.is_string_list(col) and col not in declared_formatters:
+                self.formatters_columns[col] = join_lines
         self._init_inline_columns(declared_formatters)
 
     def _init_inline_columns(self, declared_formatters: Mapping[str, Any]) -> None:

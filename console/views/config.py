@@ -162,7 +162,7 @@ class ServiceItemView(CentreOwnedView):
     search_columns = ["code", "name", "agency", "window_category"]
     order_columns = ["code", "name", "window_category"]
     inline_columns = {
-        "materials": ["name", "copies", "form", "requirement",
+        "materials": ["name", "copies", "form", "requirement", "review_points",
                       "follow_up_days", "template_note"],
     }
 
