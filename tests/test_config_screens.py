@@ -113,7 +113,8 @@ def test_duplicate_window_code_in_a_centre_is_refused(app):
     before = Window.objects.count()
     response = post(client, "/windowview/add", window_form(code=existing.code))
     assert response.status_code in (200, 302)
-    assert re.search(r"(?i)already exists", " ".join(text for _, text in flashes(client)) + html(response))
+    shown = " ".join(text for _, text in flashes(client)) + html(response)
+    assert re.search(r"(?i)already exists", shown)
     assert Window.objects.count() == before
     assert Window.objects(centre="MJ", code=existing.code).count() == 1
 
@@ -279,3 +280,10 @@ def test_tolerated_material_without_review_point_is_refused(app):
         rf'name="materials-{other}-review_points"[^>]*>\s*{re.escape(first_point)}', page
     )
     assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before
+
+
+def test_lists_show_labels_not_stored_codes(app):
+    page = html(client_for(app, "ly_admin").get("/windowview/list/?psize_WindowView=100"))
+    assert ">enterprise_opening<" not in re.sub(r"\s+", "", page)
+    assert "Enterprise opening" in page
+    assert ">True<" not in re.sub(r"\s+", "", page) and "Yes" in page

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from conftest import make_app
 import pytest
 
-from console import roles
+from console import roles, storage
+
+
+@pytest.fixture
+def app():
+    # Command output is in the default language; these tests read the English messages.
+    app = make_app(BABEL_DEFAULT_LOCALE="en")
+    yield app
+    storage.disconnect()
 
 
 @pytest.fixture

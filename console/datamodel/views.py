@@ -37,6 +37,7 @@ from console.datamodel.forms import MongoModelConverter
 from console.datamodel.inline import (
     ASSETS_BLUEPRINT,
     InlineList,
+    display_value,
     join_lines,
     render_table,
     summarize,
@@ -88,9 +89,15 @@ class MongoModelView(ModelView):
         self.formatters_columns = declared_formatters
         super()._init_properties()
         self.formatters_columns = dict(self.formatters_columns)
-        for col in self.datamodel.get_columns_list():
-            if self.datamodel.is_string_list(col) and col not in declared_formatters:
+        dm = self.datamodel
+        for col in dm.get_columns_list():
+            if col in declared_formatters:
+                continue
+            if dm.is_string_list(col):
                 self.formatters_columns[col] = join_lines
+            elif dm.is_choice(col) or dm.is_boolean(col):
+                # Stored codes ("enterprise_opening", True) shown as their translated labels.
+                self.formatters_columns[col] = functools.partial(display_value, dm, col)
         self._init_inline_columns(declared_formatters)
 
     def _init_inline_columns(self, declared_formatters: Mapping[str, Any]) -> None:
