@@ -11,10 +11,12 @@ super-administrator) or belong to one centre: centre users see both, and change 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import has_request_context
 from flask_login import current_user
 
-from console.datamodel.scope import ScopeResult, register_scope
+from console.datamodel.scope import Scope, ScopeResult, register_scope
 from models import (
     Agency,
     CalendarOverride,
@@ -39,41 +41,38 @@ def user_centre() -> str | None | bool:
     return getattr(current_user, "centre", None) or None
 
 
-def own_centre(document: type) -> ScopeResult:
-    """Records of the user's centre only (and, being a plain key, writes confined to it)."""
-    centre = user_centre()
-    if centre is None or centre is NOBODY:
-        return centre
-    return {"centre": centre}
+def _for_centre(build: Callable[[str], ScopeResult]) -> Scope:
+    """A scope that confines a centre user with ``build(centre)``; the super-administrator and
+    scripts see everything, an anonymous visitor nothing."""
+
+    def scope(document: type) -> ScopeResult:
+        centre = user_centre()
+        if centre is None or centre is NOBODY:
+            return centre
+        return build(centre)
+
+    return scope
 
 
-def own_or_shared(document: type) -> ScopeResult:
-    """Records of the user's centre and the shared ones (read-only for centre users)."""
-    centre = user_centre()
-    if centre is None or centre is NOBODY:
-        return centre
-    # An operator key: it narrows reads without confining writes (see console.datamodel.scope).
-    return {"centre__in": [centre, None]}
+# Records of the user's centre only (a plain key: writes are confined to it as well).
+own_centre = _for_centre(lambda centre: {"centre": centre})
+# The user's centre and the shared records; an operator key narrows reads without confining
+# writes (see console.datamodel.scope), and the screens keep shared records read-only.
+own_or_shared = _for_centre(lambda centre: {"centre__in": [centre, None]})
+# The service-centre document of the user's own centre.
+own_centre_record = _for_centre(lambda centre: {"code": centre})
 
 
-def own_centre_record(document: type) -> ScopeResult:
-    """The service centre document of the user's own centre."""
-    centre = user_centre()
-    if centre is None or centre is NOBODY:
-        return centre
-    return {"code": centre}
-
-
-def case_scope(document: type) -> ScopeResult:
+def _case_filter(centre: str) -> ScopeResult:
     """Cases of the user's centre; an approver sees only cases with their agency's sub-tasks."""
-    centre = user_centre()
-    if centre is None or centre is NOBODY:
-        return centre
     agency = getattr(current_user, "agency", None)
     roles = {role.name for role in current_user.roles}
     if agency and roles <= {"Approver"}:
         return {"centre": centre, "subtasks__agency": agency}
     return {"centre": centre}
+
+
+case_scope = _for_centre(_case_filter)
 
 
 def register() -> None:
