@@ -35,6 +35,12 @@ def csrf_token(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
+def post_form(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
+    """Post ``data`` to ``url`` with the CSRF token of the form at ``form_url`` (or ``url``)."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
 def login(client: FlaskClient, username: str, password: str):
     """Log in through the real login form."""
     token = csrf_token(client, "/login/")

@@ -172,3 +172,22 @@ class SampleCaseApi(MongoModelRestApi):
     datamodel = MongoEngineInterface(SampleCase)
     list_columns = show_columns = add_columns = edit_columns = ["title", "tags", "notes", "steps"]
     search_columns = ["title", "tags"]
+
+
+def sample_app(views=(), apis=()):
+    """An app (English messages) with sample views/APIs registered and an ``admin``/``pw`` login."""
+    from conftest import make_app
+
+    from console.provision import initialise
+
+    app = make_app(BABEL_DEFAULT_LOCALE="en")
+    with app.app_context():
+        appbuilder = app.appbuilder
+        for view, name in views:
+            appbuilder.add_view(view, name)
+        for api in apis:
+            appbuilder.add_api(api)
+        initialise(appbuilder)
+        sm = appbuilder.sm
+        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), "pw")
+    return app

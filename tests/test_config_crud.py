@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import client_for, csrf_token, demo_app, flashes
+from conftest import client_for, demo_app, flashes, post_form
 import pytest
 
 from console import storage
@@ -31,9 +31,7 @@ def _no_connection_leaks():
     yield
 
 
-def post(client, url: str, data: dict, form_url: str):
-    token = csrf_token(client, form_url)
-    return client.post(url, data={**data, "csrf_token": token})
+post = post_form
 
 
 def lookup(document, **query):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 import re
 
-from conftest import client_for, csrf_token, demo_app, flashes
-from flask.testing import FlaskClient
+from conftest import client_for, csrf_token, demo_app, flashes, post_form
 import pytest
 
 from console import storage
@@ -27,9 +26,7 @@ def _no_connection_leaks():
     yield
 
 
-def post(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
+post = post_form
 
 
 def html(response) -> str:

@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import login, make_app
-from datamodel_app import SampleAgency, SampleItem, SampleItemApi, SampleMaterial
+from conftest import login
+from datamodel_app import SampleAgency, SampleItem, SampleItemApi, SampleMaterial, sample_app
 from flask.testing import FlaskClient
 import prison
 import pytest
 
 from console import storage
 from console.datamodel import scoped
-from console.provision import initialise
 
 BASE = "/api/v1/sample-item/"
 
 
 @pytest.fixture
 def app():
-    app = make_app(BABEL_DEFAULT_LOCALE="en")
-    with app.app_context():
-        appbuilder = app.appbuilder
-        appbuilder.add_api(SampleItemApi)
-        initialise(appbuilder)
-        sm = appbuilder.sm
-        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), "pw")
+    # Messages are asserted in English, the catalog's source language.
+    app = sample_app(apis=[SampleItemApi])
     yield app
     storage.disconnect()
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token, login, make_app
+from conftest import login, post_form
 from datamodel_app import (
     SampleCase,
     SampleCaseApi,
     SampleCaseView,
     SampleItem,
     SampleStep,
+    sample_app,
 )
 from flask.testing import FlaskClient
 import prison
@@ -22,7 +23,6 @@ import pytest
 from console import storage
 from console.datamodel import MongoEngineInterface
 from console.datamodel.forms import MongoModelConverter
-from console.provision import initialise
 
 ADD = "/samplecaseview/add"
 API = "/api/v1/sample-case/"
@@ -31,14 +31,7 @@ API = "/api/v1/sample-case/"
 @pytest.fixture
 def app():
     # Messages are asserted in English, the catalog's source language.
-    app = make_app(BABEL_DEFAULT_LOCALE="en")
-    with app.app_context():
-        appbuilder = app.appbuilder
-        appbuilder.add_view(SampleCaseView, "Sample cases")
-        appbuilder.add_api(SampleCaseApi)
-        initialise(appbuilder)
-        sm = appbuilder.sm
-        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), "pw")
+    app = sample_app(views=[(SampleCaseView, "Sample cases")], apis=[SampleCaseApi])
     yield app
     storage.disconnect()
 
@@ -50,9 +43,7 @@ def client(app) -> FlaskClient:
     return client
 
 
-def post(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
+post = post_form
 
 
 def page(response) -> str:

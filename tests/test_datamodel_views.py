@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token, login, make_app
-from datamodel_app import SampleAgency, SampleAgencyView, SampleItem, SampleItemView
+from conftest import csrf_token, login, post_form
+from datamodel_app import SampleAgency, SampleAgencyView, SampleItem, SampleItemView, sample_app
 from flask.testing import FlaskClient
 from mongoengine.errors import OperationError
 import pytest
 
 from console import storage
 from console.datamodel import scoped
-from console.provision import initialise
 
 ADD = "/sampleitemview/add"
 
@@ -21,14 +20,8 @@ ADD = "/sampleitemview/add"
 @pytest.fixture
 def app():
     # Messages are asserted in English, the catalog's source language.
-    app = make_app(BABEL_DEFAULT_LOCALE="en")
-    with app.app_context():
-        appbuilder = app.appbuilder
-        appbuilder.add_view(SampleItemView, "Sample items")
-        appbuilder.add_view(SampleAgencyView, "Sample agencies")
-        initialise(appbuilder)
-        sm = appbuilder.sm
-        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), "pw")
+    app = sample_app(views=[(SampleItemView, "Sample items"),
+                            (SampleAgencyView, "Sample agencies")])
     yield app
     storage.disconnect()
 
@@ -48,9 +41,7 @@ def agencies(app):
     ]
 
 
-def post(client: FlaskClient, url: str, data: dict, form_url: str | None = None):
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
+post = post_form
 
 
 def page(response) -> str:
