@@ -23,6 +23,7 @@ from models.case import Case, MaterialReceipt, Pause, SubTask, TimelineEvent
 from models.case_numbers import next_case_number
 from models.deadlines import calendar_for, case_limit
 from models.item import ServiceItem
+from models.signals import case_changed
 from models.window import Window
 from models.workdays import MINUTES
 
@@ -146,6 +147,7 @@ def _commit(
     case.timeline.append(event)
     case.version += 1
     case.changed_by, case.changed_at = actor.username, now
+    case_changed.send(case, actor=actor, action=action, event=event, now=now)
     return case
 
 
@@ -217,6 +219,7 @@ def open_case(
         raise TransitionError(_validation_message(error)) from error
     case.number = next_case_number(window.centre, now)
     case.save(validate=False)
+    case_changed.send(case, actor=actor, action="open", event=case.timeline[0], now=now)
     return case
 
 
