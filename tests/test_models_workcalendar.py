@@ -19,7 +19,8 @@ PLAIN_MONDAY = datetime.date(2024, 5, 6)
 def test_official_calendar_by_default(db):  # noqa: F811
     assert not is_working_day(NATIONAL_DAY)
     assert is_working_day(MAKE_UP_SATURDAY)
-    assert is_working_day(datetime.date(2099, 5, 4))  # a Monday the package does not know
+    assert is_working_day(datetime.date(2099, 5, 11))  # a Monday the package does not know
+    assert not is_working_day(datetime.date(2099, 1, 1))  # but New Year is computed for any year
 
 
 def test_centre_override_beats_national_beats_official(db):  # noqa: F811
