@@ -1,6 +1,6 @@
 """Working days and opening hours on the official Chinese calendar, in China Standard Time.
 
-Which days are working days, in order of precedence: the centre's (and national) overrides; the
+Which days are working days, in order of precedence: the centre's (and national) overrides;
 the State Council schedule loaded for the year (:mod:`models.official_schedule`);
 the ``chinesecalendar`` package for the years it covers; for any other year the statutory holidays
 and known 调休 swaps computed by the ``holidays`` package, marked as provisional (not official).
