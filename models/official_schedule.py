@@ -61,7 +61,7 @@ class OfficialSchedule(Document):
 
     def as_mapping(self) -> dict[dt.date, bool]:
         """Date → True for a make-up working day, False for a holiday."""
-        return {_as_date(day.date): bool(day.working) for day in self.days}
+        return {as_date(day.date): bool(day.working) for day in self.days}
 
 
 class ScheduleError(ValueError):
@@ -164,5 +164,6 @@ def loaded_schedules() -> dict[int, dict[dt.date, bool]]:
     return {record.year: record.as_mapping() for record in OfficialSchedule.objects}
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
+    """A ``date`` whether MongoEngine hands back a date or a datetime."""
     return value.date() if isinstance(value, dt.datetime) else value

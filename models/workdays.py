@@ -47,6 +47,9 @@ LOADED = "loaded"  # the State Council schedule loaded by the super-administrato
 PACKAGE = "package"  # the chinesecalendar package
 COMPUTED = "computed"  # the holidays package: statutory holidays, provisional
 
+# The package names holidays in English; the console shows the Chinese names.
+PACKAGE_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+
 # A window of opening time on one day: (opens, closes).
 Interval = tuple[dt.time, dt.time]
 
@@ -115,7 +118,7 @@ class WorkCalendar:
         # A weekend day inside a holiday carries the holiday's name; an ordinary one carries none.
         if weekend and name is None:
             return DayStatus(REST_DAY, None, True)
-        return DayStatus(HOLIDAY, name, True)
+        return DayStatus(HOLIDAY, PACKAGE_NAMES.get(name, name), True)
 
     def is_working_day(self, day: dt.date) -> bool:
         """An official working day (make-up days included): what day limits count."""

@@ -20,6 +20,7 @@ from models.workdays import (
     WORKING_DAYS,
     WORKING_HOURS,
     CalendarError,
+    DayStatus,
     WorkCalendar,
     to_china,
     to_utc,
@@ -189,7 +190,7 @@ def test_saturday_service_morning_is_not_a_working_day_for_day_limits():
 
 def test_holidays_close_the_centre_even_on_its_service_saturday():
     calendar = saturday_centre()
-    assert calendar.status(dt.date(2026, 10, 3)).kind == HOLIDAY  # a Saturday in 国庆
+    assert calendar.status(dt.date(2026, 10, 3)) == DayStatus(HOLIDAY, "国庆节", True)  # Saturday
     assert calendar.hours_on(dt.date(2026, 10, 3)) == ()
     assert local(calendar.add(cst(2026, 9, 30, 17, 20), 20, MINUTES)) == dt.datetime(
         2026, 10, 8, 9, 10)
