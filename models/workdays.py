@@ -250,12 +250,24 @@ def package_covers(year: int) -> bool:
 
 @lru_cache(maxsize=64)
 def computed_year(year: int) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
-    """``year``'s statutory holidays (date → Chinese name) and the weekend days the ``holidays``
-    package knows as worked (调休), computed from the law and the lunar calendar."""
-    table = holidays.China(years=year, language="zh_CN")
-    holidays_by_date = {day: str(name) for day, name in table.items() if day.year == year}
-    worked = frozenset(day for day in table.weekend_workdays if day.year == year)
-    return holidays_by_date, worked
+    """``year``'s statutory holidays (date → Chinese name), with the weekends next to them, and
+    the weekend days the ``holidays`` package knows as worked (调休), computed from the law and
+    the lunar calendar."""
+    # The neighbouring years too: 元旦 on a Monday makes the last weekend of December a holiday.
+    table = holidays.China(years=(year - 1, year, year + 1), language="zh_CN")
+    listed = {day: str(name) for day, name in table.items()}
+    worked = frozenset(table.weekend_workdays)
+    # The State Council always lists the weekend next to a holiday as part of the break
+    # (元旦 on a Friday: 1–3 January off), so a centre open on Saturdays stays closed then.
+    by_date = dict(listed)
+    for day, name in listed.items():
+        for step in (dt.timedelta(days=-1), dt.timedelta(days=1)):
+            near = day + step
+            while near.isoweekday() > 5 and near not in worked and near not in listed:
+                by_date[near] = name
+                near += step
+    return ({day: name for day, name in by_date.items() if day.year == year},
+            frozenset(day for day in worked if day.year == year))
 
 
 def _computed(day: dt.date) -> DayStatus:

@@ -243,11 +243,25 @@ def test_new_years_eve_2026_never_falls_due_on_new_years_day():
         assert local(calendar.add(cst(2026, 12, 31, 17, 30), 1, WORKING_DAYS)) == dt.datetime(
             2027, 1, 5, 9, 0)
         assert 2027 in calendar.guessed_years
-    # 20 minutes from 17:20 on the year's last day: Saturday service at LY, Monday elsewhere.
-    assert local(weekday_centre().add(cst(2026, 12, 31, 17, 20), 20, MINUTES)) == dt.datetime(
-        2027, 1, 4, 9, 10)
-    assert local(saturday_centre().add(cst(2026, 12, 31, 17, 20), 20, MINUTES)) == dt.datetime(
-        2027, 1, 2, 9, 10)
+    # 20 minutes from 17:20 on the year's last day: the weekend after 元旦 is part of the break,
+    # so even a centre open Saturday mornings continues on Monday.
+    for calendar in (weekday_centre(), saturday_centre()):
+        assert calendar.hours_on(dt.date(2027, 1, 2)) == ()
+        assert local(calendar.add(cst(2026, 12, 31, 17, 20), 20, MINUTES)) == dt.datetime(
+            2027, 1, 4, 9, 10)
+    # The week after, Saturday 9 January is an ordinary service morning again.
+    assert saturday_centre().hours_on(dt.date(2027, 1, 9)) == SATURDAY_MORNING
+
+
+def test_weekends_next_to_a_computed_holiday_are_part_of_the_break():
+    calendar = saturday_centre()
+    # 清明 Monday 5 April 2027: 3–5 April off, as the State Council lists such breaks.
+    assert [calendar.status(dt.date(2027, 4, day)).kind for day in (2, 3, 4, 5, 6)] == [
+        WORKDAY, HOLIDAY, HOLIDAY, HOLIDAY, WORKDAY]
+    assert calendar.status(dt.date(2027, 4, 3)).name == calendar.status(dt.date(2027, 4, 5)).name
+    # 元旦 2029 is a Monday: the last weekend of 2028 belongs to the break.
+    assert calendar.status(dt.date(2028, 12, 30)).kind == HOLIDAY
+    assert calendar.status(dt.date(2028, 12, 23)).kind == REST_DAY
 
 
 def test_spring_festival_2027_is_computed_from_the_lunar_calendar():
