@@ -24,6 +24,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as PACKAGE_HOLIDAYS
+from chinese_calendar.constants import workdays as PACKAGE_WORKDAYS
 import holidays
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -92,9 +94,20 @@ class WorkCalendar:
     schedules: Mapping[int, Mapping[dt.date, bool]] = field(default_factory=dict)
     # Years for which an answer came from the computed fallback, not an official schedule.
     guessed_years: set[int] = field(default_factory=set)
+    # Statuses already worked out: deadline arithmetic asks about the same days again and again.
+    _known: dict[dt.date, DayStatus] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
 
     def status(self, day: dt.date) -> DayStatus:
         """The kind of ``day``: override, loaded schedule, package, computed fallback."""
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._status(day)
+        if not known.official and day not in self.overrides:
+            self.guessed_years.add(day.year)
+        return known
+
+    def _status(self, day: dt.date) -> DayStatus:
         weekend = day.isoweekday() > 5
         if day in self.overrides:
             if self.overrides[day]:
@@ -107,18 +120,15 @@ class WorkCalendar:
             if listed:
                 return DayStatus(MAKE_UP_DAY if weekend else WORKDAY, None, True)
             return DayStatus(HOLIDAY, None, True)
-        try:
-            working = chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            self.guessed_years.add(day.year)
+        if not package_covers(day.year):
             return _computed(day)
-        if working:
+        # The package's own tables, read directly: its functions re-scan them on every call.
+        if day in PACKAGE_WORKDAYS:
             return DayStatus(MAKE_UP_DAY if weekend else WORKDAY, None, True)
-        _, name = chinese_calendar.get_holiday_detail(day)
-        # A weekend day inside a holiday carries the holiday's name; an ordinary one carries none.
-        if weekend and name is None:
-            return DayStatus(REST_DAY, None, True)
-        return DayStatus(HOLIDAY, PACKAGE_NAMES.get(name, name), True)
+        if day in PACKAGE_HOLIDAYS:
+            name = PACKAGE_HOLIDAYS[day]
+            return DayStatus(HOLIDAY, PACKAGE_NAMES.get(name, name), True)
+        return DayStatus(REST_DAY if weekend else WORKDAY, None, True)
 
     def is_working_day(self, day: dt.date) -> bool:
         """An official working day (make-up days included): what day limits count."""
@@ -239,6 +249,7 @@ class WorkCalendar:
         raise CalendarError("no working day within three years: check the calendar overrides")
 
 
+@lru_cache(maxsize=256)
 def package_covers(year: int) -> bool:
     """Whether the installed ``chinesecalendar`` package knows ``year``'s official schedule."""
     try:
