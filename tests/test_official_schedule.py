@@ -183,3 +183,24 @@ def test_cli_refuses_a_bad_file_and_writes_nothing(app, runner, tmp_path):
     assert "2027-02-15" in result.output
     with app.app_context():
         assert OfficialSchedule.objects.count() == 0
+
+
+def test_loaded_schedule_persists_and_is_replaced_on_the_embedded_store(tmp_path):
+    from conftest import make_app
+
+    from console import storage
+
+    uri = f"embedded://{tmp_path}/store"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(GOOD_2027, encoding="utf-8")
+    second.write_text(lines("2027-10-01,holiday,国庆节"), encoding="utf-8")
+    runner = make_app(uri).test_cli_runner()
+    assert runner.invoke(args=["calendar", "load", "2027", str(first)]).exit_code == 0
+    assert runner.invoke(args=["calendar", "load", "2027", str(second)]).exit_code == 0
+    storage.disconnect()
+    app = make_app(uri)  # a restart: new app, same files
+    shown = app.test_cli_runner().invoke(args=["calendar", "show", "2027"])
+    assert "2027-10-01" in shown.output and "2027-02-20" not in shown.output
+    with app.app_context():
+        assert OfficialSchedule.objects.count() == 1
+    storage.disconnect()
