@@ -108,7 +108,35 @@ def create_user_command(centre, role, agency, username, password, email, firstna
     click.echo(f"created {username} ({role}, {centre or 'all centres'})")
 
 
-COMMANDS = (init_command, serve_command, load_demo_command, create_user_command)
+@click.group("calendar")
+def calendar_group() -> None:
+    """The official working calendar: load a year's State Council schedule, show a year."""
+
+
+@calendar_group.command("load")
+@click.argument("year", type=int)
+@click.argument("file", type=click.File("rb"))
+@with_appcontext
+def calendar_load_command(year: int, file) -> None:
+    """Load YEAR's holidays and make-up working days from a CSV FILE (date,status,name),
+    replacing that year's schedule; a wrong file is refused and changes nothing."""
+    from console.calendar import load_command
+
+    load_command(year, file)
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+@click.option("--centre", default=None, help="service-centre code (its overrides included)")
+@with_appcontext
+def calendar_show_command(year: int, centre: str | None) -> None:
+    """Show YEAR's holidays and make-up working days and where they come from."""
+    from console.calendar import show_command
+
+    show_command(year, centre)
+
+
+COMMANDS = (init_command, serve_command, load_demo_command, create_user_command, calendar_group)
 
 
 def init_app(app: Flask) -> None:

@@ -183,7 +183,7 @@ def _roster(report: DemoReport, today: datetime.date) -> int:
     created = 0
     for centre_code, pattern in data.ROSTER.items():
         calendar = work_calendar(centre_code)  # holidays and 调休 make-up days included
-        days = [day for day in week_of(today) if calendar.hours_on(day)]
+        days = [day for day in week_of(today) if calendar.is_working_day(day)]
         report.roster_days[centre_code] = days
         windows = {w.code: w for w in Window.objects(centre=centre_code)}
         staff = {s.name: s for s in StaffMember.objects(centre=centre_code)}

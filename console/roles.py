@@ -81,6 +81,11 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# Every role reads the official holiday schedule; only the super-administrator (all permissions)
+# loads one.
+for _rules in ROLE_RULES.values():
+    _rules += [(r"OfficialScheduleView", READ), (r"Official schedule", MENU)]
+
 CENTRE_ROLES = (CENTRE_ADMIN, CLERK, APPROVER, COMPLAINT_HANDLER, SUPERVISOR)
 ALL_ROLES = (ADMIN, *CENTRE_ROLES)
 

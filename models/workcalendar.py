@@ -1,4 +1,5 @@
-"""Working-calendar overrides (holidays, make-up working days) on top of the official calendar."""
+"""Working-calendar overrides (holidays, make-up working days) on top of the official calendar, and
+the calendar of a centre as deadlines use it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from mongoengine import BooleanField, DateField, Document, StringField
 
+from models.official_schedule import loaded_schedules
 from models.tenancy import CentreQuerySet, require_centre
 
 CHINA_STANDARD_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
@@ -47,13 +49,12 @@ class CalendarOverride(Document):
 
 
 def is_working_day(day: datetime.date, centre: str | None = None) -> bool:
-    """Whether ``day`` is a working day: centre override, national override, official calendar.
-
-    Outside the years the calendar package knows, Monday to Friday are working days.
-    """
+    """Whether ``day`` is a working day: centre override, national override, loaded State
+    Council schedule, the calendar package, else the statutory holidays computed for that year."""
     from models.workdays import WorkCalendar
 
-    return WorkCalendar(overrides=overrides_for(centre)).is_working_day(day)
+    return WorkCalendar(overrides=overrides_for(centre),
+                        schedules=loaded_schedules()).is_working_day(day)
 
 
 def overrides_for(centre: str | None) -> dict[datetime.date, bool]:
@@ -65,7 +66,8 @@ def overrides_for(centre: str | None) -> dict[datetime.date, bool]:
 
 
 def work_calendar(centre: str | None):
-    """The :class:`models.workdays.WorkCalendar` of ``centre``: its overrides and opening hours."""
+    """The :class:`models.workdays.WorkCalendar` of ``centre``: its overrides, opening hours and
+    the loaded State Council schedules."""
     from models.centre import ServiceCentre
     from models.workdays import WorkCalendar
 
@@ -75,7 +77,23 @@ def work_calendar(centre: str | None):
         times = [row.opens, row.lunch_start, row.lunch_end, row.closes]
         times = [datetime.time.fromisoformat(text) for text in times if text]
         hours[row.weekday + 1] = list(zip(times[::2], times[1::2], strict=True))
-    return WorkCalendar(overrides=overrides_for(centre), opening_hours=hours)
+    return WorkCalendar(overrides=overrides_for(centre), opening_hours=hours,
+                        schedules=loaded_schedules())
+
+
+# How far ahead the case screens look for years whose deadlines would be provisional: longer than
+# the longest time limit of an item, so a deadline about to fall in such a year is announced.
+PROVISIONAL_HORIZON_DAYS = 60
+
+
+def provisional_years(centre: str | None, today: datetime.date,
+                      days: int = PROVISIONAL_HORIZON_DAYS) -> list[int]:
+    """The years between ``today`` and ``days`` later whose calendar is not official for
+    ``centre`` (no loaded schedule, not known to the calendar package): deadlines there are
+    provisional."""
+    calendar = work_calendar(centre)
+    span = (today + datetime.timedelta(days=offset) for offset in range(days + 1))
+    return sorted({day.year for day in span if not calendar.is_official(day)})
 
 
 def _as_date(value) -> datetime.date:

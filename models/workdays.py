@@ -1,10 +1,16 @@
 """Working days and opening hours on the official Chinese calendar, in China Standard Time.
 
-A day is a working day if the centre's calendar overrides say so, else if the official schedule
-(the ``chinesecalendar`` package: holidays and make-up working days, 调休) says so. For a year the
-package does not cover yet, weekends are days off and the answer is marked as a guess, so screens
-can say so instead of crashing. Minutes and working hours count only inside the centre's opening
-hours on working days; working days keep the time of day; natural days ignore the calendar.
+Which days are working days, in order of precedence: the centre's (and national) overrides;
+the State Council schedule loaded for the year (:mod:`models.official_schedule`);
+the ``chinesecalendar`` package for the years it covers; for any other year the statutory holidays
+and known 调休 swaps computed by the ``holidays`` package, marked as provisional (not official).
+
+Each day is one of four kinds. On an ordinary working day the centre keeps its hours for that
+weekday; a make-up working day (调休, a weekend day worked) keeps the centre's weekday hours; an
+ordinary rest day (a weekend outside any holiday) keeps whatever service hours the centre opens
+then (e.g. Saturday mornings); a holiday closes the centre. Minute and hour limits count every
+opening minute, rest-day service included; day limits count working days only, keep the time of
+day, and start at the first opening minute of a working day; natural days ignore the calendar.
 
 Datetimes handed in may be naive UTC (as MongoDB stores them) or aware; results are naive UTC.
 """
@@ -14,9 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as PACKAGE_HOLIDAYS
+from chinese_calendar.constants import workdays as PACKAGE_WORKDAYS
+import holidays
 
 CHINA = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
@@ -27,6 +37,20 @@ WORKING_HOURS = "working_hours"
 WORKING_DAYS = "working_days"
 NATURAL_DAYS = "natural_days"
 UNITS = (MINUTES, WORKING_HOURS, WORKING_DAYS, NATURAL_DAYS)
+
+# The kinds of day.
+WORKDAY = "workday"  # an ordinary working day, Monday to Friday
+MAKE_UP_DAY = "make_up_day"  # 调休: a weekend day worked
+REST_DAY = "rest_day"  # an ordinary weekend day: not a working day, rest-day service hours apply
+HOLIDAY = "holiday"  # a statutory holiday or a day off by override: closed
+
+# Where a year's working days come from.
+LOADED = "loaded"  # the State Council schedule loaded by the super-administrator
+PACKAGE = "package"  # the chinesecalendar package
+COMPUTED = "computed"  # the holidays package: statutory holidays, provisional
+
+# The package names holidays in English; the console shows the Chinese names.
+PACKAGE_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
 
 # A window of opening time on one day: (opens, closes).
 Interval = tuple[dt.time, dt.time]
@@ -46,48 +70,102 @@ class CalendarError(ValueError):
     """The calendar cannot answer (e.g. no opening hours on any working day)."""
 
 
+@dataclass(frozen=True)
+class DayStatus:
+    """What one day is, why, and whether that answer is official."""
+
+    kind: str
+    name: str | None
+    official: bool
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind in (WORKDAY, MAKE_UP_DAY)
+
+
 @dataclass
 class WorkCalendar:
-    """A centre's working calendar: overrides by date and opening hours by ISO weekday (1 = Mon)."""
+    """A centre's working calendar: overrides by date, opening hours by ISO weekday (1 = Mon) and
+    the loaded State Council schedules by year (date → True for a make-up working day, False for
+    a holiday; days not listed follow the week)."""
 
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)
     opening_hours: Mapping[int, Sequence[Interval]] = field(default_factory=dict)
-    # Years for which an answer came from the weekend rule, not the official schedule.
+    schedules: Mapping[int, Mapping[dt.date, bool]] = field(default_factory=dict)
+    # Years for which an answer came from the computed fallback, not an official schedule.
     guessed_years: set[int] = field(default_factory=set)
+    # Statuses already worked out: deadline arithmetic asks about the same days again and again.
+    _known: dict[dt.date, DayStatus] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
+
+    def status(self, day: dt.date) -> DayStatus:
+        """The kind of ``day``: override, loaded schedule, package, computed fallback."""
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._status(day)
+        if not known.official and day not in self.overrides:
+            self.guessed_years.add(day.year)
+        return known
+
+    def _status(self, day: dt.date) -> DayStatus:
+        weekend = day.isoweekday() > 5
+        if day in self.overrides:
+            if self.overrides[day]:
+                return DayStatus(MAKE_UP_DAY if weekend else WORKDAY, None, True)
+            return DayStatus(HOLIDAY, None, True)
+        if day.year in self.schedules:
+            listed = self.schedules[day.year].get(day)
+            if listed is None:
+                return DayStatus(REST_DAY if weekend else WORKDAY, None, True)
+            if listed:
+                return DayStatus(MAKE_UP_DAY if weekend else WORKDAY, None, True)
+            return DayStatus(HOLIDAY, None, True)
+        if not package_covers(day.year):
+            return _computed(day)
+        # The package's own tables, read directly: its functions re-scan them on every call.
+        if day in PACKAGE_WORKDAYS:
+            return DayStatus(MAKE_UP_DAY if weekend else WORKDAY, None, True)
+        if day in PACKAGE_HOLIDAYS:
+            name = PACKAGE_HOLIDAYS[day]
+            return DayStatus(HOLIDAY, PACKAGE_NAMES.get(name, name), True)
+        return DayStatus(REST_DAY if weekend else WORKDAY, None, True)
 
     def is_working_day(self, day: dt.date) -> bool:
-        """Overrides first, then the official schedule, then (unknown year) Monday to Friday."""
-        if day in self.overrides:
-            return bool(self.overrides[day])
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            self.guessed_years.add(day.year)
-            return day.isoweekday() <= 5
+        """An official working day (make-up days included): what day limits count."""
+        return self.status(day).is_working_day
 
     def is_official(self, day: dt.date) -> bool:
-        """True when ``day`` is covered by an override or the official schedule."""
-        if day in self.overrides:
-            return True
-        try:
-            chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return False
-        return True
+        """True when ``day``'s status is official: an override, a loaded schedule or the package;
+        False when it only comes from the computed fallback (deadlines there are provisional)."""
+        return self.status(day).official
+
+    def source_of(self, year: int) -> str:
+        """Where ``year``'s working days come from: loaded, package or computed."""
+        if year in self.schedules:
+            return LOADED
+        return PACKAGE if package_covers(year) else COMPUTED
 
     def hours_on(self, day: dt.date) -> Sequence[Interval]:
-        """Opening intervals on ``day``: none on days off. A make-up working day that falls on a
-        weekend the centre is normally closed keeps the hours of an ordinary weekday."""
-        if not self.is_working_day(day):
+        """Opening intervals on ``day``: none on holidays; the weekday hours on a working day
+        (a make-up weekend day included); the centre's own service hours on a rest day."""
+        kind = self.status(day).kind
+        if kind == HOLIDAY:
             return ()
         configured = self.opening_hours or {weekday: DEFAULT_HOURS for weekday in range(1, 6)}
-        hours = configured.get(day.isoweekday())
-        if hours:
-            return sorted(hours)
+        if kind == REST_DAY:
+            return sorted(configured.get(day.isoweekday()) or ())
+        if kind == WORKDAY and configured.get(day.isoweekday()):
+            return sorted(configured[day.isoweekday()])
+        # A make-up day (or a working weekday the centre configured no hours for) is worked like an
+        # ordinary weekday, never with a Saturday half-day.
         for weekday in range(1, 6):
             if configured.get(weekday):
                 return sorted(configured[weekday])
         return ()
+
+    def working_hours_on(self, day: dt.date) -> Sequence[Interval]:
+        """Opening intervals on ``day`` if it is a working day, else none."""
+        return self.hours_on(day) if self.is_working_day(day) else ()
 
     # --- deadline arithmetic -------------------------------------------------------------------
 
@@ -140,30 +218,77 @@ class WorkCalendar:
         raise CalendarError("no opening hours within three years: check the centre's opening hours")
 
     def _add_working_days(self, local: dt.datetime, days: int) -> dt.datetime:
-        """Same time of day, ``days`` working days later. A start outside opening hours counts
-        from the next opening, so Friday evening plus one working day is Tuesday's opening."""
-        day, time_of_day = self._next_open_moment(local)
+        """Same time of day, ``days`` working days later, clipped to that day's closing time.
+
+        The count starts at the first opening minute of a working day at or after ``local``: a
+        case accepted Friday evening, or during a Saturday service morning (not a working day),
+        plus one working day is due at Tuesday's opening, as if accepted Monday at opening.
+        """
+        day, time_of_day = self._next_working_moment(local)
         for _ in range(SEARCH_LIMIT_DAYS):
             if days == 0:
                 break
             day += dt.timedelta(days=1)
-            if self.hours_on(day):
+            if self.is_working_day(day) and self.hours_on(day):
                 days -= 1
         else:
             raise CalendarError("no working day within three years: check the calendar overrides")
         closes = max(interval[1] for interval in self.hours_on(day))
         return _at(day, min(time_of_day, closes))
 
-    def _next_open_moment(self, local: dt.datetime) -> tuple[dt.date, dt.time]:
-        """``local`` itself if the centre is open then, else the next opening."""
+    def _next_working_moment(self, local: dt.datetime) -> tuple[dt.date, dt.time]:
+        """``local`` itself if it lies in a working day's opening hours, else the next opening of
+        a working day."""
         day = local.date()
         for _ in range(SEARCH_LIMIT_DAYS):
-            for opens, closes in self.hours_on(day):
+            for opens, closes in self.working_hours_on(day):
                 moment = max(local, _at(day, opens))
                 if moment < _at(day, closes):
                     return day, moment.time()
             day += dt.timedelta(days=1)
         raise CalendarError("no working day within three years: check the calendar overrides")
+
+
+@lru_cache(maxsize=256)
+def package_covers(year: int) -> bool:
+    """Whether the installed ``chinesecalendar`` package knows ``year``'s official schedule."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def computed_year(year: int) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
+    """``year``'s statutory holidays (date → Chinese name), with the weekends next to them, and
+    the weekend days the ``holidays`` package knows as worked (调休), computed from the law and
+    the lunar calendar."""
+    # The neighbouring years too: 元旦 on a Monday makes the last weekend of December a holiday.
+    table = holidays.China(years=(year - 1, year, year + 1), language="zh_CN")
+    listed = {day: str(name) for day, name in table.items()}
+    worked = frozenset(table.weekend_workdays)
+    # The State Council always lists the weekend next to a holiday as part of the break
+    # (元旦 on a Friday: 1–3 January off), so a centre open on Saturdays stays closed then.
+    by_date = dict(listed)
+    for day, name in listed.items():
+        for step in (dt.timedelta(days=-1), dt.timedelta(days=1)):
+            near = day + step
+            while near.isoweekday() > 5 and near not in worked and near not in listed:
+                by_date[near] = name
+                near += step
+    return ({day: name for day, name in by_date.items() if day.year == year},
+            frozenset(day for day in worked if day.year == year))
+
+
+def _computed(day: dt.date) -> DayStatus:
+    holidays_by_date, worked = computed_year(day.year)
+    weekend = day.isoweekday() > 5
+    if day in holidays_by_date:
+        return DayStatus(HOLIDAY, holidays_by_date[day], False)
+    if day in worked:
+        return DayStatus(MAKE_UP_DAY, None, False)
+    return DayStatus(REST_DAY if weekend else WORKDAY, None, False)
 
 
 def to_china(moment: dt.datetime) -> dt.datetime:

@@ -14,7 +14,9 @@ CASES = "Case work"
 
 def register_views(appbuilder: AppBuilder) -> None:
     """Add all views, menus and APIs to ``appbuilder``."""
+    from console import calendar
     from console.views import cases, config
+    from console.views.official_schedule import OfficialScheduleView
     from console.views.roster_week import RosterWeekView
 
     tenancy.register()
@@ -34,6 +36,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_view(view, name, label=label, icon=icon, **category)
     appbuilder.add_view(RosterWeekView, "Week roster", label=_l("Week roster"),
                         icon="fa-table", **category)
+    appbuilder.add_view(OfficialScheduleView, "Official schedule",
+                        label=_l("Official holiday schedule"), icon="fa-calendar-o", **category)
+    calendar.register_template_helpers(current_app)
 
     cases.register_template_helpers(current_app)
     work = {"category": CASES, "category_label": _l("Case work"),

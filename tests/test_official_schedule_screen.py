@@ -1,0 +1,74 @@
+"""The official schedule screen: the super-administrator uploads (a bad file writes nothing),
+every other role reads and cannot load; the case list and the approver queue say deadlines are
+provisional until the year is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from conftest import client_for, csrf_token, demo_app
+import pytest
+from test_official_schedule import GOOD_2027, lines
+
+from console import storage
+import console.calendar
+from models.official_schedule import OfficialSchedule
+
+
+@pytest.fixture(scope="module")
+def demo():
+    app = demo_app()
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def upload(client, text: str, year: int = 2027):
+    token = csrf_token(client, "/calendar/official/load")
+    return client.post("/calendar/official/load", data={
+        "csrf_token": token, "year": str(year),
+        "file": (io.BytesIO(text.encode()), "2027.csv")}, content_type="multipart/form-data")
+
+
+def test_screen_upload_by_the_super_administrator(demo, monkeypatch):
+    monkeypatch.setattr(console.calendar, "today_in_china", lambda: dt.date(2026, 12, 1))
+    clerk, approver = client_for(demo, "ly_clerk"), client_for(demo, "ly_approver")
+    assert "provisional" in clerk.get("/cases/").get_data(as_text=True)
+    assert "provisional" in approver.get("/cases/queue").get_data(as_text=True)
+
+    admin = client_for(demo, "admin")
+    page = upload(admin, lines("2027-01-01,holiday,元旦", "2027-02-15,workday,调休"))
+    assert page.status_code == 200
+    assert "not a Saturday or Sunday" in page.get_data(as_text=True)
+    assert OfficialSchedule.objects.count() == 0
+
+    response = upload(admin, GOOD_2027)
+    assert response.status_code == 302 and response.location.endswith("/calendar/official/2027")
+    page = admin.get("/calendar/official/2027").get_data(as_text=True)
+    assert "春节调休上班" in page and "State Council schedule loaded" in page
+    assert "provisional" not in clerk.get("/cases/").get_data(as_text=True)
+    assert "provisional" not in approver.get("/cases/queue").get_data(as_text=True)
+    OfficialSchedule.objects.delete()
+
+
+def test_screen_others_read_but_cannot_load(demo):
+    for username in ("ly_clerk", "ly_admin", "ly_approver", "ly_supervisor", "ly_complaints"):
+        client = client_for(demo, username)
+        assert client.get("/calendar/official/").status_code == 200
+        assert client.get("/calendar/official/2027").status_code == 200
+        assert client.get("/calendar/official/load").status_code in (302, 403)
+        token = csrf_token(client, "/userinfoeditview/form")
+        response = client.post("/calendar/official/load", data={
+            "csrf_token": token, "year": "2027",
+            "file": (io.BytesIO(GOOD_2027.encode()), "2027.csv")},
+            content_type="multipart/form-data")
+        assert response.status_code in (302, 403)
+        assert "Load a State Council schedule" not in client.get(
+            "/calendar/official/").get_data(as_text=True)
+    assert OfficialSchedule.objects.count() == 0
