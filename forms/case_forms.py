@@ -44,6 +44,15 @@ class OpenCaseForm(FlaskForm):
     mail_address = StringField(_l("Mailing address (for mail delivery)"),
                                validators=[Optional(), Length(max=300)])
 
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, and a mailing address when results go by mail."""
+        valid = super().validate(extra_validators)
+        if self.delivery_method.data == "mail" and not (self.mail_address.data or "").strip():
+            self.mail_address.errors = [*self.mail_address.errors,
+                                        str(_l("Mail delivery needs a mailing address."))]
+            return False
+        return valid
+
     def applicant(self) -> dict:
         """The applicant fields, as the case document names them."""
         fields = ("company_name", "legal_rep_name", "legal_rep_id", "phone", "address",

@@ -68,10 +68,27 @@ def test_every_submit_button_names_its_action(app):
     clerk, case = accepted_case(app)
     for client in (clerk, client_for(app, "ly_approver"), client_for(app, "admin")):
         html = page(client, case)
-        buttons = re.findall(r"<button[^>]*>", html)
-        case_buttons = [b for b in buttons if 'type="submit"' in b and "btn-sm" in b
-                        or "data-action" in b]
-        assert case_buttons and all("data-action=" in b for b in case_buttons)
+        submits = [b for b in re.findall(r"<button[^>]*>", html) if 'type="submit"' in b]
+        assert submits
+        for button in submits:
+            assert re.search(r'data-action(-confirm)?="[a-z_]+"', button), button
+        # Each confirmation dialog submits an action the page offers.
+        confirmed = set(re.findall(r'data-action-confirm="([a-z_]+)"', html))
+        assert confirmed <= data_actions(html)
+
+
+def test_consequential_actions_are_confirmed_in_a_dialog_with_a_summary(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="确认对话框测试有限公司")
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    html = page(clerk, case)
+    dialog = html[html.index('id="confirm-accept"'):]
+    dialog = dialog[:dialog.index('data-action-confirm="accept"')]
+    assert "确认对话框测试有限公司" in dialog and "Promised completion" in dialog
+    assert 'form="form-accept"' in html[html.index('id="confirm-accept"'):]
+    # Withdrawal is not next to acceptance.
+    assert html.index('data-action="withdraw"') - html.index('data-action="accept"') > 2000
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/",
@@ -239,3 +256,37 @@ def test_mail_delivery_needs_an_address(app):
     assert "Mail delivery needs a mailing address." in response.get_data(as_text=True)
     assert Case.objects.count() == before
 
+
+
+def test_material_choices_are_kept_when_refused(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    stored = Case.objects.get(pk=case.pk)
+    tolerated = next(i for i, row in enumerate(stored.materials) if row.requirement == "tolerated")
+    received = next(i for i, row in enumerate(stored.materials) if row.requirement == "required")
+    messages = act(clerk, case, "record_materials", **{
+        f"state-{received}": "received", f"state-{tolerated}": "tolerated",
+        f"promised-{tolerated}": "2030-01-10"})
+    assert messages[0][0] == "danger" and "must be promised between" in messages[0][1]
+    html = page(clerk, case)
+    assert 'value="2030-01-10"' in html  # the clerk corrects the date, not everything
+    assert html.count('value="received" selected') == 1
+    assert 'data-all-received' in html
+    assert 'value="2030-01-10"' not in page(clerk, case)  # shown once
+
+
+def test_new_case_form_defaults_and_script(app):
+    from models.roster import RosterEntry
+    from models.workcalendar import today_in_china
+
+    clerk = client_for(app, "ly_clerk")
+    html = clerk.get("/cases/new").get_data(as_text=True)
+    entry = RosterEntry.objects(date=today_in_china(), staff__in=[
+        s.id for s in case_views.StaffMember.objects(username="ly_clerk")]).first()
+    if entry is not None:
+        assert re.search(rf'<option selected value="{entry.window.pk}"|'
+                         rf'<option value="{entry.window.pk}" selected', html)
+    assert "data-chains=" in html and 'class="onewindow-required"' in html
+    assert "/static/onewindow/cases.js" in html
+    script = clerk.get("/static/onewindow/cases.js")
+    assert script.status_code == 200 and b"data-confirm" in script.data

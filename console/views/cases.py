@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
@@ -32,11 +32,14 @@ from models.case import Case
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
+    case_limit,
     late_tolerated,
     late_tolerated_filter,
     subtask_deadline_state,
 )
 from models.item import ServiceItem
+from models.roster import RosterEntry
+from models.staff import StaffMember
 from models.workcalendar import today_in_china
 from models.workdays import to_utc
 
@@ -163,8 +166,16 @@ class CaseView(BaseView):
         form = f.OpenCaseForm()
         windows = list(self.windows.base_query().filter(is_open=True))
         form.window.choices = [(str(w.pk), str(w)) for w in windows]
-        items = list(self.items.base_query().only("code", "name", "centre"))
+        items = list(self.items.base_query().only("code", "name", "centre", "window_category",
+                                                  "result_fields"))
         form.items.choices = [(item.code, f"{item.name}（{item.code}）") for item in items]
+        if request.method == "GET":
+            rostered = rostered_window(current_user.username, today_in_china())
+            if rostered is not None and rostered.pk in {w.pk for w in windows}:
+                form.window.data = str(rostered.pk)
+            # The chain preselected for the default mode (the script follows mode changes).
+            form.items.data = [item.code for item in items
+                               if item.window_category == "enterprise_opening"]
         if form.validate_on_submit():
             window = self.windows.get(form.window.data)
             chosen = [item for item in self.items.base_query().filter(code__in=form.items.data)]
@@ -178,8 +189,10 @@ class CaseView(BaseView):
             else:
                 flash(gettext("Case %(number)s opened.", number=case.number), "success")
                 return redirect(url_for(".show", pk=str(case.pk)))
+        chains = {str(w.pk): [i.code for i in life.chain_items(w)] for w in windows}
+        licences = [item.code for item in items if item.issues_licence]
         return self.render_template("onewindow/cases/new.html", title=_l("Open a case"),
-                                    form=form)
+                                    form=form, chains=chains, licences=licences)
 
     # --- show ------------------------------------------------------------------------------
 
@@ -220,6 +233,9 @@ class CaseView(BaseView):
                    "add_items": self._add_items_form(case)},
             material_states=c.MATERIAL_STATES,
             returnable=life.missing_materials(case),
+            draft=session.pop(_draft_key(case), None) or {},
+            accept_due=(cal.add(now, *case_limit(case.centre))
+                        if any(t.name == "accept" for t in case_actions) else None),
             simple_actions=[t for t in case_actions if t.name in SIMPLE_ACTIONS],
         )
 
@@ -277,9 +293,11 @@ class CaseView(BaseView):
             message = handler(case, current_actor())
         except life.TransitionError as error:
             flash(str(error), "danger")
+            _keep_draft(case, action)
         except FormError as error:
             for text in error.messages:
                 flash(text, "danger")
+            _keep_draft(case, action)
         else:
             for text, category in message if isinstance(message, list) else [(message, None)]:
                 flash(text or gettext("Done."), category or "success")
@@ -337,6 +355,15 @@ class CaseView(BaseView):
             pages=max((total - 1) // PAGE_SIZE + 1, 1))
 
 
+def rostered_window(username: str, day: dt.date) -> Window | None:
+    """The window the signed-in clerk is rostered on today, if any."""
+    staff = StaffMember.objects(username=username).only("id").first()
+    if staff is None:
+        return None
+    entry = RosterEntry.objects(staff=staff, date=day).only("window").first()
+    return entry.window if entry else None
+
+
 class FormError(Exception):
     """A posted action form failed validation."""
 
@@ -355,6 +382,23 @@ def local_target(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or "\\" in target:
         return fallback
     return target
+
+
+# Forms whose choices are kept when the action is refused, so the clerk corrects, not retypes.
+DRAFT_FORMS = ("record_materials", "materials", "return")
+DRAFT_FIELDS = ("state-", "promised-", "defect-", "reason-", "reason_text-", "note")
+
+
+def _draft_key(case: Case) -> str:
+    return f"onewindow_case_draft_{case.pk}"
+
+
+def _keep_draft(case: Case, action: str) -> None:
+    if action in DRAFT_FORMS:
+        session[_draft_key(case)] = {
+            name: value[:500] for name, value in request.form.items()
+            if name.startswith(DRAFT_FIELDS)
+        }
 
 
 def _provisional_years(cases) -> list[int]:
