@@ -285,6 +285,8 @@ class Case(Document):
     # pauses while every open sub-task waits for the applicant (补正).
     clock_from = DateTimeField(verbose_name=_l("Clock started"))
     clock_pauses = EmbeddedDocumentListField(Pause, verbose_name=_l("Clock pauses"))
+    # When the running pause began (None while the clock runs): the overdue filter skips these.
+    clock_stopped_at = DateTimeField()
     # The earliest promised date of a 容缺 material still outstanding (the late-容缺 queries).
     tolerated_due = DateField()
     finished_at = DateTimeField(verbose_name=_l("Finished at"))

@@ -105,6 +105,7 @@ def _commit(
     written = {name: getattr(trial, name) for name in changes}
     written["open_agencies"] = trial.open_agencies
     written["tolerated_due"] = trial.tolerated_due
+    written["clock_stopped_at"] = trial.clock_stopped_at
     updates = {f"set__{name}": value for name, value in written.items()}
     matched = Case.objects(id=case.id, version=case.version).update_one(
         push_all__timeline=written_events, inc__version=1, set__changed_by=actor.username,
@@ -140,6 +141,7 @@ def _refresh_derived(case: Case) -> None:
     promised = [row.promised_on for row in case.materials
                 if row.state == c.TOLERATED and row.promised_on]
     case.tolerated_due = min(promised) if promised else None
+    case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
 
 
 def _validation_message(error: ValidationError) -> str:

@@ -22,6 +22,7 @@ from test_lifecycle import (  # noqa: F401 - fixtures
 
 from models import case as c
 from models import lifecycle as life
+from models.case import Case
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
@@ -107,12 +108,17 @@ def test_case_clock_pauses_while_every_open_subtask_waits_for_the_applicant(ly):
     key = case.subtasks[0].key
     life.request_supplement(case, AMR, key, "请补充股东会决议", now=china(2026, 11, 23, 11, 0))
     assert stored(case).clock_paused
+    assert local(stored(case).clock_stopped_at) == dt.datetime(2026, 11, 23, 11, 0)
+    # The list's "overdue only" query leaves a case whose clock the applicant holds.
+    late_query = {"state": c.ACCEPTED, "due_at__lt": china(2026, 11, 24, 10, 30)}
+    assert not Case.objects(**late_query, clock_stopped_at=None)
     cal = calendar_for("LY")
     # Past the original due time, the case is not overdue: the applicant holds the clock.
     assert case_deadline_state(cal, stored(case), china(2026, 11, 24, 10, 30)) == c.NORMAL
     life.record_supplement(case, AMR, key, now=china(2026, 11, 24, 11, 0))
     final = stored(case)
     assert not final.clock_paused and final.clock_pauses[0].ended_at
+    assert final.clock_stopped_at is None
     # Paused Mon 11:00 → Tue 11:00 = 60 + 240 + 120 = 420 opening minutes, moved exactly.
     assert local(final.due_at) == dt.datetime(2026, 11, 25, 10, 0)
     assert local(final.subtasks[0].deadline) == dt.datetime(2026, 11, 24, 12, 0)

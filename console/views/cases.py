@@ -137,6 +137,8 @@ class CaseView(BaseView):
             filters["state"] = c.ACCEPTED
             filters.pop("state__in", None)
             filters["due_at__lt"] = _now()
+            # A case whose clock is stopped for the applicant (补正) is not the centre's delay.
+            filters["clock_stopped_at"] = None
         if args.get("late"):
             # Served by the (centre, tolerated_due) index.
             filters.update(late_tolerated_filter(tr.today_of(_now())))
@@ -331,6 +333,8 @@ class CaseView(BaseView):
                  for due, case, task in rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
                                     rows=shown, label=c.label_of, c=c, page=page, total=total,
+                                    provisional=_provisional_years(
+                                        {id(case): case for _due, case, _t, _s in shown}.values()),
                                     pages=max((total - 1) // PAGE_SIZE + 1, 1), args=request.args)
 
     # --- late 容缺 across the centre --------------------------------------------------------
