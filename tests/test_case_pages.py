@@ -290,3 +290,15 @@ def test_new_case_form_defaults_and_script(app):
     assert "/static/onewindow/cases.js" in html
     script = clerk.get("/static/onewindow/cases.js")
     assert script.status_code == 200 and b"data-confirm" in script.data
+
+
+@pytest.mark.parametrize("document,fields", [
+    (Case, ("centre", "tolerated_due")),  # late 容缺: list filter and centre list
+    (Case, ("centre", "state")),  # overdue only: state, then due and a running clock
+    (case_views.RosterEntry, ("centre", "staff", "date")),  # the clerk's rostered window
+    (case_views.StaffMember, ("username",)),
+])
+def test_new_screen_queries_are_served_by_a_declared_index(document, fields):
+    from test_indexes import declared_prefixes
+
+    assert any(index[:len(fields)] == fields for index in declared_prefixes(document))

@@ -361,10 +361,10 @@ class CaseView(BaseView):
 
 def rostered_window(username: str, day: dt.date) -> Window | None:
     """The window the signed-in clerk is rostered on today, if any."""
-    staff = StaffMember.objects(username=username).only("id").first()
+    staff = StaffMember.objects(username=username).only("id", "centre").first()
     if staff is None:
         return None
-    entry = RosterEntry.objects(staff=staff, date=day).only("window").first()
+    entry = RosterEntry.objects(centre=staff.centre, staff=staff, date=day).only("window").first()
     return entry.window if entry else None
 
 
