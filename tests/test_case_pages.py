@@ -302,3 +302,15 @@ def test_new_screen_queries_are_served_by_a_declared_index(document, fields):
     from test_indexes import declared_prefixes
 
     assert any(index[:len(fields)] == fields for index in declared_prefixes(document))
+
+
+def test_results_and_precedence_are_edited_on_the_item_screen(app):
+    from models.item import ServiceItem
+
+    item = ServiceItem.objects(code="LY-EO-SEAL").first()
+    assert item.after_items == ["LY-EO-REG"] and item.result_fields == ["seals"]
+    html = client_for(app, "ly_admin").get(f"/serviceitemview/edit/{item.pk}").get_data(
+        as_text=True)
+    for name in ('name="result_fields"', 'name="after_items"', 'name="consolidates"',
+                 'name="materials-0-blocks_delivery"'):
+        assert name in html
