@@ -683,9 +683,9 @@ def _end(case: Case, actor: Actor, action: str, state: str, reason: str,
     for task in subtasks:
         if task.is_open:
             task.status = c.DROPPED
-    return _commit(case, actor, action,
-                   {"subtasks": subtasks, "outcome": reason, "finished_at": now},
-                   to_state=state, note=reason, now=now)
+    changes = {"subtasks": subtasks, "outcome": reason, "finished_at": now,
+               **_case_clock(case, subtasks, calendar_for(case.centre), now)}
+    return _commit(case, actor, action, changes, to_state=state, note=reason, now=now)
 
 
 def receive_tolerated(case: Case, actor: Actor, name: str, *,

@@ -126,6 +126,16 @@ def test_case_clock_pauses_while_every_open_subtask_waits_for_the_applicant(ly):
     assert case_deadline_state(cal, final, china(2026, 11, 25, 10, 1)) == c.OVERDUE
 
 
+def test_withdrawing_a_paused_case_stops_the_pause_and_is_not_overdue(ly):
+    case = accepted(ly, items=[ly["items"]["licence"]], mode=c.PARTIAL_CHAIN)
+    life.request_supplement(case, AMR, case.subtasks[0].key, "请补充股东会决议",
+                            now=china(2026, 11, 23, 11, 0))
+    life.withdraw(case, CLERK, "申请人撤回", now=china(2026, 11, 25, 11, 0))
+    final = stored(case)
+    assert not final.clock_paused and final.clock_stopped_at is None
+    assert case_deadline_state(calendar_for("LY"), final, china(2026, 11, 30, 9, 0)) == c.NORMAL
+
+
 def test_case_clock_runs_while_another_subtask_is_worked(ly):
     case = accepted(ly)
     licence = task_of(case, "EO-REG")
