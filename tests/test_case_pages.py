@@ -314,3 +314,11 @@ def test_results_and_precedence_are_edited_on_the_item_screen(app):
     for name in ('name="result_fields"', 'name="after_items"', 'name="consolidates"',
                  'name="materials-0-blocks_delivery"'):
         assert name in html
+
+
+def test_success_messages_name_the_action(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    assert ("success", "Start window review: done.") in act(clerk, case, "start_review")
+    messages = act(clerk, case, "withdraw", note="申请人撤回")
+    assert ("success", "Withdraw: done.") in messages

@@ -301,8 +301,11 @@ class CaseView(BaseView):
                 flash(text, "danger")
             _keep_draft(case, action)
         else:
+            transition = tr.TABLE.get(action)
+            done = (gettext("%(action)s: done.", action=transition.label) if transition
+                    else gettext("Done."))
             for text, category in message if isinstance(message, list) else [(message, None)]:
-                flash(text or gettext("Done."), category or "success")
+                flash(text or done, category or "success")
         return redirect(local_target(request.form.get("next"), url_for(".show", pk=pk)))
 
     # --- the approver's queue --------------------------------------------------------------
