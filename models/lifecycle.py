@@ -392,6 +392,9 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
     for item in new_items:
         if item.centre not in (None, case.centre):
             raise AccessDenied(gettext("This service item belongs to another service centre."))
+        if isinstance(case.window, Window) and not case.window.accepts(item):
+            raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
+                                          window=case.window.code, item=item.name))
     now = now or _now()
     accepted = case.state in (c.ACCEPTED, c.READY)
     materials = copy.deepcopy(case.materials)

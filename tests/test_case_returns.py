@@ -113,6 +113,16 @@ def test_items_added_before_acceptance_join_the_checklist(ly):
     assert stored(case).subtasks == []
 
 
+def test_added_items_must_be_taken_at_the_case_window(ly):
+    from test_models_factories import make_item
+
+    tobacco = make_item("P-TOBACCO", name="烟草专卖零售许可证核发", window_category="professional")
+    case = life.open_case(CLERK, window=ly["window"], items=[ly["items"]["licence"]],
+                          applicant=APPLICANT, mode=c.PARTIAL_CHAIN)
+    with pytest.raises(life.TransitionError, match="does not take"):
+        life.add_items(case, CLERK, [tobacco])
+
+
 def test_items_may_be_added_until_delivery_only(ly):
     items = ly["items"]
     case = accepted(ly, items=[items["licence"]], mode=c.PARTIAL_CHAIN)

@@ -249,10 +249,12 @@ class CaseView(BaseView):
 
     def _add_items_form(self, case: Case) -> f.AddItemsForm:
         form = f.AddItemsForm()
+        window = case.window if isinstance(case.window, Window) else None
         form.items.choices = [
             (item.code, item.name)
-            for item in self.items.base_query().only("code", "name", "centre")
-            if item.code not in case.items
+            for item in self.items.base_query().only("code", "name", "centre", "agency",
+                                                     "window_category")
+            if item.code not in case.items and (window is None or window.accepts(item))
         ]
         return form
 
