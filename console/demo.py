@@ -105,18 +105,23 @@ def _agencies(report: DemoReport) -> int:
     return created
 
 
-def _item_values(row: dict, agency: Agency) -> dict:
+def _item_values(row: dict, agency: Agency, centre: str | None = None) -> dict:
+    blocking = set(row.get("blocking", []))
     materials = [
         Material(name=name, copies=copies, form=form, requirement=requirement,
-                 review_points=points, follow_up_days=follow_up, template_note=note)
+                 review_points=points, follow_up_days=follow_up, template_note=note,
+                 blocks_delivery=name in blocking)
         for name, copies, form, requirement, points, follow_up, note in row["materials"]
     ]
+    # A centre's own items name the items they follow by suffix; shared ones by full code.
+    after = [f"{centre}-{code}" if centre else code for code in row.get("after", [])]
     return {
         "name": row["name"], "agency": agency, "legal_basis": row["legal_basis"],
         "window_category": row.get("window_category", "enterprise_opening"),
         "statutory_limit": row["statutory"][0], "statutory_unit": row["statutory"][1],
         "promised_limit": row["promised"][0], "promised_unit": row["promised"][1],
         "warning_percent": row["warning"], "fee": 0, "materials": materials,
+        "result_fields": row.get("results", []), "after_items": after,
     }
 
 
@@ -136,7 +141,7 @@ def _items(report: DemoReport) -> int:
         for row in data.ENTERPRISE_ITEMS:
             agency = _agency(f"{centre}-{row['agency']}")
             created += _upsert(ServiceItem, {"centre": centre, "code": f"{centre}-{row['suffix']}"},
-                               _item_values(row, agency))
+                               _item_values(row, agency, centre))
     return created
 
 

@@ -76,6 +76,9 @@ AGENCIES = [
 # Service items. Materials: (name, copies, form, requirement, [review points], follow-up working
 # days for 容缺, template note). Enterprise-opening items exist once per centre ("{centre}-EO-…",
 # owned by that centre's agency "{centre}-{agency}"); the bank account item is shared.
+# "results": what the agency records at 办结; "after": the items (suffixes, or codes for a shared
+# item) done first, as 000 orders them (刻章、发票、参保、公积金、开户 after the licence);
+# "blocking": 容缺 materials whose lateness withholds the result (逾期未补交的不发放营业执照).
 ONE_FORM = "企业开办“一表填报”申请书附表，系统打印后签字"
 
 ENTERPRISE_ITEMS = [
@@ -84,6 +87,8 @@ ENTERPRISE_ITEMS = [
         "legal_basis": "《中华人民共和国市场主体登记管理条例》第十九条：对申请材料齐全、符合法定"
                        "形式的予以确认并当场登记；不能当场登记的，应当在3个工作日内予以登记。",
         "statutory": (3, "working_days"), "promised": (2, "working_hours"), "warning": 75,
+        "results": ["licence_number", "credit_code"], "after": [],
+        "blocking": ["住所（经营场所）使用证明"],
         "materials": [
             ("《公司登记（备案）申请书》", 1, "original", "required",
              ["法定代表人签字与其身份证件姓名一致，无代签",
@@ -114,6 +119,7 @@ ENTERPRISE_ITEMS = [
                        "（国发〔1999〕25号）；《国务院关于第三批取消中央指定地方实施行政许可事项的"
                        "决定》（国发〔2017〕7号，公章刻制审批改为备案）。",
         "statutory": (1, "working_days"), "promised": (20, "minutes"), "warning": 75,
+        "results": ["seals"], "after": ["EO-REG"],
         "materials": [
             ("印章刻制备案信息表", 1, "original", "required",
              ["勾选公章、法定代表人名章、财务专用章、发票专用章4枚，需要合同专用章的勾选第5枚",
@@ -131,6 +137,7 @@ ENTERPRISE_ITEMS = [
         "legal_basis": "《中华人民共和国发票管理办法》第十五条：主管税务机关在5个工作日内确认领用"
                        "发票的种类、数量以及领用方式。",
         "statutory": (5, "working_days"), "promised": (1, "working_hours"), "warning": 80,
+        "results": ["invoice_count", "ukey_serial"], "after": ["EO-REG"],
         "materials": [
             ("新办纳税人涉税事项申请表", 1, "original", "required",
              ["勾选的发票票种与经营范围相符",
@@ -149,6 +156,7 @@ ENTERPRISE_ITEMS = [
         "legal_basis": "《中华人民共和国社会保险法》第五十七条：社会保险经办机构应当自收到申请之日"
                        "起十五日内予以审核，发给社会保险登记证件。",
         "statutory": (15, "natural_days"), "promised": (1, "working_days"), "warning": 80,
+        "results": ["registration_number"], "after": ["EO-REG"],
         "materials": [
             ("单位社会保险登记表", 1, "original", "required",
              ["单位名称、统一社会信用代码与营业执照一致",
@@ -165,6 +173,7 @@ ENTERPRISE_ITEMS = [
         "legal_basis": "《中华人民共和国社会保险法》第五十七条：用人单位应当自成立之日起三十日内"
                        "申请办理社会保险登记。",
         "statutory": (15, "natural_days"), "promised": (1, "working_days"), "warning": 80,
+        "results": ["registration_number"], "after": ["EO-REG"],
         "materials": [
             ("单位医疗保险登记表", 1, "original", "required",
              ["单位名称、统一社会信用代码与营业执照一致",
@@ -180,6 +189,7 @@ ENTERPRISE_ITEMS = [
         "legal_basis": "《住房公积金管理条例》第十四条：新设立的单位应当自设立之日起30日内向"
                        "住房公积金管理中心办理住房公积金缴存登记。",
         "statutory": (5, "working_days"), "promised": (1, "working_days"), "warning": 80,
+        "results": ["registration_number"], "after": ["EO-REG"],
         "materials": [
             ("住房公积金单位缴存登记表", 1, "original", "required",
              ["单位名称、统一社会信用代码、法定代表人与营业执照一致",
@@ -197,6 +207,8 @@ SHARED_ITEMS = [
         "legal_basis": "《人民币银行结算账户管理办法》（中国人民银行令〔2003〕第5号）；"
                        "《企业银行结算账户管理办法》（银发〔2019〕41号）。",
         "statutory": (2, "working_days"), "promised": (2, "working_hours"), "warning": 75,
+        # Shared by both centres: it follows whichever centre's licence is on the case.
+        "results": ["bank_name", "account_number"], "after": ["LY-EO-REG", "MJ-EO-REG"],
         "materials": [
             ("开立单位银行结算账户申请书", 1, "original", "required",
              ["账户性质勾选“基本存款账户”",

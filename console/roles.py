@@ -41,7 +41,7 @@ CONFIG_MENUS = (
 )
 
 # (view-menu pattern, permission pattern) pairs, matched in full.
-CASE_MENUS = r"(Case work|Cases|Open a case|My work queue)"
+CASE_MENUS = r"(Case work|Cases|Open a case|My work queue|Late tolerated materials)"
 
 ROLE_RULES: dict[str, list[tuple[str, str]]] = {
     CENTRE_ADMIN: SELF_SERVICE + [
@@ -50,12 +50,12 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"ServiceCentreView", r"can_(list|show|edit)"),
         (r"RosterWeekView", r"can_week"),
         (CONFIG_MENUS, MENU),
-        (r"CaseView", READ),
-        (r"(Case work|Cases)", MENU),
+        (r"CaseView", r"can_(list|show|late)"),
+        (r"(Case work|Cases|Late tolerated materials)", MENU),
     ],
     CLERK: SELF_SERVICE + [
-        (r"CaseView", r"can_(list|show|add|act)"),
-        (r"(Case work|Cases|Open a case)", MENU),
+        (r"CaseView", r"can_(list|show|add|act|late)"),
+        (r"(Case work|Cases|Open a case|Late tolerated materials)", MENU),
         (r"(WindowView|ServiceItemView|AgencyView|RosterEntryView|CalendarOverrideView)", READ),
         (r"RosterWeekView", r"can_week"),
         (r"(Configuration|Service items|Agencies|Windows|Rosters|Week roster|Working calendar)",
@@ -72,8 +72,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(Configuration|Windows|Staff|Agencies)", MENU),
     ],
     SUPERVISOR: SELF_SERVICE + [
-        (r"CaseView", READ),
-        (r"(Case work|Cases)", MENU),
+        (r"CaseView", r"can_(list|show|late)"),
+        (r"(Case work|Cases|Late tolerated materials)", MENU),
         (r"(ServiceCentreView|WindowView|StaffMemberView|RosterEntryView|CalendarOverrideView"
          r"|AgencyView|ServiceItemView)", READ),
         (r"RosterWeekView", r"can_week"),

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from forms.validators import CreditCode, MobilePhone, ResidentIdNumber
 from models import case as c
+from models.results import CATALOGUE as RESULT_CATALOGUE
 
 
 class OpenCaseForm(FlaskForm):
@@ -42,6 +43,15 @@ class OpenCaseForm(FlaskForm):
                               validators=[Optional(), CreditCode()])
     mail_address = StringField(_l("Mailing address (for mail delivery)"),
                                validators=[Optional(), Length(max=300)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, and a mailing address when results go by mail."""
+        valid = super().validate(extra_validators)
+        if self.delivery_method.data == "mail" and not (self.mail_address.data or "").strip():
+            self.mail_address.errors = [*self.mail_address.errors,
+                                        str(_l("Mail delivery needs a mailing address."))]
+            return False
+        return valid
 
     def applicant(self) -> dict:
         """The applicant fields, as the case document names them."""
@@ -71,9 +81,12 @@ class MaterialForm(FlaskForm):
 
 
 class ResultForm(FlaskForm):
-    """An agency's results for its sub-task (only the ones its item produces are filled)."""
+    """An agency's results for its sub-task. The page shows only the fields its item declares
+    (:mod:`models.results`); the lifecycle requires each of them and refuses any other."""
 
     licence_number = StringField(_l("Licence number"), validators=[Optional(), Length(max=64)])
+    credit_code = StringField(_l("Unified social credit code"),
+                              validators=[Optional(), CreditCode()])
     seals = StringField(_l("Seals (separated by 、 or commas)"),
                         validators=[Optional(), Length(max=200)])
     invoice_count = IntegerField(_l("Invoice count"),
@@ -86,26 +99,23 @@ class ResultForm(FlaskForm):
     remarks = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=1000)])
 
     def results(self) -> dict:
-        """Only what was filled in."""
+        """Only what was filled in (the lifecycle names what is missing)."""
         found = {}
-        for name in ("licence_number", "ukey_serial", "bank_name", "account_number",
-                     "registration_number", "remarks"):
-            if getattr(self, name).data:
-                found[name] = getattr(self, name).data.strip()
-        if self.invoice_count.data is not None:
-            found["invoice_count"] = self.invoice_count.data
-        if self.seals.data:
-            seals = [s.strip() for s in self.seals.data.replace(",", "、").replace("，", "、")
-                     .split("、") if s.strip()]
-            found["seals"] = seals
+        for name in RESULT_CATALOGUE:
+            value = getattr(self, name).data
+            if value not in (None, ""):
+                found[name] = value.strip() if isinstance(value, str) else value
+        if self.remarks.data and self.remarks.data.strip():
+            found["remarks"] = self.remarks.data.strip()
         return found
 
 
 class DeliverForm(FlaskForm):
-    """Unified delivery: what was handed over, to whom, or the tracking number."""
+    """Unified delivery: the gift pack comes from the sub-tasks' results; the clerk adds only
+    what else went with it, and who collected it or the tracking number."""
 
-    results = StringField(_l("Results handed over (separated by 、)"),
-                          validators=[DataRequired(), Length(max=500)])
+    extra = StringField(_l("Also handed over (separated by 、)"),
+                        validators=[Optional(), Length(max=500)])
     recipient = StringField(_l("Collected by"), validators=[Optional(), Length(max=50)])
     tracking_number = StringField(_l("Tracking number"), validators=[Optional(), Length(max=40)])
 

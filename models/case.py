@@ -8,6 +8,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from mongoengine import (
+    BooleanField,
     DateField,
     DateTimeField,
     Document,
@@ -53,16 +54,19 @@ CHANNELS = [
 ]
 DELIVERY_METHODS = [("window", _l("Collect at the window")), ("mail", _l("Free mail delivery"))]
 
-RECEIVED, TOLERATED, MISSING = "received", "tolerated", "missing"
+RECEIVED, TOLERATED, MISSING, DEFECTIVE = "received", "tolerated", "missing", "defective"
 MATERIAL_STATES = [
     (RECEIVED, _l("Received")),
     (TOLERATED, _l("Missing, tolerated (容缺)")),
     (MISSING, _l("Missing")),
+    (DEFECTIVE, _l("Handed in, needs correction (需补正)")),
 ]
 
 PENDING, IN_PROGRESS, SUPPLEMENT, DONE = "pending", "in_progress", "supplement", "done"
 TASK_REJECTED, TASK_RETURNED, DROPPED = "rejected", "returned", "dropped"
+WAITING = "waiting"
 SUBTASK_STATES = [
+    (WAITING, _l("Waiting for earlier items")),
     (PENDING, _l("Pending")),
     (IN_PROGRESS, _l("In progress")),
     (SUPPLEMENT, _l("Waiting for a supplement (补正)")),
@@ -71,7 +75,7 @@ SUBTASK_STATES = [
     (TASK_RETURNED, _l("Returned")),
     (DROPPED, _l("Dropped by the window")),
 ]
-OPEN_SUBTASK_STATES = (PENDING, IN_PROGRESS, SUPPLEMENT)
+OPEN_SUBTASK_STATES = (WAITING, PENDING, IN_PROGRESS, SUPPLEMENT)
 
 NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
 DEADLINE_STATES = [(NORMAL, _l("Normal")), (WARNING, _l("Warning")), (OVERDUE, _l("Overdue"))]
@@ -89,6 +93,7 @@ TIMELINE_ACTIONS = [
     ("request_supplement", _l("Supplement requested (clock paused)")),
     ("record_supplement", _l("Supplement received (clock running)")),
     ("complete_subtask", _l("Sub-task done")),
+    ("subtask_ready", _l("Sub-task may start (earlier items done)")),
     ("reject_subtask", _l("Sub-task rejected")),
     ("return_subtask", _l("Sub-task returned")),
     ("drop_item", _l("Item dropped")),
@@ -118,6 +123,28 @@ class MaterialReceipt(EmbeddedDocument):
     received_at = DateTimeField(verbose_name=_l("Received at"))
     review_points = ListField(StringField(), verbose_name=_l("Review points"))
     note = StringField(max_length=500, verbose_name=_l("Note"))
+    # Copied from the item's list: the 容缺 allowance and whether the result waits for it.
+    follow_up_days = IntField(min_value=1)
+    blocks_delivery = BooleanField(default=False)
+
+
+class ReturnedMaterial(EmbeddedDocument):
+    """One material named in a one-time notification, with what was wrong with it."""
+
+    name = StringField(required=True, max_length=200, verbose_name=_l("Material"))
+    problem = StringField(required=True, choices=[(MISSING, _l("Missing")),
+                                                  (DEFECTIVE, _l("Needs correction"))],
+                          verbose_name=_l("Problem"))
+    reason = StringField(required=True, max_length=500, verbose_name=_l("Reason"))
+
+
+class ReturnRecord(EmbeddedDocument):
+    """One return with a one-time notification (一次性告知); every return is kept."""
+
+    at = DateTimeField(required=True, verbose_name=_l("Time"))
+    clerk = StringField(required=True, verbose_name=_l("Clerk"))
+    materials = EmbeddedDocumentListField(ReturnedMaterial, verbose_name=_l("Materials"))
+    note = StringField(max_length=2000, verbose_name=_l("Clerk's note"))
 
 
 class Pause(EmbeddedDocument):
@@ -143,11 +170,19 @@ class SubTask(EmbeddedDocument):
     started_at = DateTimeField(verbose_name=_l("Started at"))
     finished_at = DateTimeField(verbose_name=_l("Finished at"))
     deadline = DateTimeField(verbose_name=_l("Deadline"))
+    # When the clock started: acceptance, or the moment the items it waits for were done.
+    ready_at = DateTimeField(verbose_name=_l("Clock started"))
+    limit = IntField(min_value=1)
+    limit_unit = StringField()
+    after = ListField(StringField(), verbose_name=_l("Starts after items"))
+    consolidates = BooleanField(default=False)
+    result_fields = ListField(StringField(), verbose_name=_l("Results recorded"))
     warning_percent = IntField(default=80)
     pauses = EmbeddedDocumentListField(Pause, verbose_name=_l("Pauses"))
     reason = StringField(max_length=1000, verbose_name=_l("Reason"))
     # Results, as far as the item produces them.
     licence_number = StringField(max_length=64, verbose_name=_l("Licence number"))
+    credit_code = StringField(max_length=18, verbose_name=_l("Unified social credit code"))
     seals = ListField(StringField(max_length=30), verbose_name=_l("Seals"))
     seal_count = IntField(min_value=0, verbose_name=_l("Seal count"))
     invoice_count = IntField(min_value=0, verbose_name=_l("Invoice count"))
@@ -160,6 +195,11 @@ class SubTask(EmbeddedDocument):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_SUBTASK_STATES
+
+    @property
+    def clock_start(self):
+        """Where the sub-task's time limit counts from."""
+        return self.ready_at or self.created_at
 
 
 class TimelineEvent(EmbeddedDocument):
@@ -230,6 +270,7 @@ class Case(Document):
 
     materials = EmbeddedDocumentListField(MaterialReceipt, verbose_name=_l("Materials"))
     notification = ListField(StringField(), verbose_name=_l("One-time notification"))
+    returns = EmbeddedDocumentListField(ReturnRecord, verbose_name=_l("Returns"))
     subtasks = EmbeddedDocumentListField(SubTask, verbose_name=_l("Agency sub-tasks"))
     timeline = EmbeddedDocumentListField(TimelineEvent, verbose_name=_l("Timeline"))
     handover = EmbeddedDocumentField(Handover, verbose_name=_l("Handover"))
@@ -240,6 +281,14 @@ class Case(Document):
     accepted_at = DateTimeField(verbose_name=_l("Accepted at"))
     due_at = DateTimeField(verbose_name=_l("Due"))
     warning_at = DateTimeField(verbose_name=_l("Warning from"))
+    # The whole-case clock: where it counts from (acceptance, or the last items added) and its
+    # pauses while every open sub-task waits for the applicant (补正).
+    clock_from = DateTimeField(verbose_name=_l("Clock started"))
+    clock_pauses = EmbeddedDocumentListField(Pause, verbose_name=_l("Clock pauses"))
+    # When the running pause began (None while the clock runs): the overdue filter skips these.
+    clock_stopped_at = DateTimeField()
+    # The earliest promised date of a 容缺 material still outstanding (the late-容缺 queries).
+    tolerated_due = DateField()
     finished_at = DateTimeField(verbose_name=_l("Finished at"))
     # Open sub-task agencies, kept beside the embedded rows so the approvers' queue is one
     # indexed equality (the embedded store narrows only on equality and $in of indexed fields).
@@ -258,6 +307,7 @@ class Case(Document):
             ("centre", "address_key", "state"),
             ("centre", "window", "state"),
             ("centre", "subtasks.agency", "state"),
+            ("centre", "tolerated_due"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),
@@ -268,6 +318,10 @@ class Case(Document):
 
     def subtask(self, key: str) -> SubTask | None:
         return next((task for task in self.subtasks if task.key == key), None)
+
+    @property
+    def clock_paused(self) -> bool:
+        return bool(self.clock_pauses) and self.clock_pauses[-1].ended_at is None
 
     def __str__(self) -> str:
         return f"{self.number} {self.company_name}"

@@ -49,17 +49,24 @@ def deadline_state(
 
 
 def subtask_deadline_state(calendar: WorkCalendar, task: c.SubTask, now: dt.datetime) -> str:
-    """A sub-task's state; a paused one (补正) is measured at the moment it stopped."""
+    """A sub-task's state, counted from when it could start (a sub-task waiting for earlier
+    items has no clock yet); a paused one (补正) is measured at the moment it stopped."""
     moment = now
     if task.status == c.SUPPLEMENT and task.pauses:
         moment = task.pauses[-1].started_at
     finished = task.finished_at if task.status in (c.DONE, c.DROPPED) else None
-    return deadline_state(calendar, task.created_at, task.deadline, moment,
+    return deadline_state(calendar, task.clock_start, task.deadline, moment,
                           task.warning_percent or DEFAULT_WARNING_PERCENT, finished)
 
 
 def case_deadline_state(calendar: WorkCalendar, case: c.Case, now: dt.datetime) -> str:
-    return deadline_state(calendar, case.accepted_at, case.due_at, now,
+    """The whole case's state. While its clock is stopped (every open sub-task waits for the
+    applicant) it is measured at the moment the clock stopped: the applicant's time is never
+    counted against the centre."""
+    moment = now
+    if case.clock_paused:
+        moment = case.clock_pauses[-1].started_at
+    return deadline_state(calendar, case.clock_from or case.accepted_at, case.due_at, moment,
                           DEFAULT_WARNING_PERCENT, case.finished_at)
 
 
@@ -67,3 +74,9 @@ def late_tolerated(case: c.Case, today: dt.date) -> list[c.MaterialReceipt]:
     """容缺 materials still outstanding after the date the applicant promised."""
     return [row for row in case.materials
             if row.state == c.TOLERATED and row.promised_on and row.promised_on < today]
+
+
+def late_tolerated_filter(today: dt.date) -> dict:
+    """The case query for "a 容缺 material is overdue": the earliest outstanding promise is
+    before ``today`` (``tolerated_due`` is kept by the lifecycle on every write)."""
+    return {"tolerated_due__lt": today}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from mongoengine import (
     DENY,
+    BooleanField,
     DecimalField,
     Document,
     EmbeddedDocument,
@@ -30,6 +31,7 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
+from models.results import RESULT_CHOICES
 from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre, visible_from
 
 
@@ -56,6 +58,10 @@ class Material(EmbeddedDocument):
     follow_up_days = IntField(min_value=1, max_value=365,
                               verbose_name=_l("Hand in within (working days, 容缺 only)"))
     template_note = StringField(max_length=500, verbose_name=_l("Template / sample note"))
+    # 逾期未补交的不发放营业执照: the item's result is not handed out while this 容缺 material
+    # is overdue.
+    blocks_delivery = BooleanField(default=False,
+                                   verbose_name=_l("Result withheld while overdue (容缺)"))
 
     def clean(self) -> None:
         self.review_points = [point.strip() for point in self.review_points if point.strip()]
@@ -99,6 +105,16 @@ class ServiceItem(Document):
                                verbose_name=_l("Warn at (percent of promised limit elapsed)"))
     fee = DecimalField(min_value=0, precision=2, default=0, verbose_name=_l("Fee (yuan)"))
     materials = EmbeddedDocumentListField(Material, verbose_name=_l("Materials"))
+    # What the agency records when done (营业执照号、印章…), each required at 办结.
+    result_fields = ListField(StringField(choices=RESULT_CHOICES),
+                              verbose_name=_l("Results recorded"))
+    # Items that must be done before this one starts (seals after the licence), by code.
+    after_items = ListField(StringField(max_length=64),
+                            verbose_name=_l("Starts after items (codes)"))
+    # The last stage of a joint item (多部门联合办理): collects and checks the results of the
+    # items it follows before they go back to the window (归总核验).
+    consolidates = BooleanField(default=False,
+                                verbose_name=_l("Consolidates the items it follows"))
 
     meta = {
         "collection": "service_items",
@@ -122,6 +138,13 @@ class ServiceItem(Document):
                 _l("A shared item needs a shared agency; a centre's item needs a shared agency "
                    "or one of the same centre.")
             )
+        self.after_items = [code.strip() for code in self.after_items if code.strip()]
+        if self.code in self.after_items:
+            raise ValidationError(_l("An item cannot wait for itself."))
+        if self.consolidates and not self.after_items:
+            raise ValidationError(_l("A consolidating item names the items it follows."))
+        if len(set(self.result_fields)) != len(self.result_fields):
+            raise ValidationError(_l("A result field is listed twice."))
         if self.promised_minutes() > self.statutory_minutes():
             raise ValidationError(
                 _l("The promised limit may not be longer than the statutory limit.")
@@ -134,6 +157,11 @@ class ServiceItem(Document):
     def promised_minutes(self) -> float:
         """The promised limit in nominal working minutes (for comparisons only)."""
         return (self.promised_limit or 0) * UNIT_WORKING_MINUTES.get(self.promised_unit, 0)
+
+    @property
+    def issues_licence(self) -> bool:
+        """The business licence item: a partial chain starts with it."""
+        return "licence_number" in (self.result_fields or [])
 
     @property
     def tolerated_materials(self) -> list[Material]:

@@ -1,9 +1,11 @@
 """The case's state machine: the only code that changes a case's state, its sub-tasks or its
 timeline. Screens, the agency API and the CLI call these functions and never set fields.
 
-Every transition checks who acts (centre, role, agency), checks the case's state, validates the
-result, and then writes it as ONE atomic update guarded by the case's version: if anybody changed
-the case since it was read, nothing is written and :class:`StaleCaseError` says who and when.
+Every action is checked against the one transition table (:mod:`models.transitions`: centre,
+role, agency, state, guard), its input is validated, and then it is written as ONE atomic update
+guarded by the case's version: if anybody changed the case since it was read, nothing is written
+and :class:`StaleCaseError` says who and when. Every function takes ``now`` (naive UTC); the
+current time is read only when a caller passes none.
 """
 
 from __future__ import annotations
@@ -19,30 +21,26 @@ from flask_babel import gettext
 from mongoengine import ValidationError
 
 from models import case as c
+from models import results as r
+from models import transitions as tr
 from models.case import Case, MaterialReceipt, Pause, SubTask, TimelineEvent
 from models.case_numbers import next_case_number
 from models.deadlines import calendar_for, case_limit
 from models.item import ServiceItem
 from models.signals import case_changed
 from models.window import Window
-from models.workdays import MINUTES
+from models.workdays import MINUTES, WORKING_DAYS
+from models.workdays import to_china as _to_china
 
 ADMIN, CENTRE_ADMIN, CLERK, APPROVER = "Admin", "CentreAdmin", "Clerk", "Approver"
 
 # Which roles may take each case-level action (the approvers' sub-task actions are separate).
-WINDOW_ROLES = frozenset({ADMIN, CLERK})
-RESULT_FIELDS = (
-    "licence_number", "seals", "seal_count", "invoice_count", "ukey_serial", "bank_name",
-    "account_number", "registration_number", "remarks",
-)
+WINDOW_ROLES = tr.WINDOW
+# Every result a sub-task may record (which ones an item records is catalogue data).
+RESULT_FIELDS = (*r.CATALOGUE, r.REMARKS)
 
-
-class TransitionError(ValueError):
-    """A refused action; the message is translated and meant for the user."""
-
-
-class AccessDenied(TransitionError):
-    """The actor's centre, role or agency does not allow the action."""
+TransitionError = tr.TransitionError
+AccessDenied = tr.AccessDenied
 
 
 class StaleCaseError(TransitionError):
@@ -67,39 +65,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-# --- guards ---------------------------------------------------------------------------------
-
-def _require_centre(case: Case, actor: Actor) -> None:
-    if actor.centre is not None and actor.centre != case.centre:
-        raise AccessDenied(gettext("This case belongs to another service centre."))
-
-
 def _require_window_role(actor: Actor) -> None:
     if not WINDOW_ROLES & actor.roles:
         raise AccessDenied(gettext("Only a window clerk may do this."))
-
-
-def _require_state(case: Case, *states: str) -> None:
-    if case.state not in states:
-        raise TransitionError(
-            gettext(
-                "Not possible while the case is “%(state)s”.",
-                state=c.label_of(c.CASE_STATES, case.state),
-            )
-        )
-
-
-def _subtask_for(case: Case, actor: Actor, key: str) -> SubTask:
-    task = case.subtask(key)
-    if task is None:
-        raise TransitionError(gettext("This case has no such sub-task."))
-    if actor.is_admin:
-        return task
-    if APPROVER not in actor.roles:
-        raise AccessDenied(gettext("Only a back-office approver may work a sub-task."))
-    if actor.agency != task.agency:
-        raise AccessDenied(gettext("This sub-task belongs to another agency."))
-    return task
 
 
 # --- the one write path ---------------------------------------------------------------------
@@ -113,10 +81,10 @@ def _commit(
     to_state: str | None = None,
     subtask: str | None = None,
     note: str = "",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
+    events: Iterable[TimelineEvent] = (),
 ) -> Case:
-    """Validate ``changes`` on a copy, then write them with the timeline event atomically."""
-    now = now or _now()
+    """Validate ``changes`` on a copy, then write them with the timeline events atomically."""
     from_state = case.state
     if to_state:
         changes = {**changes, "state": to_state}
@@ -133,18 +101,21 @@ def _commit(
         at=now, actor=actor.username, action=action, from_state=from_state,
         to_state=to_state or from_state, subtask=subtask, note=note or None,
     )
+    written_events = [event, *events]
     written = {name: getattr(trial, name) for name in changes}
     written["open_agencies"] = trial.open_agencies
+    written["tolerated_due"] = trial.tolerated_due
+    written["clock_stopped_at"] = trial.clock_stopped_at
     updates = {f"set__{name}": value for name, value in written.items()}
     matched = Case.objects(id=case.id, version=case.version).update_one(
-        push__timeline=event, inc__version=1, set__changed_by=actor.username,
+        push_all__timeline=written_events, inc__version=1, set__changed_by=actor.username,
         set__changed_at=now, **updates,
     )
     if not matched:
         _raise_stale(case)
     for name, value in written.items():
         setattr(case, name, value)
-    case.timeline.append(event)
+    case.timeline.extend(written_events)
     case.version += 1
     case.changed_by, case.changed_at = actor.username, now
     case_changed.send(case, actor=actor, action=action, event=event, now=now)
@@ -167,6 +138,10 @@ def _raise_stale(case: Case) -> None:
 def _refresh_derived(case: Case) -> None:
     case.open_agencies = sorted({task.agency for task in case.subtasks if task.is_open})
     case.address_key = c.address_key(case.address)
+    promised = [row.promised_on for row in case.materials
+                if row.state == c.TOLERATED and row.promised_on]
+    case.tolerated_due = min(promised) if promised else None
+    case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -195,14 +170,15 @@ def open_case(
     items = list(items)
     if not items:
         raise TransitionError(gettext("Choose at least one service item."))
-    if mode == c.SINGLE_ITEM and len(items) != 1:
-        raise TransitionError(gettext("A single-item case has exactly one item."))
     for item in items:
         if item.centre not in (None, window.centre):
             raise AccessDenied(gettext("This service item belongs to another service centre."))
         if not window.accepts(item):
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
                                           window=window.code, item=item.name))
+    _check_mode(mode, items, window)
+    if delivery_method == "mail" and not (applicant.get("mail_address") or "").strip():
+        raise TransitionError(gettext("Mail delivery needs a mailing address."))
     now = now or _now()
     case = Case(
         centre=window.centre, window=window, clerk=actor.username, mode=mode, channel=channel,
@@ -223,6 +199,28 @@ def open_case(
     return case
 
 
+def chain_items(window: Window) -> list[ServiceItem]:
+    """The whole enterprise-opening chain a window takes in (what a full-chain case holds)."""
+    return [item for item in window.items or []
+            if isinstance(item, ServiceItem) and item.window_category == "enterprise_opening"]
+
+
+def _check_mode(mode: str, items: list[ServiceItem], window: Window) -> None:
+    """Single item: one item. Partial chain: starts with the licence. Full chain: all of it."""
+    if mode == c.SINGLE_ITEM and len(items) != 1:
+        raise TransitionError(gettext("A single-item case has exactly one item."))
+    if mode == c.PARTIAL_CHAIN and not any(item.issues_licence for item in items):
+        raise TransitionError(gettext("A partial-chain case starts with the business licence."))
+    if mode == c.FULL_CHAIN:
+        chosen = {item.code for item in items}
+        left_out = [item.name for item in chain_items(window) if item.code not in chosen]
+        if left_out:
+            raise TransitionError(gettext(
+                "A full-chain case holds the whole chain; missing: %(names)s. Choose a partial "
+                "chain to start with the licence and add items later.",
+                names="、".join(left_out)))
+
+
 def checklist(items: Iterable[ServiceItem]) -> list[MaterialReceipt]:
     """One row per distinct material of the items; "required" wins over "may be missing"."""
     rows: dict[str, MaterialReceipt] = {}
@@ -235,65 +233,95 @@ def checklist(items: Iterable[ServiceItem]) -> list[MaterialReceipt]:
                 row = rows[material.name] = MaterialReceipt(
                     name=material.name, items=[], requirement=material.requirement,
                     state=c.MISSING, review_points=list(material.review_points or []),
+                    follow_up_days=material.follow_up_days,
+                    blocks_delivery=bool(material.blocks_delivery),
                 )
             elif material.requirement == "required":
                 row.requirement = "required"
+            if material.requirement == "tolerated" and material.follow_up_days:
+                # Two items tolerating the same material: the shorter allowance binds.
+                row.follow_up_days = min(row.follow_up_days or material.follow_up_days,
+                                         material.follow_up_days)
+            row.blocks_delivery = bool(row.blocks_delivery or material.blocks_delivery)
             if item.code not in row.items:
                 row.items.append(item.code)
     return list(rows.values())
 
 
-def start_review(case: Case, actor: Actor, note: str = "") -> Case:
+def start_review(case: Case, actor: Actor, note: str = "", *,
+                 now: dt.datetime | None = None) -> Case:
     """Coaching is over: the clerk checks the materials."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.COACHING)
-    return _commit(case, actor, "start_review", {}, to_state=c.REVIEW, note=note)
+    tr.check("start_review", case, actor)
+    return _commit(case, actor, "start_review", {}, to_state=c.REVIEW, note=note,
+                   now=now or _now())
+
+
+def latest_promise(case: Case, row: MaterialReceipt, today: dt.date) -> dt.date:
+    """The last date a 容缺 material may be promised for: its allowance in working days."""
+    calendar = calendar_for(case.centre)
+    day, days = today, row.follow_up_days or 0
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            days -= 1
+    return day
 
 
 def record_materials(
-    case: Case, actor: Actor, states: Mapping[str, tuple[str, dt.date | None]]
+    case: Case, actor: Actor, states: Mapping[str, tuple], *, now: dt.datetime | None = None,
 ) -> Case:
-    """Mark materials received, tolerated (with a promised date) or missing, by name."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.COACHING, c.REVIEW, c.RETURNED)
+    """Mark materials received, tolerated (with a promised date), defective (需补正, with what
+    is wrong) or missing, by name: ``{name: (state, promised_on[, note])}``."""
+    tr.check("record_materials", case, actor)
+    now = now or _now()
+    today = tr.today_of(now)
     rows = copy.deepcopy(case.materials)
     by_name = {row.name: row for row in rows}
-    now = _now()
-    for name, (state, promised_on) in states.items():
+    for name, value in states.items():
+        state, promised_on, note = (tuple(value) + (None, None))[:3]
         row = by_name.get(name)
         if row is None:
             raise TransitionError(gettext("“%(name)s” is not on this case's list.", name=name))
+        if state not in dict(c.MATERIAL_STATES):
+            raise TransitionError(gettext("Unknown material state."))
         if state == c.TOLERATED:
-            if row.requirement != "tolerated":
-                raise TransitionError(
-                    gettext("“%(name)s” may not be missing at acceptance.", name=name)
-                )
-            if not promised_on:
-                raise TransitionError(
-                    gettext("Give the date by which “%(name)s” will be handed in.", name=name)
-                )
+            _check_promise(case, row, promised_on, today)
         row.state = state
         row.promised_on = promised_on if state == c.TOLERATED else None
         row.received_at = now if state == c.RECEIVED else None
+        row.note = (note or "").strip()[:500] or None if state == c.DEFECTIVE else None
     return _commit(case, actor, "record_materials", {"materials": rows}, now=now)
 
 
+def _check_promise(case: Case, row: MaterialReceipt, promised_on, today: dt.date) -> None:
+    if row.requirement != "tolerated":
+        raise TransitionError(gettext("“%(name)s” may not be missing at acceptance.",
+                                      name=row.name))
+    if not promised_on:
+        raise TransitionError(
+            gettext("Give the date by which “%(name)s” will be handed in.", name=row.name))
+    latest = latest_promise(case, row, today)
+    if not today <= promised_on <= latest:
+        raise TransitionError(gettext(
+            "“%(name)s” must be promised between %(today)s and %(latest)s (%(days)d working "
+            "days).", name=row.name, today=today.isoformat(), latest=latest.isoformat(),
+            days=row.follow_up_days or 0))
+
+
 def missing_materials(case: Case) -> list[MaterialReceipt]:
-    """Materials that block acceptance: missing, or tolerated without being allowed to be."""
+    """Materials that block acceptance: missing, defective, or tolerated without being allowed
+    to be."""
     return [
         row for row in case.materials
-        if row.state == c.MISSING or (row.state == c.TOLERATED and row.requirement != "tolerated")
+        if row.state in (c.MISSING, c.DEFECTIVE)
+        or (row.state == c.TOLERATED and row.requirement != "tolerated")
     ]
 
 
 def accept(case: Case, actor: Actor, note: str = "", now: dt.datetime | None = None) -> Case:
     """Accept (受理): every required material in, or missing only 容缺 ones. Creates one
     sub-task per agency and item and sets the deadlines."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.REVIEW)
+    tr.check("accept", case, actor)
     missing = missing_materials(case)
     if missing:
         raise TransitionError(
@@ -303,72 +331,98 @@ def accept(case: Case, actor: Actor, note: str = "", now: dt.datetime | None = N
     now = now or _now()
     calendar = calendar_for(case.centre)
     items = _items_by_code(case.items)
-    subtasks = [_new_subtask(item, calendar, now) for item in items]
+    subtasks = [_new_subtask(item, now) for item in items]
+    _release_waiting(subtasks, calendar, now)
     amount, unit = case_limit(case.centre)
     due = calendar.add(now, amount, unit)
     return _commit(
         case, actor, "accept",
-        {"subtasks": subtasks, "accepted_at": now, "due_at": due, "notification": [],
-         "clerk": actor.username},
+        {"subtasks": subtasks, "accepted_at": now, "due_at": due, "clock_from": now,
+         "notification": [], "clerk": actor.username},
         to_state=c.ACCEPTED, note=note, now=now,
     )
 
 
-def return_case(case: Case, actor: Actor, note: str = "") -> Case:
-    """Return with a one-time notification (一次性告知) listing everything missing, at once."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.REVIEW)
+def return_case(case: Case, actor: Actor, note: str = "", *,
+                reasons: Mapping[str, str] | None = None,
+                now: dt.datetime | None = None) -> Case:
+    """Return with a one-time notification (一次性告知) listing, at once, every missing or
+    defective material with its own reason; each return is kept in the case's history."""
+    tr.check("return", case, actor)
+    now = now or _now()
+    reasons = {name: (text or "").strip() for name, text in (reasons or {}).items()}
     missing = missing_materials(case)
     if not missing and not note:
         raise TransitionError(gettext("Nothing is missing: say what must be corrected."))
-    notification = [
-        f"{row.name}：{'；'.join(row.review_points)}" if row.review_points else row.name
-        for row in missing
-    ]
+    named: list[c.ReturnedMaterial] = []
+    for row in missing:
+        problem = c.DEFECTIVE if row.state == c.DEFECTIVE else c.MISSING
+        reason = reasons.get(row.name) or (row.note if problem == c.DEFECTIVE else "")
+        if not reason and problem == c.DEFECTIVE:
+            raise TransitionError(gettext("Say what must be corrected in “%(name)s”.",
+                                          name=row.name))
+        named.append(c.ReturnedMaterial(name=row.name, problem=problem,
+                                        reason=(reason or gettext("Not handed in"))[:500]))
+    record = c.ReturnRecord(at=now, clerk=actor.username, materials=named,
+                            note=(note or "").strip() or None)
+    notification = [f"{row.name}：{row.reason}" for row in named]
     if note:
         notification.append(note)
-    return _commit(case, actor, "return", {"notification": notification},
-                   to_state=c.RETURNED, note=note)
+    return _commit(case, actor, "return",
+                   {"notification": notification, "returns": [*case.returns, record]},
+                   to_state=c.RETURNED, note=note, now=now)
 
 
-def resubmit(case: Case, actor: Actor, note: str = "") -> Case:
+def resubmit(case: Case, actor: Actor, note: str = "", *,
+             now: dt.datetime | None = None) -> Case:
     """The applicant came back with the corrections (补齐补正): review again."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.RETURNED)
-    return _commit(case, actor, "resubmit", {}, to_state=c.REVIEW, note=note)
+    tr.check("resubmit", case, actor)
+    return _commit(case, actor, "resubmit", {}, to_state=c.REVIEW, note=note, now=now or _now())
 
 
-def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str = "") -> Case:
-    """Partial chain (分链式): more items on the same case after the licence."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.ACCEPTED, c.READY)
-    if case.mode != c.PARTIAL_CHAIN:
-        raise TransitionError(gettext("Only a partial-chain case takes more items later."))
+def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str = "", *,
+              now: dt.datetime | None = None) -> Case:
+    """Partial chain (分链式): more items on the same case, until delivery. After acceptance
+    their sub-tasks start at once (or wait for the items they follow) and the whole-case
+    deadline counts again from now."""
+    tr.check("add_items", case, actor)
     new_items = [item for item in items if item.code not in case.items]
     if not new_items:
         raise TransitionError(gettext("These items are already on the case."))
     for item in new_items:
         if item.centre not in (None, case.centre):
             raise AccessDenied(gettext("This service item belongs to another service centre."))
-    now = _now()
-    calendar = calendar_for(case.centre)
+        if isinstance(case.window, Window) and not case.window.accepts(item):
+            raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
+                                          window=case.window.code, item=item.name))
+    now = now or _now()
+    accepted = case.state in (c.ACCEPTED, c.READY)
     materials = copy.deepcopy(case.materials)
-    known = {row.name for row in materials}
+    known = {row.name: row for row in materials}
     for row in checklist(new_items):
-        if row.name not in known:
+        if row.name in known:
+            known[row.name].items = [*known[row.name].items,
+                                     *(code for code in row.items
+                                       if code not in known[row.name].items)]
+            continue
+        if accepted:
             # Materials of an added item are taken in at the window when the item is added.
             row.state, row.received_at = c.RECEIVED, now
-            materials.append(row)
-    subtasks = copy.deepcopy(case.subtasks) + [_new_subtask(i, calendar, now) for i in new_items]
-    return _commit(
-        case, actor, "add_items",
-        {"items": case.items + [item.code for item in new_items], "materials": materials,
-         "subtasks": subtasks, "finished_at": None},
-        to_state=c.ACCEPTED, note=note or "、".join(item.name for item in new_items), now=now,
-    )
+        materials.append(row)
+    changes: dict[str, Any] = {"items": case.items + [item.code for item in new_items],
+                               "materials": materials}
+    to_state = None
+    if accepted:
+        calendar = calendar_for(case.centre)
+        subtasks = copy.deepcopy(case.subtasks) + [_new_subtask(i, now) for i in new_items]
+        _release_waiting(subtasks, calendar, now)
+        amount, unit = case_limit(case.centre)
+        due = calendar.add(now, amount, unit)
+        changes.update(subtasks=subtasks, finished_at=None, clock_from=now,
+                       due_at=max(due, case.due_at) if case.due_at else due)
+        to_state = c.ACCEPTED
+    return _commit(case, actor, "add_items", changes, to_state=to_state,
+                   note=note or "、".join(item.name for item in new_items), now=now)
 
 
 def _items_by_code(codes: Iterable[str]) -> list[ServiceItem]:
@@ -380,47 +434,86 @@ def _items_by_code(codes: Iterable[str]) -> list[ServiceItem]:
     return [found[code] for code in codes]
 
 
-def _new_subtask(item: ServiceItem, calendar, now: dt.datetime) -> SubTask:
+def _new_subtask(item: ServiceItem, now: dt.datetime) -> SubTask:
+    """A sub-task that waits; :func:`_release_waiting` starts its clock when it may start."""
     return SubTask(
         key=uuid.uuid4().hex[:12], agency=item.agency.code, agency_name=item.agency.name,
-        item=item.code, item_name=item.name, status=c.PENDING, created_at=now,
-        deadline=calendar.add(now, item.promised_limit, item.promised_unit),
-        warning_percent=item.warning_percent,
+        item=item.code, item_name=item.name, status=c.WAITING, created_at=now,
+        limit=item.promised_limit, limit_unit=item.promised_unit,
+        after=list(item.after_items or []), consolidates=bool(item.consolidates),
+        result_fields=list(item.result_fields or []), warning_percent=item.warning_percent,
     )
+
+
+def _release_waiting(subtasks: list[SubTask], calendar, now: dt.datetime) -> list[SubTask]:
+    """Start every waiting sub-task whose earlier items (those on the case) are all done: its
+    deadline counts from now. Returns the sub-tasks started."""
+    started = []
+    for task in subtasks:
+        if task.status != c.WAITING:
+            continue
+        before = [t for t in subtasks if t.item in (task.after or []) and t.key != task.key]
+        if all(t.status == c.DONE for t in before):
+            task.status, task.ready_at = c.PENDING, now
+            task.deadline = calendar.add(now, task.limit or 1, task.limit_unit or WORKING_DAYS)
+            started.append(task)
+    return started
 
 
 # --- the agencies' sub-tasks ----------------------------------------------------------------
 
-def _change_subtask(case, actor, key, action, allowed, mutate, note="") -> Case:
-    _require_centre(case, actor)
-    _require_state(case, c.ACCEPTED)
-    _subtask_for(case, actor, key)
+def _change_subtask(case, actor, key, action, mutate, *, note="", now=None) -> Case:
+    now = now or _now()
+    tr.check(action, case, actor, case.subtask(key))
+    calendar = calendar_for(case.centre)
     subtasks = copy.deepcopy(case.subtasks)
     task = next(task for task in subtasks if task.key == key)
-    if task.status not in allowed:
-        raise TransitionError(
-            gettext("Not possible while the sub-task is “%(state)s”.",
-                    state=c.label_of(c.SUBTASK_STATES, task.status))
-        )
-    now = _now()
-    mutate(task, now)
-    changes: dict[str, Any] = {"subtasks": subtasks}
+    extra = mutate(task, now) or {}
+    changes: dict[str, Any] = {"subtasks": subtasks, **extra}
+    events = [
+        TimelineEvent(at=now, actor=actor.username, action="subtask_ready", subtask=t.key,
+                      from_state=case.state, to_state=case.state, note=t.item_name)
+        for t in _release_waiting(subtasks, calendar, now)
+    ]
+    changes.update(_case_clock(case, subtasks, calendar, now))
     to_state = None
     if all(t.status in (c.DONE, c.DROPPED) for t in subtasks) and any(
         t.status == c.DONE for t in subtasks
     ):
         to_state, changes["finished_at"] = c.READY, now
     return _commit(case, actor, action, changes, to_state=to_state, subtask=key, note=note,
-                   now=now)
+                   now=now, events=events)
 
 
-def start_subtask(case: Case, actor: Actor, key: str) -> Case:
+def _case_clock(case: Case, subtasks: list[SubTask], calendar, now: dt.datetime) -> dict:
+    """The whole-case clock stops while every open sub-task is paused for the applicant (补正)
+    or waits behind one that is; when it runs again the case's deadline moves by the pause."""
+    working = [t for t in subtasks if t.status in (c.PENDING, c.IN_PROGRESS)]
+    paused = [t for t in subtasks if t.status == c.SUPPLEMENT]
+    should_pause = bool(paused) and not working
+    pauses = copy.deepcopy(case.clock_pauses)
+    if should_pause and not case.clock_paused:
+        pauses.append(Pause(started_at=now, reason=gettext("Every open sub-task waits for the "
+                                                           "applicant (补正).")))
+        return {"clock_pauses": pauses}
+    if not should_pause and case.clock_paused:
+        pauses[-1].ended_at = now
+        stopped = calendar.open_minutes_between(pauses[-1].started_at, now)
+        changes: dict[str, Any] = {"clock_pauses": pauses}
+        if case.due_at and stopped:
+            changes["due_at"] = calendar.add(case.due_at, stopped, MINUTES)
+        return changes
+    return {}
+
+
+def start_subtask(case: Case, actor: Actor, key: str, *, now: dt.datetime | None = None) -> Case:
     def mutate(task, now):
         task.status, task.started_at, task.assignee = c.IN_PROGRESS, now, actor.username
-    return _change_subtask(case, actor, key, "start_subtask", (c.PENDING,), mutate)
+    return _change_subtask(case, actor, key, "start_subtask", mutate, now=now)
 
 
-def request_supplement(case: Case, actor: Actor, key: str, reason: str) -> Case:
+def request_supplement(case: Case, actor: Actor, key: str, reason: str, *,
+                       now: dt.datetime | None = None) -> Case:
     """The agency asks for a supplement (补正): the sub-task's clock stops."""
     if not reason:
         raise TransitionError(gettext("Say what the applicant must supply."))
@@ -428,11 +521,11 @@ def request_supplement(case: Case, actor: Actor, key: str, reason: str) -> Case:
     def mutate(task, now):
         task.status = c.SUPPLEMENT
         task.pauses.append(Pause(started_at=now, reason=reason))
-    return _change_subtask(case, actor, key, "request_supplement", (c.PENDING, c.IN_PROGRESS),
-                           mutate, note=reason)
+    return _change_subtask(case, actor, key, "request_supplement", mutate, note=reason, now=now)
 
 
-def record_supplement(case: Case, actor: Actor, key: str, note: str = "") -> Case:
+def record_supplement(case: Case, actor: Actor, key: str, note: str = "", *,
+                      now: dt.datetime | None = None) -> Case:
     """The supplement is in: the clock runs again and the deadline moves by the pause."""
     calendar = calendar_for(case.centre)
 
@@ -443,31 +536,35 @@ def record_supplement(case: Case, actor: Actor, key: str, note: str = "") -> Cas
         if task.deadline and paused:
             task.deadline = calendar.add(task.deadline, paused, MINUTES)
         task.status = c.IN_PROGRESS
-    return _change_subtask(case, actor, key, "record_supplement", (c.SUPPLEMENT,), mutate,
-                           note=note)
+    return _change_subtask(case, actor, key, "record_supplement", mutate, note=note, now=now)
 
 
 def complete_subtask(case: Case, actor: Actor, key: str, results: Mapping[str, Any],
-                     note: str = "") -> Case:
-    """Record the agency's results; the case is ready when every sub-task is done."""
-    unknown = set(results) - set(RESULT_FIELDS)
-    if unknown:
-        raise TransitionError(gettext("Unknown result fields: %(names)s",
-                                      names=", ".join(sorted(unknown))))
+                     note: str = "", *, now: dt.datetime | None = None) -> Case:
+    """Record the agency's results (办结): every result its item declares, checked; the credit
+    code lands on the case; the case is ready when every sub-task is done."""
+    task = case.subtask(key)
+    tr.check("complete_subtask", case, actor, task)
+    try:
+        cleaned = r.clean_results(task.result_fields or [], results)
+    except ValueError as error:
+        raise TransitionError(str(error)) from error
 
     def mutate(task, now):
-        for name, value in results.items():
+        for name, value in cleaned.items():
             setattr(task, name, value)
-        if task.seals and not task.seal_count:
+        if task.seals:
             task.seal_count = len(task.seals)
         task.status, task.finished_at = c.DONE, now
         task.assignee = task.assignee or actor.username
-    return _change_subtask(case, actor, key, "complete_subtask", (c.PENDING, c.IN_PROGRESS),
-                           mutate, note=note)
+        if cleaned.get("credit_code"):
+            return {"credit_code": cleaned["credit_code"]}
+        return None
+    return _change_subtask(case, actor, key, "complete_subtask", mutate, note=note, now=now)
 
 
 def reject_subtask(case: Case, actor: Actor, key: str, reason: str, *,
-                   returned: bool = False) -> Case:
+                   returned: bool = False, now: dt.datetime | None = None) -> Case:
     """The agency refuses (or sends back) its part; the window decides what happens next."""
     if not reason:
         raise TransitionError(gettext("Give the reason."))
@@ -476,70 +573,94 @@ def reject_subtask(case: Case, actor: Actor, key: str, reason: str, *,
     def mutate(task, now):
         task.status, task.reason, task.finished_at = status, reason, now
     return _change_subtask(case, actor, key, "return_subtask" if returned else "reject_subtask",
-                           (c.PENDING, c.IN_PROGRESS, c.SUPPLEMENT), mutate, note=reason)
+                           mutate, note=reason, now=now)
 
 
-def drop_item(case: Case, actor: Actor, key: str, note: str = "") -> Case:
-    """The clerk's decision on a rejected or returned sub-task: drop that item, go on."""
-    _require_window_role(actor)
-    _require_centre(case, actor)
-    _require_state(case, c.ACCEPTED)
+def drop_item(case: Case, actor: Actor, key: str, note: str = "", *,
+              now: dt.datetime | None = None) -> Case:
+    """The clerk's decision on a rejected or returned sub-task: drop that item, go on. Items
+    waiting for it are dropped with it (a seal cannot follow a licence that will not come)."""
+    tr.check("drop_item", case, actor, case.subtask(key))
+    now = now or _now()
     subtasks = copy.deepcopy(case.subtasks)
-    task = next((t for t in subtasks if t.key == key), None)
-    if task is None or task.status not in (c.TASK_REJECTED, c.TASK_RETURNED):
-        raise TransitionError(gettext("Only a rejected or returned sub-task can be dropped."))
-    task.status = c.DROPPED
+    dropped = {next(t for t in subtasks if t.key == key).item}
+    for task in subtasks:
+        if task.key == key:
+            task.status = c.DROPPED
+    changed = True
+    while changed:
+        changed = False
+        for task in subtasks:
+            if task.status == c.WAITING and dropped & set(task.after or []):
+                task.status, task.reason = c.DROPPED, note or None
+                dropped.add(task.item)
+                changed = True
     changes: dict[str, Any] = {"subtasks": subtasks}
+    changes.update(_case_clock(case, subtasks, calendar_for(case.centre), now))
     to_state = None
     if all(t.status in (c.DONE, c.DROPPED) for t in subtasks):
-        if any(t.status == c.DONE for t in subtasks):
-            to_state, changes["finished_at"] = c.READY, _now()
-        else:
-            to_state, changes["finished_at"] = c.REJECTED, _now()
-    return _commit(case, actor, "drop_item", changes, to_state=to_state, subtask=key, note=note)
+        to_state = c.READY if any(t.status == c.DONE for t in subtasks) else c.REJECTED
+        changes["finished_at"] = now
+    return _commit(case, actor, "drop_item", changes, to_state=to_state, subtask=key, note=note,
+                   now=now)
 
 
-def close_rejected(case: Case, actor: Actor, reason: str) -> Case:
+def close_rejected(case: Case, actor: Actor, reason: str, *,
+                   now: dt.datetime | None = None) -> Case:
     """The clerk's other decision: close the whole case as rejected."""
-    _require_window_role(actor)
-    _require_centre(case, actor)
-    _require_state(case, c.ACCEPTED)
-    if not any(t.status in (c.TASK_REJECTED, c.TASK_RETURNED) for t in case.subtasks):
-        raise TransitionError(gettext("No sub-task was rejected: the case cannot be closed so."))
-    return _end(case, actor, "close_rejected", c.REJECTED, reason)
+    tr.check("close_rejected", case, actor)
+    return _end(case, actor, "close_rejected", c.REJECTED, reason, now or _now())
 
 
 # --- delivery, follow-up, withdrawal -------------------------------------------------------
 
-def deliver(case: Case, actor: Actor, *, results: list[str], recipient: str = "",
-            tracking_number: str = "", method: str | None = None) -> Case:
-    """Unified delivery (统一出件): the gift pack collected at the window or mailed."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.READY)
+def delivery_checklist(case: Case) -> list[str]:
+    """What goes into the gift pack (大礼包): one line per done sub-task with its results."""
+    return [r.describe(task) for task in case.subtasks if task.status == c.DONE]
+
+
+def withheld_by(case: Case, today: dt.date) -> list[MaterialReceipt]:
+    """容缺 materials that hold back delivery: marked so, not received, and missing or overdue."""
+    return [
+        row for row in case.materials
+        if row.blocks_delivery and row.state != c.RECEIVED
+        and (row.state != c.TOLERATED or (row.promised_on and row.promised_on < today))
+    ]
+
+
+def deliver(case: Case, actor: Actor, *, results: list[str] | None = None, recipient: str = "",
+            tracking_number: str = "", method: str | None = None,
+            now: dt.datetime | None = None) -> Case:
+    """Unified delivery (统一出件): the gift pack built from the sub-tasks' results (plus any
+    extra ``results`` lines such as a policy pack), collected at the window or mailed. Refused
+    while a material that holds back a result is overdue or missing."""
+    tr.check("deliver", case, actor)
+    now = now or _now()
+    withheld = withheld_by(case, tr.today_of(now))
+    if withheld:
+        raise TransitionError(gettext(
+            "Cannot deliver: “%(names)s” is overdue or missing, and the result waits for it.",
+            names="、".join(row.name for row in withheld)))
     method = method or case.delivery_method
-    if not results:
-        raise TransitionError(gettext("List the results handed over."))
     if method == "mail" and not tracking_number:
         raise TransitionError(gettext("A mailed delivery needs its tracking number."))
     if method == "window" and not recipient:
         raise TransitionError(gettext("Say who collected the results."))
-    now = _now()
-    handover = c.Handover(method=method, results=list(results), recipient=recipient or None,
+    handed = delivery_checklist(case) + [line for line in results or [] if line.strip()]
+    handover = c.Handover(method=method, results=handed, recipient=recipient or None,
                           tracking_number=tracking_number or None, at=now)
     return _commit(case, actor, "deliver", {"handover": handover}, to_state=c.DELIVERED,
-                   note="、".join(results), now=now)
+                   note="、".join(handed), now=now)
 
 
-def close(case: Case, actor: Actor, *, method: str, note: str, rating: int) -> Case:
+def close(case: Case, actor: Actor, *, method: str, note: str, rating: int,
+          now: dt.datetime | None = None) -> Case:
     """Follow-up (回访) done: the case is closed with the applicant's rating. A 容缺 material
     still outstanding is named in the timeline, not silently forgotten."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, c.DELIVERED)
+    tr.check("close", case, actor)
     if not note:
         raise TransitionError(gettext("Write down what the follow-up found."))
-    now = _now()
+    now = now or _now()
     outstanding = [row.name for row in case.materials if row.state == c.TOLERATED]
     event_note = note
     if outstanding:
@@ -550,15 +671,14 @@ def close(case: Case, actor: Actor, *, method: str, note: str, rating: int) -> C
                    note=event_note, now=now)
 
 
-def withdraw(case: Case, actor: Actor, reason: str) -> Case:
+def withdraw(case: Case, actor: Actor, reason: str, *, now: dt.datetime | None = None) -> Case:
     """The applicant withdraws, possible until delivery."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
-    _require_state(case, *c.OPEN_STATES)
-    return _end(case, actor, "withdraw", c.WITHDRAWN, reason)
+    tr.check("withdraw", case, actor)
+    return _end(case, actor, "withdraw", c.WITHDRAWN, reason, now or _now())
 
 
-def _end(case: Case, actor: Actor, action: str, state: str, reason: str) -> Case:
+def _end(case: Case, actor: Actor, action: str, state: str, reason: str,
+         now: dt.datetime) -> Case:
     """End the case early with a reason; every sub-task still open is dropped."""
     if not reason:
         raise TransitionError(gettext("Give the reason."))
@@ -566,19 +686,38 @@ def _end(case: Case, actor: Actor, action: str, state: str, reason: str) -> Case
     for task in subtasks:
         if task.is_open:
             task.status = c.DROPPED
-    return _commit(case, actor, action,
-                   {"subtasks": subtasks, "outcome": reason, "finished_at": _now()},
-                   to_state=state, note=reason)
+    changes = {"subtasks": subtasks, "outcome": reason, "finished_at": now,
+               **_case_clock(case, subtasks, calendar_for(case.centre), now)}
+    return _commit(case, actor, action, changes, to_state=state, note=reason, now=now)
 
 
-def receive_tolerated(case: Case, actor: Actor, name: str) -> Case:
+def receive_tolerated(case: Case, actor: Actor, name: str, *,
+                      now: dt.datetime | None = None) -> Case:
     """A 容缺 material promised at acceptance has now been handed in."""
-    _require_centre(case, actor)
-    _require_window_role(actor)
+    tr.check("receive_tolerated", case, actor)
     rows = copy.deepcopy(case.materials)
     row = next((r for r in rows if r.name == name and r.state == c.TOLERATED), None)
     if row is None:
         raise TransitionError(gettext("“%(name)s” is not outstanding on this case.", name=name))
-    now = _now()
+    now = now or _now()
     row.state, row.received_at = c.RECEIVED, now
     return _commit(case, actor, "receive_tolerated", {"materials": rows}, note=name, now=now)
+
+
+# --- what each reader sees ------------------------------------------------------------------
+
+def sees_in_full(case: Case, task: SubTask, actor: Actor) -> bool:
+    """Whether ``actor`` sees ``task``'s results and reasons. An approver sees their own
+    agency's sub-tasks in full (and, at a consolidation step, the ones it consolidates); of
+    other agencies only agency, status and deadline."""
+    if actor.is_admin or APPROVER not in actor.roles:
+        return True
+    if task.agency == actor.agency:
+        return True
+    return any(t.consolidates and t.agency == actor.agency and task.item in (t.after or [])
+               for t in case.subtasks)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The China date of a naive-UTC moment."""
+    return _to_china(moment).date()

@@ -13,6 +13,7 @@ from console import storage
 from models import Window
 from models import case as c
 from models.case import Case
+from models.workcalendar import today_in_china
 
 ID_NUMBER = "11010519491231002X"
 
@@ -40,7 +41,7 @@ def act(client: FlaskClient, case: Case, action: str, **data) -> list[tuple[str,
 def open_case(client: FlaskClient, **overrides) -> Case:
     window = Window.objects.get(centre="LY", code="W01")
     data = {
-        "window": str(window.pk), "items": ["LY-EO-REG", "LY-EO-SEAL"], "mode": "full_chain",
+        "window": str(window.pk), "items": ["LY-EO-REG", "LY-EO-SEAL"], "mode": "partial_chain",
         "channel": "window", "delivery_method": "window", "company_name": "洛阳云帆科技有限公司",
         "legal_rep_name": "王强", "legal_rep_id": ID_NUMBER, "phone": "13803791234",
         "address": "洛阳市洛龙区开元大道218号",
@@ -58,7 +59,8 @@ def receive_everything(client: FlaskClient, case: Case) -> None:
     data = {}
     for index, row in enumerate(case.materials):
         if row.requirement == "tolerated":
-            data[f"state-{index}"], data[f"promised-{index}"] = "tolerated", "2030-01-10"
+            data[f"state-{index}"] = "tolerated"
+            data[f"promised-{index}"] = today_in_china().isoformat()
         else:
             data[f"state-{index}"] = "received"
     messages = act(client, case, "materials", **data)
@@ -73,7 +75,8 @@ def test_full_path_through_the_screens(app):
     assert ID_NUMBER not in page and "110***********002X" in page  # masked
     act(clerk, case, "start_review")
     receive_everything(clerk, Case.objects.get(pk=case.pk))
-    assert ("success", "Done.") in act(clerk, case, "accept")
+    messages = act(clerk, case, "accept")
+    assert messages[0][0] == "success" and "promised completion by" in messages[0][1]
     case.reload()
     assert case.state == c.ACCEPTED and {t.agency for t in case.subtasks} == {"LY-AMR", "LY-PSB"}
 
@@ -88,7 +91,7 @@ def test_full_path_through_the_screens(app):
     assert messages[0][0] == "danger" and "another agency" in messages[0][1]
     assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
     act(approver, case, "complete_subtask", subtask=licence.key,
-        licence_number="91410300MA9F12345E")
+        licence_number="L-0001", credit_code="91410300MA9F12345E")
     # The administrator works the seal sub-task for the police here.
     admin = client_for(app, "admin")
     act(admin, case, "complete_subtask", subtask=seal.key, seals="公章、财务专用章、发票专用章")
@@ -96,7 +99,7 @@ def test_full_path_through_the_screens(app):
     assert case.state == c.READY
     assert next(t for t in case.subtasks if t.key == seal.key).seal_count == 3
 
-    act(clerk, case, "deliver", results="营业执照、印章", recipient="王强")
+    act(clerk, case, "deliver", extra="政策服务包", recipient="王强")
     act(clerk, case, "close", method="call", rating="5", note="满意")
     case.reload()
     assert case.state == c.CLOSED and case.follow_up.rating == 5
@@ -151,7 +154,7 @@ def test_supervisor_reads_but_cannot_act(app):
 def test_illegal_action_is_refused_with_a_message(app):
     clerk = client_for(app, "ly_clerk")
     case = open_case(clerk)
-    messages = act(clerk, case, "deliver", results="营业执照", recipient="王强")
+    messages = act(clerk, case, "deliver", recipient="王强")
     assert messages[0][0] == "danger" and "Not possible" in messages[0][1]
     assert Case.objects.get(pk=case.pk).state == c.COACHING
     assert act(clerk, case, "withdraw")[0][0] == "danger"  # a reason is required

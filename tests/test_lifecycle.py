@@ -25,6 +25,9 @@ FOREIGN_CLERK = life.Actor("mj-clerk", frozenset({life.CLERK}), centre="MJ")
 AMR = life.Actor("amr1", frozenset({life.APPROVER}), centre="LY", agency="AMR")
 PSB = life.Actor("psb1", frozenset({life.APPROVER}), centre="LY", agency="PSB")
 SUPERVISOR = life.Actor("boss", frozenset({"Supervisor"}), centre="LY")
+LICENCE_RESULTS = ["licence_number", "credit_code"]
+LICENCE = {"licence_number": "L-0001", "credit_code": CREDIT_CODE}
+SEALS = {"seals": ["公章", "法定代表人名章", "财务专用章", "发票专用章", "合同专用章"]}
 
 APPLICANT = {
     "company_name": "洛阳云帆科技有限公司",
@@ -44,23 +47,28 @@ def centre(db):  # noqa: F811 - the fixture imported above
     bank = make_agency("BANK", name="中国银行洛阳分行", kind="commercial_bank")
     fund = make_agency("HF", name="住房公积金管理中心", kind="housing_fund")
     items = {
-        "licence": make_item("EO-REG", agency=amr, materials=[
+        "licence": make_item("EO-REG", agency=amr, result_fields=LICENCE_RESULTS, materials=[
             Material(name="公司登记（备案）申请书", review_points=["法定代表人签字"]),
             Material(name="公司章程", review_points=["全体股东签字"]),
             Material(name="住所使用证明", requirement="tolerated", follow_up_days=3,
-                     review_points=["3个工作日内补交产权证明复印件"]),
+                     blocks_delivery=True,
+                     review_points=["3个工作日内补交产权证明复印件，逾期未补交的不发放营业执照"]),
         ]),
         "seal": make_item("EO-SEAL", agency=psb, name="公章刻制", promised_limit=20,
-                          promised_unit="minutes", statutory_limit=1, materials=[
+                          promised_unit="minutes", statutory_limit=1, result_fields=["seals"],
+                          after_items=["EO-REG"], materials=[
             Material(name="公司登记（备案）申请书", review_points=["法定代表人签字"]),
         ]),
-        "bank": make_item("EO-BANK", agency=bank, name="银行开户", materials=[
+        "bank": make_item("EO-BANK", agency=bank, name="银行开户", after_items=["EO-REG"],
+                          result_fields=["bank_name", "account_number"], materials=[
             Material(name="法定代表人身份证", review_points=["原件核验"]),
         ]),
-        "fund": make_item("EO-HF", agency=fund, name="住房公积金缴存登记", materials=[]),
+        "fund": make_item("EO-HF", agency=fund, name="住房公积金缴存登记", materials=[],
+                          after_items=["EO-REG"], result_fields=["registration_number"]),
     }
     window = make_window("W01")
-    for item in items.values():
+    # The chain this window takes in: the licence and the seals (the full chain holds both).
+    for item in (items["licence"], items["seal"]):
         window.update(push__items=item)
     window.reload()
     return {"window": window, "items": items, "foreign_window": make_window("W01", centre="MJ")}
@@ -101,13 +109,12 @@ def test_full_path_from_coaching_to_closed(centre):
     assert stored(case).open_agencies == ["AMR", "PSB"]
     licence, seal = case.subtasks
     life.start_subtask(case, AMR, licence.key)
-    life.complete_subtask(case, AMR, licence.key, {"licence_number": "91410300MA9F12345E"})
+    life.complete_subtask(case, AMR, licence.key, LICENCE)
     assert case.state == c.ACCEPTED  # the seals are not done yet
-    life.complete_subtask(case, PSB, seal.key, {"seals": ["公章", "法定代表人名章", "财务专用章",
-                                                         "发票专用章", "合同专用章"]})
+    life.complete_subtask(case, PSB, seal.key, SEALS)
     assert case.state == c.READY and stored(case).subtasks[1].seal_count == 5
     assert stored(case).open_agencies == []
-    life.deliver(case, CLERK, results=["营业执照", "印章"], recipient="王强")
+    life.deliver(case, CLERK, recipient="王强")
     life.close(case, CLERK, method="call", note="申请人满意", rating=5)
     final = stored(case)
     assert final.state == c.CLOSED and final.follow_up.rating == 5
@@ -156,7 +163,7 @@ def test_approver_of_another_agency_is_refused(centre):
     licence = case.subtasks[0]
     before = stored(case).to_mongo().to_dict()
     with pytest.raises(life.AccessDenied, match="another agency"):
-        life.complete_subtask(case, PSB, licence.key, {"licence_number": "X"})
+        life.complete_subtask(case, PSB, licence.key, LICENCE)
     with pytest.raises(life.AccessDenied):
         life.start_subtask(case, SUPERVISOR, licence.key)
     with pytest.raises(life.AccessDenied):
@@ -213,7 +220,7 @@ def test_partial_chain_adds_items_a_week_later(centre):
     life.start_review(case, CLERK)
     receive_all(case)
     life.accept(case, CLERK)
-    life.complete_subtask(case, AMR, case.subtasks[0].key, {"licence_number": "L1"})
+    life.complete_subtask(case, AMR, case.subtasks[0].key, LICENCE)
     assert case.state == c.READY
     life.add_items(case, CLERK, [items["bank"], items["fund"]])
     final = stored(case)
@@ -266,7 +273,7 @@ def test_rejected_subtask_needs_the_clerks_decision(centre):
     receive_all(case)
     life.accept(case, CLERK)
     licence, seal = case.subtasks
-    life.complete_subtask(case, AMR, licence.key, {"licence_number": "L1"})
+    life.complete_subtask(case, AMR, licence.key, LICENCE)
     life.reject_subtask(case, PSB, seal.key, "印章样式不符合规定")
     assert case.state == c.ACCEPTED  # not ready: the window must decide
     life.drop_item(case, CLERK, seal.key, note="申请人另行办理")

@@ -48,3 +48,5 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-plus", **work)
     appbuilder.add_link("My work queue", label=_l("My work queue"), href="/cases/queue",
                         icon="fa-tasks", **work)
+    appbuilder.add_link("Late tolerated materials", label=_l("Late tolerated materials"),
+                        href="/cases/late-tolerated", icon="fa-clock-o", **work)

@@ -1,5 +1,6 @@
 """Case screens: the list with filters, opening a case, the case page with only the actions the
-user's role and the case's state allow, and the approver's work queue.
+transition table allows the user's role in the case's state, the approver's work queue and the
+centre's list of late 容缺 materials.
 
 Every change goes through :mod:`models.lifecycle`; every read through the scoped interface, so a
 case of another centre (or, for an approver, without their agency) is a 404.
@@ -10,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
@@ -25,14 +26,20 @@ from forms.validators import mask_id_number, mask_phone
 from models import Window
 from models import case as c
 from models import lifecycle as life
+from models import results as r
+from models import transitions as tr
 from models.case import Case
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
+    case_limit,
     late_tolerated,
+    late_tolerated_filter,
     subtask_deadline_state,
 )
 from models.item import ServiceItem
+from models.roster import RosterEntry
+from models.staff import StaffMember
 from models.workcalendar import today_in_china
 from models.workdays import to_utc
 
@@ -86,14 +93,17 @@ class CaseView(BaseView):
         total = queryset.count()
         rows = list(queryset.skip(page * PAGE_SIZE).limit(PAGE_SIZE))
         now = _now()
+        today = tr.today_of(now)
         return self.render_template(
             "onewindow/cases/list.html",
             title=_l("Cases"),
-            rows=[(case, case_deadline_state(calendar(case.centre), case, now)) for case in rows],
+            rows=[(case, case_deadline_state(calendar(case.centre), case, now),
+                   bool(case.tolerated_due and case.tolerated_due < today)) for case in rows],
             total=total, page=page, pages=max((total - 1) // PAGE_SIZE + 1, 1),
             args=request.args, states=c.CASE_STATES, modes=c.CASE_MODES,
             windows=list(self.windows.base_query().only("code", "name", "counter", "centre")),
             label=c.label_of, deadline_states=c.DEADLINE_STATES,
+            provisional=_provisional_years(rows),
         )
 
     def _filters(self) -> tuple[dict[str, Any], list[str]]:
@@ -127,6 +137,11 @@ class CaseView(BaseView):
             filters["state"] = c.ACCEPTED
             filters.pop("state__in", None)
             filters["due_at__lt"] = _now()
+            # A case whose clock is stopped for the applicant (补正) is not the centre's delay.
+            filters["clock_stopped_at"] = None
+        if args.get("late"):
+            # Served by the (centre, tolerated_due) index.
+            filters.update(late_tolerated_filter(tr.today_of(_now())))
         for name, lookup, shift in (("from", "created_at__gte", 0), ("to", "created_at__lt", 1)):
             value = args.get(name, "").strip()
             if not value:
@@ -153,8 +168,16 @@ class CaseView(BaseView):
         form = f.OpenCaseForm()
         windows = list(self.windows.base_query().filter(is_open=True))
         form.window.choices = [(str(w.pk), str(w)) for w in windows]
-        items = list(self.items.base_query().only("code", "name", "centre"))
+        items = list(self.items.base_query().only("code", "name", "centre", "window_category",
+                                                  "result_fields"))
         form.items.choices = [(item.code, f"{item.name}（{item.code}）") for item in items]
+        if request.method == "GET":
+            rostered = rostered_window(current_user.username, today_in_china())
+            if rostered is not None and rostered.pk in {w.pk for w in windows}:
+                form.window.data = str(rostered.pk)
+            # The chain preselected for the default mode (the script follows mode changes).
+            form.items.data = [item.code for item in items
+                               if item.window_category == "enterprise_opening"]
         if form.validate_on_submit():
             window = self.windows.get(form.window.data)
             chosen = [item for item in self.items.base_query().filter(code__in=form.items.data)]
@@ -168,8 +191,10 @@ class CaseView(BaseView):
             else:
                 flash(gettext("Case %(number)s opened.", number=case.number), "success")
                 return redirect(url_for(".show", pk=str(case.pk)))
+        chains = {str(w.pk): [i.code for i in life.chain_items(w)] for w in windows}
+        licences = [item.code for item in items if item.issues_licence]
         return self.render_template("onewindow/cases/new.html", title=_l("Open a case"),
-                                    form=form)
+                                    form=form, chains=chains, licences=licences)
 
     # --- show ------------------------------------------------------------------------------
 
@@ -180,20 +205,40 @@ class CaseView(BaseView):
         case = self._case(pk)
         cal = calendar(case.centre)
         now = _now()
+        actor = current_actor()
+        today = tr.today_of(now)
+        in_full = {t.key: life.sees_in_full(case, t, actor) for t in case.subtasks}
+        hidden_tasks = {key for key, full in in_full.items() if not full}
+        case_actions = tr.case_actions(case, actor)
         return self.render_template(
             "onewindow/cases/show.html",
             title=case.number, case=case, label=c.label_of, c=c,
             case_state=case_deadline_state(cal, case, now),
             subtask_states={t.key: subtask_deadline_state(cal, t, now) for t in case.subtasks},
             late=late_tolerated(case, today_in_china()),
+            withheld=life.withheld_by(case, today),
             risks=self._risks(case),
-            actions=allowed_actions(case, current_actor()),
+            case_actions=case_actions, actions={t.name for t in case_actions},
+            task_actions={t.key: tr.task_actions(case, t, actor) for t in case.subtasks},
+            in_full=in_full,
+            waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
+                         if t.status == c.WAITING},
+            timeline=[e for e in case.timeline if e.subtask not in hidden_tasks],
+            # The delivery note lists every agency's results: not for an approver's eyes.
+            hide_delivery_note=bool(hidden_tasks),
             masked_id=mask_id_number(case.legal_rep_id), masked_phone=mask_phone(case.phone),
-            guessed_years=sorted(cal.guessed_years),
+            provisional=_provisional_years([case]),
+            checklist=life.delivery_checklist(case),
+            result_fields=r.CATALOGUE,
             forms={"note": f.NoteForm(), "reason": f.ReasonForm(), "result": f.ResultForm(),
                    "deliver": f.DeliverForm(), "close": f.CloseForm(),
                    "add_items": self._add_items_form(case)},
             material_states=c.MATERIAL_STATES,
+            returnable=life.missing_materials(case),
+            draft=session.pop(_draft_key(case), None) or {},
+            accept_due=(cal.add(now, *case_limit(case.centre))
+                        if any(t.name == "accept" for t in case_actions) else None),
+            simple_actions=[t for t in case_actions if t.name in SIMPLE_ACTIONS],
         )
 
     def _case(self, pk: str) -> Case:
@@ -204,10 +249,12 @@ class CaseView(BaseView):
 
     def _add_items_form(self, case: Case) -> f.AddItemsForm:
         form = f.AddItemsForm()
+        window = case.window if isinstance(case.window, Window) else None
         form.items.choices = [
             (item.code, item.name)
-            for item in self.items.base_query().only("code", "name", "centre")
-            if item.code not in case.items
+            for item in self.items.base_query().only("code", "name", "centre", "agency",
+                                                     "window_category")
+            if item.code not in case.items and (window is None or window.accepts(item))
         ]
         return form
 
@@ -250,15 +297,18 @@ class CaseView(BaseView):
             message = handler(case, current_actor())
         except life.TransitionError as error:
             flash(str(error), "danger")
+            _keep_draft(case, action)
         except FormError as error:
             for text in error.messages:
                 flash(text, "danger")
+            _keep_draft(case, action)
         else:
-            flash(message or gettext("Done."), "success")
-        target = request.form.get("next") or url_for(".show", pk=pk)
-        if not target.startswith("/"):
-            target = url_for(".show", pk=pk)
-        return redirect(target)
+            transition = tr.TABLE.get(action)
+            done = (gettext("%(action)s: done.", action=transition.label) if transition
+                    else gettext("Done."))
+            for text, category in message if isinstance(message, list) else [(message, None)]:
+                flash(text or done, category or "success")
+        return redirect(local_target(request.form.get("next"), url_for(".show", pk=pk)))
 
     # --- the approver's queue --------------------------------------------------------------
 
@@ -272,17 +322,55 @@ class CaseView(BaseView):
             query = query.filter(open_agencies=actor.agency)  # one indexed equality
         else:
             query = query.filter(state=c.ACCEPTED)
+        # Only what a row shows is read; the rows are ordered by deadline (waiting sub-tasks,
+        # which have none yet, last) and one page of them is rendered.
+        query = query.only("number", "company_name", "centre", "subtasks", "state")
         now = _now()
         rows = []
         for case in query:
-            cal = calendar(case.centre)
             for task in case.subtasks:
                 if task.is_open and (actor.agency is None or task.agency == actor.agency):
-                    rows.append((task.deadline or dt.datetime.max, case, task,
-                                 subtask_deadline_state(cal, task, now)))
-        rows.sort(key=lambda row: row[0])
+                    rows.append((task.deadline or dt.datetime.max, case, task))
+        rows.sort(key=lambda row: (row[0], row[1].number))
+        page = max(request.args.get("page", 0, type=int), 0)
+        total = len(rows)
+        shown = [(due, case, task, subtask_deadline_state(calendar(case.centre), task, now))
+                 for due, case, task in rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
-                                    rows=rows, label=c.label_of, c=c)
+                                    rows=shown, label=c.label_of, c=c, page=page, total=total,
+                                    provisional=_provisional_years(
+                                        {id(case): case for _due, case, _t, _s in shown}.values()),
+                                    pages=max((total - 1) // PAGE_SIZE + 1, 1), args=request.args)
+
+    # --- late 容缺 across the centre --------------------------------------------------------
+
+    @expose("/late-tolerated")
+    @has_access
+    @permission_name("late")
+    def late_tolerated(self):
+        """Every 容缺 material past its promised date, across the centre's cases."""
+        today = tr.today_of(_now())
+        query = (self.cases.base_query().filter(**late_tolerated_filter(today))
+                 .only("number", "company_name", "centre", "state", "materials", "phone")
+                 .order_by("tolerated_due"))
+        page = max(request.args.get("page", 0, type=int), 0)
+        total = query.count()
+        rows = [(case, row, (today - row.promised_on).days)
+                for case in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE)
+                for row in late_tolerated(case, today)]
+        return self.render_template(
+            "onewindow/cases/late.html", title=_l("Late tolerated materials"), rows=rows,
+            label=c.label_of, c=c, page=page, total=total, args=request.args,
+            pages=max((total - 1) // PAGE_SIZE + 1, 1))
+
+
+def rostered_window(username: str, day: dt.date) -> Window | None:
+    """The window the signed-in clerk is rostered on today, if any."""
+    staff = StaffMember.objects(username=username).only("id", "centre").first()
+    if staff is None:
+        return None
+    entry = RosterEntry.objects(centre=staff.centre, staff=staff, date=day).only("window").first()
+    return entry.window if entry else None
 
 
 class FormError(Exception):
@@ -292,6 +380,45 @@ class FormError(Exception):
         self.messages = [f"{getattr(form, name).label.text}: {'; '.join(errors)}"
                          for name, errors in form.errors.items()]
         super().__init__("; ".join(self.messages))
+
+
+def local_target(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback``: never another host
+    (``//evil.example``, ``/\\evil.example``, ``https://…``)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return fallback
+    return target
+
+
+# Forms whose choices are kept when the action is refused, so the clerk corrects, not retypes.
+DRAFT_FORMS = ("record_materials", "materials", "return")
+DRAFT_FIELDS = ("state-", "promised-", "defect-", "reason-", "reason_text-", "note")
+
+
+def _draft_key(case: Case) -> str:
+    return f"onewindow_case_draft_{case.pk}"
+
+
+def _keep_draft(case: Case, action: str) -> None:
+    if action in DRAFT_FORMS:
+        session[_draft_key(case)] = {
+            name: value[:500] for name, value in request.form.items()
+            if name.startswith(DRAFT_FIELDS)
+        }
+
+
+def _provisional_years(cases) -> list[int]:
+    """Years of the shown deadlines that the official schedule does not cover yet."""
+    years = set()
+    for case in cases:
+        cal = calendar(case.centre)
+        for moment in [case.due_at, *(t.deadline for t in case.subtasks)]:
+            if moment and not cal.is_official(life.local_day(moment)):
+                years.add(life.local_day(moment).year)
+    return sorted(years)
 
 
 def _valid(form):
@@ -304,6 +431,14 @@ def _key() -> str:
     return request.form.get("subtask", "")
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise life.TransitionError(gettext(
+            "“%(value)s” is not a date (YYYY-MM-DD).", value=text)) from error
+
+
 def _materials(case: Case, actor: life.Actor):
     states = {}
     for index, row in enumerate(case.materials):
@@ -313,16 +448,40 @@ def _materials(case: Case, actor: life.Actor):
         if state not in dict(c.MATERIAL_STATES):
             raise life.TransitionError(gettext("Unknown material state."))
         promised = request.form.get(f"promised-{index}") or None
-        if promised:
-            try:
-                promised = dt.date.fromisoformat(promised)
-            except ValueError as error:
-                raise life.TransitionError(gettext(
-                    "“%(value)s” is not a date (YYYY-MM-DD).", value=promised)) from error
-        states[row.name] = (state, promised)
+        states[row.name] = (state, _date(promised) if promised else None,
+                            request.form.get(f"defect-{index}", ""))
     _valid(f.NoteForm())
-    life.record_materials(case, actor, states)
+    life.record_materials(case, actor, states, now=_now())
     return gettext("Materials recorded.")
+
+
+def _return(case: Case, actor: life.Actor):
+    """Each missing or defective material with a reason typed, or picked from its review
+    points; the clerk's note for the whole notification."""
+    form = _valid(f.NoteForm())
+    reasons = {}
+    for index, row in enumerate(case.materials):
+        typed = request.form.get(f"reason_text-{index}", "").strip()
+        picked = request.form.get(f"reason-{index}", "").strip()
+        if picked and picked not in (row.review_points or []):
+            raise life.TransitionError(gettext("Pick a reason from the review points."))
+        if typed or picked:
+            reasons[row.name] = typed or picked
+    life.return_case(case, actor, form.note.data or "", reasons=reasons, now=_now())
+    return gettext("Returned with a one-time notification.")
+
+
+def _accept(case: Case, actor: life.Actor):
+    form = _valid(f.NoteForm())
+    life.accept(case, actor, form.note.data or "", now=_now())
+    messages = [(gettext("Accepted; promised completion by %(due)s.",
+                         due=c.format_local(case.due_at)), "success")]
+    cal = calendar(case.centre)
+    if case.due_at and not cal.is_official(life.local_day(case.due_at)):
+        messages.append((gettext(
+            "The promised time is provisional: the official holiday schedule for %(year)s is "
+            "not loaded yet.", year=life.local_day(case.due_at).year), "warning"))
+    return messages
 
 
 def _add_items(case: Case, actor: life.Actor):
@@ -330,29 +489,30 @@ def _add_items(case: Case, actor: life.Actor):
     form.items.choices = [(code, code) for code in request.form.getlist("items")]
     _valid(form)
     items = MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data)
-    life.add_items(case, actor, list(items))
+    life.add_items(case, actor, list(items), now=_now())
     return gettext("Items added to the case.")
 
 
 def _deliver(case: Case, actor: life.Actor):
     form = _valid(f.DeliverForm())
-    results = [r.strip() for r in form.results.data.replace(",", "、").split("、") if r.strip()]
-    life.deliver(case, actor, results=results, recipient=form.recipient.data,
-                 tracking_number=form.tracking_number.data)
-    return gettext("Delivered.")
+    extra = [line.strip() for line in (form.extra.data or "").replace(",", "、").split("、")
+             if line.strip()]
+    life.deliver(case, actor, results=extra, recipient=form.recipient.data,
+                 tracking_number=form.tracking_number.data, now=_now())
+    return gettext("Delivered: %(count)d results handed over.", count=len(case.handover.results))
 
 
 def _close(case: Case, actor: life.Actor):
     form = _valid(f.CloseForm())
     life.close(case, actor, method=form.method.data, note=form.note.data,
-               rating=form.rating.data)
+               rating=form.rating.data, now=_now())
     return gettext("Case closed.")
 
 
 def _with_note(action: Callable, reason: bool = False):
     def run(case: Case, actor: life.Actor):
         form = _valid(f.ReasonForm() if reason else f.NoteForm())
-        action(case, actor, form.note.data or "")
+        action(case, actor, form.note.data or "", now=_now())
     return run
 
 
@@ -360,34 +520,36 @@ def _on_subtask(action: Callable, reason: bool = False, **kwargs):
     def run(case: Case, actor: life.Actor):
         if reason:
             form = _valid(f.ReasonForm())
-            action(case, actor, _key(), form.note.data, **kwargs)
+            action(case, actor, _key(), form.note.data, now=_now(), **kwargs)
         else:
             _valid(f.NoteForm())
-            action(case, actor, _key(), **kwargs)
+            action(case, actor, _key(), now=_now(), **kwargs)
     return run
 
 
 def _complete(case: Case, actor: life.Actor):
     form = _valid(f.ResultForm())
-    life.complete_subtask(case, actor, _key(), form.results())
+    life.complete_subtask(case, actor, _key(), form.results(), now=_now())
     return gettext("Sub-task done.")
 
 
 def _drop(case: Case, actor: life.Actor):
     form = _valid(f.NoteForm())
-    life.drop_item(case, actor, _key(), note=form.note.data or "")
+    life.drop_item(case, actor, _key(), note=form.note.data or "", now=_now())
 
 
 def _receive(case: Case, actor: life.Actor):
     _valid(f.NoteForm())
-    life.receive_tolerated(case, actor, request.form.get("material", ""))
+    name = request.form.get("material", "")
+    life.receive_tolerated(case, actor, name, now=_now())
+    return gettext("“%(name)s” handed in.", name=name)
 
 
-ACTIONS: dict[str, Callable[[Case, life.Actor], str | None]] = {
+ACTIONS: dict[str, Callable[[Case, life.Actor], Any]] = {
     "start_review": _with_note(life.start_review),
-    "materials": _materials,
-    "accept": _with_note(life.accept),
-    "return": _with_note(life.return_case),
+    "record_materials": _materials,
+    "accept": _accept,
+    "return": _return,
     "resubmit": _with_note(life.resubmit),
     "add_items": _add_items,
     "start_subtask": _on_subtask(life.start_subtask),
@@ -403,36 +565,11 @@ ACTIONS: dict[str, Callable[[Case, life.Actor], str | None]] = {
     "withdraw": _with_note(life.withdraw, reason=True),
     "receive_tolerated": _receive,
 }
+ACTIONS["materials"] = ACTIONS["record_materials"]  # the older form's name
+assert set(tr.TABLE) <= set(ACTIONS), "every transition needs its screen handler"
 
-
-def allowed_actions(case: Case, actor: life.Actor) -> set[str]:
-    """The case-level actions to offer: the lifecycle still checks each one when posted."""
-    window = bool(life.WINDOW_ROLES & actor.roles)
-    offered: set[str] = set()
-    if window:
-        offered |= {
-            c.COACHING: {"start_review", "materials", "withdraw"},
-            c.REVIEW: {"materials", "accept", "return", "withdraw"},
-            c.RETURNED: {"materials", "resubmit", "withdraw"},
-            c.ACCEPTED: {"withdraw", "receive_tolerated"},
-            c.READY: {"deliver", "withdraw", "receive_tolerated"},
-            c.DELIVERED: {"close", "receive_tolerated"},
-        }.get(case.state, set())
-        if case.mode == c.PARTIAL_CHAIN and case.state in (c.ACCEPTED, c.READY):
-            offered.add("add_items")
-        if case.state == c.ACCEPTED and any(
-            t.status in (c.TASK_REJECTED, c.TASK_RETURNED) for t in case.subtasks
-        ):
-            offered |= {"drop_item", "close_rejected"}
-    if case.state == c.ACCEPTED and (actor.is_admin or life.APPROVER in actor.roles):
-        offered.add("subtasks")
-    return offered
-
-
-def may_work(task: c.SubTask, actor: life.Actor) -> bool:
-    """Whether the actor may work this sub-task (shown on the case page)."""
-    return task.is_open and (actor.is_admin or (life.APPROVER in actor.roles
-                                                and actor.agency == task.agency))
+# Case actions shown as a plain button (with a note or a reason): the others have their form.
+SIMPLE_ACTIONS = ("start_review", "resubmit", "close_rejected", "withdraw")
 
 
 def _query_string(args, **changes) -> str:
@@ -442,6 +579,5 @@ def _query_string(args, **changes) -> str:
 
 def register_template_helpers(app) -> None:
     """Filters and globals the case templates use."""
-    app.jinja_env.globals["onewindow_may_work"] = lambda task: may_work(task, current_actor())
     app.jinja_env.filters["onewindow_local"] = c.format_local
     app.jinja_env.filters["onewindow_query"] = _query_string

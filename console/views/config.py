@@ -154,16 +154,17 @@ class ServiceItemView(CentreOwnedView):
                     "promised_unit", "fee", "materials"]
     show_columns = ["code", "name", "centre", "agency", "window_category", "legal_basis",
                     "statutory_limit", "statutory_unit", "promised_limit", "promised_unit",
-                    "warning_percent", "fee", "materials"]
+                    "warning_percent", "fee", "result_fields", "after_items", "consolidates",
+                    "materials"]
     add_columns = edit_columns = ["centre", "code", "name", "agency", "window_category",
                                   "legal_basis", "statutory_limit", "statutory_unit",
                                   "promised_limit", "promised_unit", "warning_percent", "fee",
-                                  "materials"]
+                                  "result_fields", "after_items", "consolidates", "materials"]
     search_columns = ["code", "name", "agency", "window_category"]
     order_columns = ["code", "name", "window_category"]
     inline_columns = {
         "materials": ["name", "copies", "form", "requirement", "review_points",
-                      "follow_up_days", "template_note"],
+                      "follow_up_days", "blocks_delivery", "template_note"],
     }
 
 
