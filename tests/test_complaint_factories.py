@@ -10,11 +10,16 @@ import pytest
 from test_models_factories import make_agency, make_centre, make_item, make_staff, make_window
 
 from models import lifecycle as life
+from models.agency import Agency
 from models.case import Case
 from models.case_numbers import CaseCounter
+from models.centre import ServiceCentre
 from models.complaint import Complaint
+from models.item import ServiceItem
 from models.rating import Rating, Rectification
 from models.review import Review
+from models.staff import StaffMember
+from models.window import Window
 from models.workdays import to_utc
 
 CLERK = life.Actor("ly_clerk", frozenset({"Clerk"}), centre="LY")
@@ -34,9 +39,16 @@ def china(*args: int) -> dt.datetime:
 
 @pytest.fixture(name="world")
 def world_fixture():
-    """Two centres, LY with two windows, two staff members (one linked to ly_clerk), an item."""
+    """The world of :func:`build_world` on mongomock."""
     mongoengine.connect(db="t", mongo_client_class=mongomock.MongoClient)
-    for document in (Case, CaseCounter, Complaint, Rating, Rectification, Review):
+    yield build_world()
+    mongoengine.disconnect()
+
+
+def build_world() -> dict:
+    """Two centres, LY with two windows, two staff members (one linked to ly_clerk), an item."""
+    for document in (ServiceCentre, Agency, ServiceItem, Window, StaffMember, Case, CaseCounter,
+                     Complaint, Rating, Rectification, Review):
         document.ensure_indexes()
     make_centre("LY")
     make_centre("MJ", name="孟津区政务服务中心", level="county")
@@ -50,9 +62,8 @@ def world_fixture():
     wangfang = make_staff("王芳", phone="13903790102", username="ly_clerk2")
     mj_window = make_window("W01", centre="MJ")
     mj_staff = make_staff("孙悦", centre="MJ", phone="13903790301")
-    yield {"w1": w1, "w2": w2, "lina": lina, "wangfang": wangfang, "item": item,
-           "mj_window": mj_window, "mj_staff": mj_staff}
-    mongoengine.disconnect()
+    return {"w1": w1, "w2": w2, "lina": lina, "wangfang": wangfang, "item": item,
+            "mj_window": mj_window, "mj_staff": mj_staff}
 
 
 def delivered_case(world, actor: life.Actor = CLERK) -> Case:
