@@ -6,6 +6,7 @@ called back."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from flask_babel import gettext
@@ -41,6 +42,8 @@ RATINGS = [
     (5, _l("Very satisfied")), (4, _l("Satisfied")), (3, _l("Fair")),
     (2, _l("Dissatisfied")), (1, _l("Very dissatisfied")),
 ]
+log = logging.getLogger(__name__)
+
 DISSATISFIED = 2  # this score or lower opens a rectification
 RATEABLE_STATES = (c.DELIVERED, c.CLOSED)
 RATERS = frozenset({"Admin", "CentreAdmin", "Clerk"})
@@ -231,5 +234,9 @@ def _rating_from_follow_up(case: Case, *, actor: Actor, action: str, now: dt.dat
     score = getattr(follow_up, "rating", None)
     if not score or rating_of(case):
         return
-    rate_case(case, actor, score=int(score), comment=getattr(follow_up, "note", "") or "",
-              source="follow_up", now=now)
+    try:
+        rate_case(case, actor, score=int(score), comment=getattr(follow_up, "note", "") or "",
+                  source="follow_up", now=now)
+    except TransitionError:
+        # The case is closed already; a rating that cannot be kept must not undo that.
+        log.exception("rating of case %s from its follow-up not kept", case.number)

@@ -195,10 +195,11 @@ class ComplaintView(BaseView):
             .only("name", "centre")]
         if form.validate_on_submit():
             try:
+                subject = self._subject(form)
                 complaint = cl.log_complaint(
-                    current_actor(), centre=self._centre(), channel=form.channel.data,
+                    current_actor(), centre=self._centre(subject), channel=form.channel.data,
                     category=form.category.data, description=form.description.data,
-                    subject=self._subject(form), anonymous=form.anonymous.data,
+                    subject=subject, anonymous=form.anonymous.data,
                     complainant_name=form.complainant_name.data,
                     complainant_phone=form.complainant_phone.data,
                     received_at=to_utc(form.received_at.data) if form.received_at.data else None,
@@ -208,19 +209,13 @@ class ComplaintView(BaseView):
             else:
                 flash(gettext("Complaint %(number)s logged.", number=complaint.number),
                       "success")
-                if self.appbuilder.sm.has_access("can_show", "ComplaintView"):
-                    return redirect(url_for(".show", pk=str(complaint.pk)))
-                return redirect(url_for(".new"))
+                return redirect(url_for(".show", pk=str(complaint.pk)))
         return self._render("new.html", title=_l("Log a complaint"), form=form)
 
-    def _centre(self) -> str:
-        centre = getattr(current_user, "centre", None)
-        if centre:
-            return centre
-        # The super-administrator logs for the centre of the window or staff member chosen.
-        window = self.windows.get(request.form.get("window") or "")
-        staff = self.staff.get(request.form.get("staff") or "")
-        return getattr(window or staff, "centre", "") or ""
+    @staticmethod
+    def _centre(subject: object) -> str:
+        """The user's centre; the super-administrator logs for the subject's centre."""
+        return getattr(current_user, "centre", None) or getattr(subject, "centre", "") or ""
 
     def _subject(self, form: f.LogComplaintForm):
         """The chosen window, staff member or case; looked up without the user's scope so a
