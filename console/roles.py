@@ -86,7 +86,7 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
 COMPLAINT_MENUS = (r"(Complaints|Complaint list|Complaint queue|Log a complaint|Ratings"
                    r"|Rectifications|Effectiveness reviews)")
 COMPLAINT_WORK = [
-    (r"ComplaintView", r"can_(list|show|add|act|queue)"),
+    (r"ComplaintView", r"can_(list|show|add|act)"),
     (r"RatingView", r"can_list"),
     (r"RectificationView", r"can_(list|show|act)"),
     (r"ReviewView", r"can_(list|show|add)"),
@@ -100,7 +100,7 @@ ROLE_RULES[CLERK] += [
     (r"(Complaints|Complaint list|Log a complaint|Ratings)", MENU),
 ]
 ROLE_RULES[SUPERVISOR] += [
-    (r"(ComplaintView)", r"can_(list|show|queue)"),
+    (r"ComplaintView", READ),
     (r"(RatingView|RectificationView|ReviewView)", r"can_(list|show)"),
     (r"(Complaints|Complaint list|Complaint queue|Ratings|Rectifications|Effectiveness reviews)",
      MENU),

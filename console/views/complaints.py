@@ -176,7 +176,7 @@ class ComplaintView(BaseView):
 
     @expose("/queue")
     @has_access
-    @permission_name("queue")
+    @permission_name("list")  # a read: whoever may list complaints sees the queue
     def queue(self):
         # Ascending deadlines put the overdue ones (deadline passed) first, then the soonest.
         rows = list(self.complaints.base_query().filter(state__in=list(m.OPEN_STATES))
