@@ -278,3 +278,21 @@ def test_review_screen_keeps_a_review(app):
                                           "end": str(today), "conclusion": "x", "measures": "y"})
     assert Review.objects.count() == 1
     assert client_for(app, "mj_complaints").get(f"/reviews/{review.pk}").status_code == 404
+
+
+def test_list_filters_and_bad_values(app):
+    window = Window.objects.get(centre="LY", code="W04")
+    fees = cl.log_complaint(LY_HANDLER, centre="LY", channel="letter", category="fees",
+                            description="多收费", subject=window, anonymous=True)
+    handler = client_for(app, "ly_complaints")
+    listed = handler.get(f"/complaints/?category=fees&window={window.pk}").get_data(
+        as_text=True)
+    assert fees.number in listed and "1 found" in listed
+    other = handler.get("/complaints/?category=attitude").get_data(as_text=True)
+    assert fees.number not in other
+    assert fees.number in handler.get(f"/complaints/?q={fees.number}").get_data(as_text=True)
+    response = handler.get("/complaints/?state=lost&category=noise&from=yesterday")
+    page = response.get_data(as_text=True)  # each bad value named, none a 500
+    assert response.status_code == 200
+    assert "Unknown state “lost” ignored." in page and "Unknown value “noise” ignored." in page
+    assert "“yesterday” is not a date" in page
