@@ -93,6 +93,8 @@ def delivered_case(company: str = "洛阳星河商贸有限公司") -> Case:
 
 def test_the_path_through_the_screens(app):
     clerk = client_for(app, "ly_clerk")
+    window = Window.objects.get(centre="LY", code="W01")
+    assert f">{window}</option>" in clerk.get("/complaints/new").get_data(as_text=True)
     complaint = log_on_screen(clerk)
     assert complaint.state == m.RECEIVED and complaint.logged_by == "ly_clerk"
     assert complaint.number.startswith("LY-TS-")

@@ -189,7 +189,8 @@ class ComplaintView(BaseView):
     def new(self):
         form = f.LogComplaintForm()
         form.window.choices = f.NONE_CHOSEN + [
-            (str(w.pk), str(w)) for w in self.windows.base_query().only("code", "name", "centre")]
+            (str(w.pk), str(w)) for w in self.windows.base_query()
+            .only("code", "name", "counter", "centre")]
         form.staff.choices = f.NONE_CHOSEN + [
             (str(s.pk), s.name) for s in self.staff.base_query().filter(active=True)
             .only("name", "centre")]
