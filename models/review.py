@@ -11,7 +11,6 @@ embedded store.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 import datetime as dt
 from typing import Any
 
@@ -31,7 +30,7 @@ from mongoengine import (
 )
 
 from models.case import Case
-from models.complaint import CATEGORIES, Complaint
+from models.complaint import Complaint
 from models.lifecycle import AccessDenied, Actor, TransitionError
 from models.rating import DISSATISFIED, Rating
 from models.staff import StaffMember
@@ -105,40 +104,54 @@ def _aggregate(document: type, pipeline: list[dict]) -> list[dict]:
     return list(document._get_collection().aggregate(pipeline))
 
 
-def _case_figures(centre: str, lo: dt.datetime, hi: dt.datetime, key: str) -> dict:
-    """Accepted, returned, delivered, on time and handling hours, grouped by ``key``."""
-    rows: dict[Any, dict[str, Any]] = defaultdict(dict)
+def _case_figures(centre: str, lo: dt.datetime, hi: dt.datetime) -> tuple[dict, dict]:
+    """Accepted, returned, delivered, on time and handling hours, per window and per clerk's
+    login. Each pipeline groups by both at once, so the cases are read three times, not six."""
+    by_window: dict[Any, dict[str, Any]] = defaultdict(dict)
+    by_clerk: dict[Any, dict[str, Any]] = defaultdict(dict)
+    both = {"window": "$window", "clerk": "$clerk"}
+
+    def fold(row: dict, values: dict) -> None:
+        for target, key in ((by_window, row["_id"].get("window")),
+                            (by_clerk, row["_id"].get("clerk"))):
+            if key is None:
+                continue
+            for name, value in values.items():
+                target[key][name] = target[key].get(name, 0) + value
+
     accepted = [
         {"$match": {"centre": centre, "accepted_at": {"$gte": lo, "$lt": hi}}},
-        {"$group": {"_id": f"${key}", "n": {"$sum": 1}}},
+        {"$group": {"_id": both, "n": {"$sum": 1}}},
     ]
     for row in _aggregate(Case, accepted):
-        rows[row["_id"]]["accepted"] = row["n"]
+        fold(row, {"accepted": row["n"]})
     # Every return in the period counts, also a second return of the same case.
     returned = [
         {"$match": {"centre": centre, "timeline.action": "return"}},
         {"$unwind": "$timeline"},
         {"$match": {"timeline.action": "return", "timeline.at": {"$gte": lo, "$lt": hi}}},
-        {"$group": {"_id": f"${key}", "n": {"$sum": 1}}},
+        {"$group": {"_id": both, "n": {"$sum": 1}}},
     ]
     for row in _aggregate(Case, returned):
-        rows[row["_id"]]["returned"] = row["n"]
+        fold(row, {"returned": row["n"]})
     # Delivered in the period; on time when it was ready by its deadline; handling time is
-    # acceptance to ready (the applicant's wait), in hours.
+    # acceptance to ready (the applicant's wait). Sums, so windows and clerks fold exactly.
     delivered = [
         {"$match": {"centre": centre, "handover.at": {"$gte": lo, "$lt": hi}}},
         {"$group": {
-            "_id": f"${key}", "n": {"$sum": 1},
+            "_id": both, "n": {"$sum": 1},
             "on_time": {"$sum": {"$cond": [{"$lte": ["$finished_at", "$due_at"]}, 1, 0]}},
-            "ms": {"$avg": {"$subtract": ["$finished_at", "$accepted_at"]}},
+            "ms": {"$sum": {"$subtract": ["$finished_at", "$accepted_at"]}},
         }},
     ]
     for row in _aggregate(Case, delivered):
-        rows[row["_id"]].update(
-            delivered=row["n"], on_time=row["on_time"],
-            average_hours=round(row["ms"] / 3_600_000, 2) if row["ms"] is not None else None,
-        )
-    return rows
+        fold(row, {"delivered": row["n"], "on_time": row["on_time"], "ms": row["ms"] or 0})
+    for rows in (by_window, by_clerk):
+        for values in rows.values():
+            milliseconds = values.pop("ms", 0)
+            if values.get("delivered"):
+                values["average_hours"] = round(milliseconds / values["delivered"] / 3_600_000, 2)
+    return by_window, by_clerk
 
 
 def _complaint_figures(centre: str, lo: dt.datetime, hi: dt.datetime, key: str) -> dict:
@@ -183,11 +196,10 @@ def compute(centre: str, start: dt.date, end: dt.date) -> tuple[list[Figures], l
     ``start`` to ``end``; windows and staff without any figure are left out."""
     check_period(start, end)
     lo, hi = period_bounds(start, end)
-    by_window = _merge(_case_figures(centre, lo, hi, "window"),
-                       _complaint_figures(centre, lo, hi, "window"),
+    cases_by_window, by_login = _case_figures(centre, lo, hi)
+    by_window = _merge(cases_by_window, _complaint_figures(centre, lo, hi, "window"),
                        _rating_figures(centre, lo, hi, "window"))
     # Cases name their clerk by login; staff members carry that login.
-    by_login = _case_figures(centre, lo, hi, "clerk")
     staff = {member.username: member for member in StaffMember.objects(
         centre=centre, username__in=[login for login in by_login if login])}
     by_staff = _merge({staff[login].pk: values for login, values in by_login.items()
@@ -228,8 +240,3 @@ def conclude(actor: Actor, *, centre: str, start: dt.date, end: dt.date, conclus
                     windows=windows, staff=staff)
     review.save()
     return review
-
-
-def category_labels() -> Iterable[tuple[str, Any]]:
-    """The complaint categories, in order, for the review table's columns."""
-    return CATEGORIES
