@@ -18,7 +18,7 @@ from flask_babel import gettext
 from mongoengine import Document, ValidationError
 
 from models import complaint as m
-from models.case import Case
+from models.case import Case, format_local
 from models.case_numbers import next_number
 from models.centre import ServiceCentre
 from models.complaint import Complaint, ComplaintEvent
@@ -117,8 +117,6 @@ def commit(record: Document, actor: Actor, action: str, changes: Mapping[str, An
     if not matched:
         current = type(record).objects(id=record.id).only("changed_by", "changed_at").first()
         when = current.changed_at if current else None
-        from models.case import format_local
-
         raise StaleRecordError(gettext(
             "This record was changed by %(user)s at %(time)s. Reload it and try again.",
             user=(current.changed_by if current else None) or "?", time=format_local(when)))
