@@ -85,6 +85,30 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
 # loads one.
 for _rules in ROLE_RULES.values():
     _rules += [(r"OfficialScheduleView", READ), (r"Official schedule", MENU)]
+# Complaints and ratings (投诉与好差评): a clerk logs complaints and records ratings; handlers and
+# centre administrators work complaints and rectifications and keep reviews; supervisors read.
+COMPLAINT_MENUS = (r"(Complaints|Complaint list|Complaint queue|Log a complaint|Ratings"
+                   r"|Rectifications|Effectiveness reviews)")
+COMPLAINT_WORK = [
+    (r"ComplaintView", r"can_(list|show|add|act)"),
+    (r"RatingView", r"can_list"),
+    (r"RectificationView", r"can_(list|show|act)"),
+    (r"ReviewView", r"can_(list|show|add)"),
+    (COMPLAINT_MENUS, MENU),
+]
+ROLE_RULES[CENTRE_ADMIN] += COMPLAINT_WORK + [(r"RatingView", r"can_add")]
+ROLE_RULES[COMPLAINT_HANDLER] += COMPLAINT_WORK
+ROLE_RULES[CLERK] += [
+    (r"ComplaintView", r"can_(list|show|add)"),
+    (r"RatingView", r"can_(list|add)"),
+    (r"(Complaints|Complaint list|Log a complaint|Ratings)", MENU),
+]
+ROLE_RULES[SUPERVISOR] += [
+    (r"ComplaintView", READ),
+    (r"(RatingView|RectificationView|ReviewView)", r"can_(list|show)"),
+    (r"(Complaints|Complaint list|Complaint queue|Ratings|Rectifications|Effectiveness reviews)",
+     MENU),
+]
 
 CENTRE_ROLES = (CENTRE_ADMIN, CLERK, APPROVER, COMPLAINT_HANDLER, SUPERVISOR)
 ALL_ROLES = (ADMIN, *CENTRE_ROLES)

@@ -20,3 +20,10 @@ __all__ = [
     "OpeningHours", "RosterEntry", "ServiceCentre", "ServiceItem", "StaffMember", "Window",
     "is_working_day", "today_in_china",
 ]
+
+# Complaints, ratings (whose module subscribes to case changes) and effectiveness reviews.
+from models.complaint import Complaint  # noqa: E402
+from models.rating import Rating, Rectification  # noqa: E402
+from models.review import Review  # noqa: E402
+
+__all__ += ["Complaint", "Rating", "Rectification", "Review"]

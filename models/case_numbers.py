@@ -24,6 +24,12 @@ class CaseCounter(Document):
 
 def next_case_number(centre: str, now: dt.datetime) -> str:
     """Take the next number of ``centre`` for the China-time day of ``now`` (naive UTC)."""
-    prefix = f"{centre}-{to_china(now):%Y%m%d}"
+    return next_number(centre, now)
+
+
+def next_number(centre: str, now: dt.datetime, series: str = "") -> str:
+    """The next number of a ``series`` of ``centre`` ("" for cases, "TS" for complaints…):
+    ``LY-TS-20261123-0001``; each series counts on its own."""
+    prefix = f"{centre}-{series + '-' if series else ''}{to_china(now):%Y%m%d}"
     counter = CaseCounter.objects(key=prefix).modify(upsert=True, new=True, inc__seq=1)
     return f"{prefix}-{counter.seq:04d}"

@@ -68,6 +68,9 @@ class ServiceCentre(Document):
                           verbose_name=_l("Whole-case time limit"))
     case_limit_unit = StringField(choices=LIMIT_UNITS, default="working_days",
                                   verbose_name=_l("Unit of the whole-case limit"))
+    # Working days to resolve a complaint or a rectification (差评整改), counted from receipt.
+    complaint_days = IntField(min_value=1, max_value=60, default=5,
+                              verbose_name=_l("Complaint time limit (working days)"))
 
     meta = {
         "collection": "service_centres",

@@ -50,3 +50,30 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-tasks", **work)
     appbuilder.add_link("Late tolerated materials", label=_l("Late tolerated materials"),
                         href="/cases/late-tolerated", icon="fa-clock-o", **work)
+
+    register_complaint_views(appbuilder)
+
+
+COMPLAINTS = "Complaints"
+
+
+def register_complaint_views(appbuilder: AppBuilder) -> None:
+    """Complaints, ratings, rectifications and effectiveness reviews."""
+    from console.views import complaints, ratings, reviews
+
+    complaints.register_scopes()
+    complaints.register_template_helpers(current_app)
+    menu = {"category": COMPLAINTS, "category_label": _l("Complaints and ratings"),
+            "category_icon": "fa-comments"}
+    appbuilder.add_view(complaints.ComplaintView, "Complaint list", label=_l("Complaints"),
+                        icon="fa-list", **menu)
+    appbuilder.add_link("Complaint queue", label=_l("Complaint queue"),
+                        href="/complaints/queue", icon="fa-tasks", **menu)
+    appbuilder.add_link("Log a complaint", label=_l("Log a complaint"), href="/complaints/new",
+                        icon="fa-plus", **menu)
+    appbuilder.add_view(ratings.RatingView, "Ratings", label=_l("Ratings"), icon="fa-star",
+                        **menu)
+    appbuilder.add_view(ratings.RectificationView, "Rectifications",
+                        label=_l("Rectifications"), icon="fa-wrench", **menu)
+    appbuilder.add_view(reviews.ReviewView, "Effectiveness reviews",
+                        label=_l("Effectiveness reviews"), icon="fa-line-chart", **menu)

@@ -114,7 +114,7 @@ class ServiceCentreView(MongoModelView):
     list_columns = ["code", "name", "level", "region", "helpers", "self_service_computers"]
     show_columns = ["code", "name", "level", "region", "region_code", "address",
                     "opening_hours", "helpers", "self_service_computers", "case_limit",
-                    "case_limit_unit"]
+                    "case_limit_unit", "complaint_days"]
     add_columns = edit_columns = show_columns
     search_columns = ["code", "name", "level", "region"]
     order_columns = ["code", "name", "level"]
