@@ -3,11 +3,12 @@
 # real-browser journeys included: `bash scripts/test.sh -m "not browser"` runs the fast suite alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The browser journeys drive Debian's Chromium through its own driver (no browser download).
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+# The browser journeys drive Debian's Chromium through its own driver (no browser download);
+# a Chinese font makes their screenshots readable.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null
   else
     echo "chromium and chromium-driver are missing: sudo apt-get install chromium chromium-driver" >&2
   fi
