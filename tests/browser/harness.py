@@ -150,6 +150,13 @@ class Browser:
         with self.navigation():
             self.click(css, within)
 
+    def save(self) -> None:
+        """Submit a record form and check it was accepted (no field error, no error message)."""
+        self.submit()
+        errors = [e.text for e in self.all(".has-error, .text-danger, .alert-danger, .ow-error")
+                  if e.text.strip()]
+        assert not errors, f"the form was refused on {self.driver.current_url}: {errors}"
+
     def navigation(self) -> _Navigation:
         return _Navigation(self)
 
@@ -247,7 +254,12 @@ class _Navigation:
         try:
             WebDriverWait(self.browser.driver, WAIT).until(ec.staleness_of(self.old))
         except TimeoutException as timeout:
+            invalid = self.browser.driver.execute_script(
+                "return Array.from(document.querySelectorAll(':invalid'))"
+                ".map(function (e) { return e.name || e.id; });"
+            )
             raise AssertionError(
-                f"no new page after the click on {self.browser.driver.current_url}"
+                f"no new page after the click on {self.browser.driver.current_url}; "
+                f"fields the browser refuses: {invalid}"
             ) from timeout
         self.browser.wait_ready()
