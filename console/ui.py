@@ -19,6 +19,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from console.datamodel import formatters
+
 log = logging.getLogger(__name__)
 
 # Titles of the error pages; the body says what to do next.
@@ -101,3 +103,4 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.after_request(back_to_the_page)
     app.context_processor(lambda: {"current_language": current_language()})
+    formatters.init_app(app)

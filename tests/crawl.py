@@ -14,7 +14,7 @@ _ASSET = re.compile(r'\b(?:src|href)="([^"]*/static/[^"]*)"')
 # Links a crawl must not follow: they change state, sign out, switch language or leave the
 # pages (downloads, API).
 SKIP = re.compile(
-    r"^/(logout|lang/|login)|/delete/|/action/|/api/|/_datamodel/|/static/|/download/"
+    r"^/(logout|lang/|login|back$)|/delete/|/action/|/api/|/_datamodel/|/static/|/download/"
     r"|/act/|\.(csv|xlsx|pdf|png|ico|js|css)(\?|$)"
 )
 
