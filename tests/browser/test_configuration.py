@@ -4,6 +4,10 @@ roster entry."""
 
 from __future__ import annotations
 
+import re
+
+from selenium.webdriver.common.keys import Keys
+
 from tests.browser.harness import Browser
 
 
@@ -85,6 +89,14 @@ def add_staff_and_roster(browser: Browser) -> None:
     assert "赵晓雪" in browser.text()
 
     browser.open("/rosterentryview/add")
+    # The date picker speaks Chinese (month and weekday names from our locale file).
+    browser.click("#date")
+    picker = browser.find(".datepicker-days")
+    assert re.search(r"\d{4}年\d{1,2}月", picker.text), picker.text
+    weekdays = browser.find("thead tr:last-child", picker).text.split()
+    assert weekdays == ["一", "二", "三", "四", "五", "六", "日"], weekdays
+    browser.screenshot("roster-date-picker")
+    browser.find("#date").send_keys(Keys.ESCAPE)
     browser.set_value("#date", "2026-12-01")
     browser.choose("#shift", "上午")
     browser.choose("#window", "企业开办综合窗口九")
