@@ -85,3 +85,20 @@ def test_show_pages_use_the_formatters(app):
     page = client.get(f"/windowview/show/{window.id}").get_data(as_text=True)
     assert '<ul class="ow-list">' in page and item.name in page
     assert "ServiceItem:" not in page and "洛阳市民之家" in page
+
+
+def test_case_page_names_people_not_logins(app):
+    from models import ServiceItem
+    from models import lifecycle as life
+
+    with app.app_context():
+        clerk = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
+        window = Window.objects.get(centre="LY", code="W01")
+        case = life.open_case(clerk, window=window,
+                              items=ServiceItem.objects(code="LY-EO-REG"), applicant={
+                                  "company_name": "洛阳云帆科技有限公司", "legal_rep_name": "王强",
+                                  "legal_rep_id": "11010519491231002X",
+                                  "phone": "13803791234", "address": "洛阳市洛龙区开元大道218号"})
+        name = StaffMember.objects.get(username="ly_clerk").name
+    page = client_for(app, "ly_clerk").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"<td>{name}</td>" in page and "<td>ly_clerk</td>" not in page
