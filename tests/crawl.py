@@ -74,3 +74,33 @@ def crawl(
         yield Page(path, status, text)
         if status == 200:
             queue.extend(link for link in links(text) if link not in seen)
+
+
+# English words of Flask-AppBuilder's and the widgets' interface that have shown up in the zh_CN
+# console; data never contains them (the demo is Chinese).
+ENGLISH_UI = re.compile(
+    r"\b(Add a row|Remove this row|Are you sure|Cancel|OK|List Groups|Groups|Login Count|"
+    r"Record Count|Search|Refresh|Actions?|Edit|Delete|Show|Back|Save|Select|Remove all items|"
+    r"Previous|Next|Page|Logout|Login|Profile|Filter|True|False|Yes|No|Not Found|Forbidden|"
+    r"Add Filter|Equal to|Starts with|Contains|Relation|User confirmation needed|Home|List|"
+    r"No records found|Internal Server Error)\b"
+)
+INTERNALS = re.compile(
+    r"&lt;\w+: |<\w+: |\bNone\b|__None|\b[0-9a-f]{24}\b|\[\w+\]|\bObjectId\(|\bTrue\b|\bFalse\b"
+)
+
+
+# Permission names ("can list on WindowView", "menu access on Windows") are the stable
+# identifiers of Flask-AppBuilder's security screens, shown to the super-administrator only.
+PERMISSION_NAME = re.compile(r"(?:can \w+|menu access) on [\w' /]+")
+
+
+def visible_text(page: str) -> str:
+    """What a person reads: text outside tags, scripts and styles, plus titles and
+    placeholders."""
+    page = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", page)
+    page = PERMISSION_NAME.sub(" ", page)
+    shown = " ".join(re.findall(r'(?:title|placeholder|alt)="([^"]*)"', page))
+    # Option values are not shown; option texts are.
+    text = re.sub(r"(?s)<[^>]+>", " ", page)
+    return html.unescape(text + " " + shown)

@@ -4,7 +4,6 @@ word outside data) and no internals on screen (Python reprs, ``None``, ``__None`
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 from conftest import client_for, demo_app
@@ -14,39 +13,9 @@ from console import storage
 from models import ServiceItem, Window
 from models import case as c
 from models import lifecycle as life
-from tests.crawl import Page, crawl
+from tests.crawl import ENGLISH_UI, INTERNALS, Page, crawl, visible_text
 
 ROLES = ["admin", "ly_admin", "ly_clerk", "ly_approver", "ly_complaints", "ly_supervisor"]
-
-# English words of Flask-AppBuilder's and the widgets' interface that have shown up in the zh_CN
-# console; data never contains them (the demo is Chinese).
-ENGLISH_UI = re.compile(
-    r"\b(Add a row|Remove this row|Are you sure|Cancel|OK|List Groups|Groups|Login Count|"
-    r"Record Count|Search|Refresh|Actions?|Edit|Delete|Show|Back|Save|Select|Remove all items|"
-    r"Previous|Next|Page|Logout|Login|Profile|Filter|True|False|Yes|No|Not Found|Forbidden|"
-    r"Add Filter|Equal to|Starts with|Contains|Relation|User confirmation needed|Home|List|"
-    r"No records found|Internal Server Error)\b"
-)
-INTERNALS = re.compile(
-    r"&lt;\w+: |<\w+: |\bNone\b|__None|\b[0-9a-f]{24}\b|\[\w+\]|\bObjectId\(|\bTrue\b|\bFalse\b"
-)
-
-
-# Permission names ("can list on WindowView", "menu access on Windows") are the stable
-# identifiers of Flask-AppBuilder's security screens, shown to the super-administrator only.
-PERMISSION_NAME = re.compile(r"(?:can \w+|menu access) on [\w' /]+")
-
-
-def visible_text(page: str) -> str:
-    """What a person reads: text outside tags, scripts and styles, plus titles and
-    placeholders."""
-    page = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", page)
-    page = PERMISSION_NAME.sub(" ", page)
-    shown = " ".join(re.findall(r'(?:title|placeholder|alt)="([^"]*)"', page))
-    # Option values are not shown; option texts are.
-    text = re.sub(r"(?s)<[^>]+>", " ", page)
-    return html.unescape(text + " " + shown)
-
 
 CLERK = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
 APPROVER = life.Actor("ly_approver", frozenset({life.APPROVER}), centre="LY", agency="LY-AMR")

@@ -22,6 +22,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.crawl import ENGLISH_UI, INTERNALS, visible_text
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = [
@@ -62,10 +64,26 @@ class Browser:
     # ------------------------------------------------------------------ steps
 
     def screenshot(self, label: str) -> None:
+        """Save this step's picture; a Chinese page is also read for English interface words
+        and internals (reprs, None, ids)."""
         self.step += 1
         slug = re.sub(r"[^\w-]+", "-", label).strip("-")
         self.driver.save_screenshot(str(self.shots / f"{self.step:02d}-{slug}.png"))
         self.collect_logs()
+        self.check_language(label)
+
+    def language(self) -> str:
+        scripts = self.all("script[data-locale]")
+        return scripts[0].get_attribute("data-locale") if scripts else ""
+
+    def check_language(self, label: str) -> None:
+        if not self.language().startswith("zh"):
+            return
+        source = self.driver.page_source
+        english = sorted(set(ENGLISH_UI.findall(visible_text(source))))
+        assert not english, f"English on the Chinese page at step {label!r}: {english}"
+        internals = sorted(set(INTERNALS.findall(visible_text(source))))
+        assert not internals, f"internals on screen at step {label!r}: {internals}"
 
     def open(self, path: str) -> None:
         self.driver.get(urllib.parse.urljoin(self.base, path))
