@@ -134,8 +134,7 @@ class UserStatsChartView(fab.UserStatsChartView):
         {"label": lazy_gettext("Failed login count"), "group": "username",
          "series": ["fail_login_count"]},
     ]
-    label_columns = {
-        **fab.UserStatsChartView.label_columns,
+    label_columns_given = {
         "first_name": lazy_gettext("First Name"),
         "last_name": lazy_gettext("Last Name"),
         "email": lazy_gettext("Email"),
@@ -145,4 +144,15 @@ class UserStatsChartView(fab.UserStatsChartView):
         "created_on": lazy_gettext("Created on"),
         "changed_on": lazy_gettext("Changed on"),
         "last_login": lazy_gettext("Last login"),
+        "username": lazy_gettext("User Name"),
+        "login_count": lazy_gettext("Login count"),
+        "fail_login_count": lazy_gettext("Failed login count"),
     }
+    label_columns = {**fab.UserStatsChartView.label_columns, **label_columns_given}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # FAB overwrites the labels of the charted series with prettified English names.
+        for definition in self.definitions:
+            for serie in definition["series"]:
+                self.label_columns[serie] = type(self).label_columns_given[serie]
