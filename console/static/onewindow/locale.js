@@ -50,7 +50,8 @@
     if (!$.fn.select2) {
       return;
     }
-    $(".my_select2").each(function () {
+    // Read-only boxes keep Flask-AppBuilder's set-up.
+    $(".my_select2").not(".readonly").each(function () {
       var box = $(this);
       if (box.data("select2")) {
         box.select2("destroy");
