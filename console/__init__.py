@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from console import cli, health, settings, storage
+from console import cli, health, settings, storage, ui
 from console.extensions import csrf, init_appbuilder
 
 try:
@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     storage.init_app(app)
     csrf.init_app(app)
     health.init_app(app)
+    ui.init_app(app)
     cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)

@@ -40,6 +40,8 @@ FAB_ADD_SECURITY_API = False
 # Permissions are written by `onewindow init`, not on every start of every worker.
 FAB_UPDATE_PERMS = False
 FAB_API_SWAGGER_UI = False
+# Our page frame (favicon, styles, the widgets' language) around Flask-AppBuilder's layout.
+FAB_BASE_TEMPLATE = "onewindow/layout.html"
 
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None

@@ -348,6 +348,9 @@ class MongoModelConverter(GeneralModelConverter):
         if low is not None or high is not None:
             checks.append(wtv.NumberRange(min=low, max=high))
         kwargs["validators"] = checks
+        if kwargs.get("allow_blank") and not kwargs.get("blank_text"):
+            # WTForms 3.3 shows an option without a label by its value, FAB's "__None".
+            kwargs["blank_text"] = _l("(none)")
         if self.row_form:
             kwargs["default"] = None
             swap = _ROW_WIDGETS.get(type(kwargs.get("widget")))

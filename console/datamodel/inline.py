@@ -74,6 +74,8 @@ class InlineTableWidget:
         if field.max_entries is None or len(field.entries) < field.max_entries:
             rows.append(self.row(field.row_field(field.next_index()), columns))
         template = self.row(template_row, columns)
+        # Outside the f-string, where Babel's extractor finds it.
+        add_label = escape(gettext("Add a row"))
         return Markup(
             f'<div class="ow-inline" id="{escape(field.id)}" data-ow-inline '
             f'data-ow-next-index="{field.next_index() + 1}" '
@@ -83,7 +85,7 @@ class InlineTableWidget:
             f"<tbody data-ow-rows>{''.join(rows)}</tbody></table>"
             f"<template data-ow-template>{template}</template>"
             '<button type="button" class="btn btn-default btn-sm" data-ow-add>'
-            f'<i class="fa fa-plus"></i> {escape(gettext("Add a row"))}</button>'
+            f'<i class="fa fa-plus"></i> {add_label}</button>'
             "</div>"
             f'<script src="{escape(_script_url())}" defer></script>'
         )

@@ -33,12 +33,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from console.datamodel.errors import RecordError
+from console.datamodel.formatters import formatter_for
 from console.datamodel.forms import MongoModelConverter
 from console.datamodel.inline import (
     ASSETS_BLUEPRINT,
     InlineList,
-    display_value,
-    join_lines,
     render_table,
     summarize,
 )
@@ -91,13 +90,10 @@ class MongoModelView(ModelView):
         self.formatters_columns = dict(self.formatters_columns)
         dm = self.datamodel
         for col in dm.get_columns_list():
-            if col in declared_formatters:
+            if col in declared_formatters or dm.is_embedded_list(col):
                 continue
-            if dm.is_string_list(col):
-                self.formatters_columns[col] = join_lines
-            elif dm.is_choice(col) or dm.is_boolean(col):
-                # Stored codes ("enterprise_opening", True) shown as their translated labels.
-                self.formatters_columns[col] = functools.partial(display_value, dm, col)
+            # Every kind has its formatter: labels, not reprs, ids or None (formatters.py).
+            self.formatters_columns[col] = formatter_for(dm, col)
         self._init_inline_columns(declared_formatters)
 
     def _init_inline_columns(self, declared_formatters: Mapping[str, Any]) -> None:

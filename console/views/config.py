@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
@@ -63,6 +64,12 @@ def centre_field(allow_shared: bool = False) -> SelectField:
     )
 
 
+class LockedRowsListWidget(ListWidget):
+    """FAB's list, without edit and delete buttons on the rows listed in ``locked``."""
+
+    template = "onewindow/widgets/list.html"
+
+
 class CentreOwnedView(MongoModelView):
     """A screen over records that belong to one centre.
 
@@ -71,6 +78,7 @@ class CentreOwnedView(MongoModelView):
     """
 
     allow_shared = False
+    list_widget = LockedRowsListWidget
 
     def __init__(self, **kwargs: Any) -> None:
         self.add_form_extra_fields = {"centre": centre_field(self.allow_shared)}
@@ -93,6 +101,19 @@ class CentreOwnedView(MongoModelView):
 
     def pre_delete(self, item: Any) -> None:
         self._refuse_shared(item)
+
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Rows the user may not change (shared records, for a centre user) get no edit or
+        delete button: the same rule as :meth:`_refuse_shared`."""
+        widgets = super()._get_list_widget(*args, **kwargs)
+        widget = widgets["list"]
+        locked: set[str] = set()
+        if self.allow_shared and user_centre():
+            pks = widget.template_args.get("pks") or []
+            shared = self.datamodel.obj.objects(id__in=pks, centre=None).only("id")
+            locked = {str(row.id) for row in shared}
+        widget.template_args["locked"] = locked
+        return widgets
 
     def _refuse_shared(self, item: Any) -> None:
         if not user_centre():

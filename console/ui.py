@@ -1,0 +1,106 @@
+"""The console's page frame around Flask-AppBuilder: error pages in the layout and the user's
+language, the favicon, and a language switch that returns to the page it was used on."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from console.datamodel import formatters
+
+log = logging.getLogger(__name__)
+
+# Titles of the error pages; the body says what to do next.
+ERRORS = {
+    403: (_l("You may not open this page"),
+          _l("Your role does not allow this. Ask your centre administrator if you need it.")),
+    404: (_l("Page not found"),
+          _l("The page or record does not exist, or it belongs to another centre.")),
+    405: (_l("This action is not available here"),
+          _l("Go back and use the buttons on the page.")),
+    500: (_l("Something went wrong"),
+          _l("The error was recorded. Please try again; if it happens again, tell your "
+             "administrator.")),
+}
+
+
+def current_language() -> str:
+    """The interface language of this request, as a code (``zh_CN``, ``en``)."""
+    locale = get_locale()
+    if locale is None:
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")
+    code = str(locale)
+    languages = current_app.config.get("LANGUAGES") or {}
+    if code in languages:
+        return code
+    # Babel may resolve zh_CN to zh_Hans_CN: match the configured code by language.
+    return next((name for name in languages if name.split("_")[0] == locale.language), code)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site; None for other sites and odd schemes."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_page(error: Exception):
+    """An error as a page of the console (navbar, the user's language), or JSON for the API."""
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if code == 500:
+        log.error("unhandled error serving %s", request.path, exc_info=error)
+    title, hint = (str(text) for text in ERRORS.get(code, ERRORS[500]))
+    if _wants_json():
+        return jsonify(message=title), code
+    appbuilder = current_app.appbuilder
+    try:
+        body = render_template(
+            "onewindow/error.html", code=code, title=title, hint=hint,
+            base_template=appbuilder.base_template, appbuilder=appbuilder,
+        )
+    except Exception:  # the layout itself failed (e.g. the database): a bare page still helps
+        log.exception("the error page for %s could not be rendered", request.path)
+        body = f"<h1>{title}</h1><p>{hint}</p>"
+    return body, code
+
+
+def favicon() -> Response:
+    return send_from_directory(
+        current_app.static_folder, "onewindow/favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
+
+
+def back_to_the_page(response: Response) -> Response:
+    """After a language switch, show the page the switch was used on (``?next=``) rather than
+    Flask-AppBuilder's last list page."""
+    if request.endpoint == "LocaleView.index" and response.status_code in (301, 302, 303):
+        target = safe_next(request.args.get("next"))
+        if target:
+            return redirect(target)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    for code in ERRORS:
+        app.register_error_handler(code, error_page)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.after_request(back_to_the_page)
+    app.context_processor(lambda: {"current_language": current_language()})
+    formatters.init_app(app)

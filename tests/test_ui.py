@@ -1,0 +1,104 @@
+"""The page frame: error pages in the console's layout and the user's language, the favicon,
+the language switch returning to the page it was used on, and the widgets' locale file."""
+
+from __future__ import annotations
+
+from conftest import client_for, demo_app
+import pytest
+
+from console import storage
+from console.ui import safe_next
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def test_404_is_a_console_page_in_chinese(app):
+    client = client_for(app, "ly_clerk")
+    response = client.get("/no/such/page")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "页面不存在" in page and "返回首页" in page
+    assert "Not Found" not in page
+    assert 'class="navbar' in page  # inside the console's layout, menu and all
+
+
+def test_404_of_another_centres_record_reads_the_same(app):
+    client = client_for(app, "mj_clerk")
+    response = client.get("/windowview/show/000000000000000000000000")
+    assert response.status_code in (302, 404)
+
+
+def test_403_is_a_console_page_in_chinese(app):
+    response = client_for(app, "ly_supervisor").get("/cases/new")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "您无权打开此页面" in page and 'class="navbar' in page and "Forbidden" not in page
+
+
+def test_error_pages_follow_the_language(app):
+    client = client_for(app, "ly_clerk")
+    client.get("/lang/en")
+    page = client.get("/no/such/page").get_data(as_text=True)
+    assert "Page not found" in page and "页面不存在" not in page
+
+
+def test_api_errors_stay_json(app):
+    client = client_for(app, "ly_clerk")
+    response = client.get("/api/v1/nothing-here", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.is_json
+
+
+def test_favicon(app):
+    response = app.test_client().get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    page = client_for(app, "ly_clerk").get("/").get_data(as_text=True)
+    assert 'rel="icon"' in page
+
+
+def test_language_switch_returns_to_the_page_it_was_used_on(app):
+    client = client_for(app, "ly_clerk")
+    page = client.get("/serviceitemview/list/").get_data(as_text=True)
+    assert 'href="/lang/en?next=/serviceitemview/list/"' in page
+    response = client.get("/lang/en?next=/serviceitemview/list/")
+    assert response.status_code == 302 and response.location == "/serviceitemview/list/"
+    assert "Service items" in client.get("/serviceitemview/list/").get_data(as_text=True)
+    # The menu shows the language in use and offers the other one.
+    page = client.get("/serviceitemview/list/").get_data(as_text=True)
+    assert 'data-language="zh_CN"' in page and 'data-language="en"' not in page
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x",
+                                    "/\\evil.example", "", None])
+def test_language_switch_never_leaves_the_site(app, target):
+    assert safe_next(target) is None
+    client = client_for(app, "ly_clerk")
+    response = client.get("/lang/en", query_string={"next": target} if target else {})
+    assert "evil.example" not in response.location
+
+
+def test_widgets_get_the_page_language(app):
+    client = client_for(app, "ly_clerk")
+    page = client.get("/rosterentryview/add").get_data(as_text=True)
+    assert 'src="/static/onewindow/locale.js" data-locale="zh_CN"' in page
+    script = client.get("/static/onewindow/locale.js").get_data(as_text=True)
+    assert "星期一" in script and "removeAllItems" in script
+    client.get("/lang/en")
+    page = client.get("/rosterentryview/add").get_data(as_text=True)
+    assert 'data-locale="en"' in page
+
+
+def test_delete_dialog_is_translated(app):
+    page = client_for(app, "ly_admin").get("/windowview/list/").get_data(as_text=True)
+    assert "确定要删除这条记录吗？" in page
+    assert ">取消<" in page and ">确定<" in page
