@@ -12,7 +12,7 @@ mode (:func:`strict`, or ``ONEWINDOW_STORAGE_STRICT``) it raises :class:`ScanErr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 import contextlib
 import contextvars
 from dataclasses import dataclass, field
@@ -35,6 +35,8 @@ CHUNK = 200
 
 STRICT_DEFAULT = False
 _strict: contextvars.ContextVar[bool | None] = contextvars.ContextVar("strict", default=None)
+_allowed: contextvars.ContextVar[Callable[[str], bool] | None] = contextvars.ContextVar(
+    "allowed", default=None)
 _watchers: contextvars.ContextVar[tuple[list, ...]] = contextvars.ContextVar(
     "watchers", default=())
 _logged: set[str] = set()
@@ -48,13 +50,15 @@ class ScanError(RuntimeError):
 
 
 @contextlib.contextmanager
-def strict(enabled: bool = True) -> Iterator[None]:
-    """Within this block, a query that would scan the collection raises :class:`ScanError`."""
-    token = _strict.set(enabled)
+def strict(enabled: bool = True, allow: Callable[[str], bool] | None = None) -> Iterator[None]:
+    """Within this block, a query that would scan the collection raises :class:`ScanError`,
+    unless ``allow(shape)`` accepts that query's shape."""
+    token, allowed = _strict.set(enabled), _allowed.set(allow)
     try:
         yield
     finally:
         _strict.reset(token)
+        _allowed.reset(allowed)
 
 
 @contextlib.contextmanager
@@ -412,9 +416,11 @@ def _leads(table: KeyTable, order, by_column, prefix) -> bool:
 
 
 def _note_fallback(chosen: Plan) -> None:
-    for found in _watchers.get():
+    allow = _allowed.get()
+    excused = allow is not None and allow(chosen.shape)
+    for found in () if excused else _watchers.get():
         found.append(chosen.shape)
-    if is_strict():
+    if is_strict() and not excused:
         raise ScanError(f"no declared index serves this query: {chosen.shape}")
     with _logged_lock:
         if chosen.shape in _logged:
