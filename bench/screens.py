@@ -56,6 +56,14 @@ def our_app(folder: pathlib.Path, **config):
                        "TESTING": True, "BABEL_DEFAULT_LOCALE": "zh_CN", **config})
 
 
+def id_number(rng: random.Random) -> str:
+    """A well-formed resident ID number (GB 11643 check digit), so each person is distinct."""
+    body = f"110105{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}" \
+        f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(body))
+    return body + "10X98765432"[total % 11]
+
+
 def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int = 15):
     """``n`` raw cases as MongoEngine stores them, newest last."""
     from bson import ObjectId
@@ -105,8 +113,9 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
             "window": windows[centre][index % len(windows[centre])], "clerk": "clerk",
             "mode": c.FULL_CHAIN, "channel": "window", "delivery_method": "window",
             "state": state, "items": [code for code, _ in chosen], "company_name": company,
-            "legal_rep_name": rng.choice(surnames) + "强", "legal_rep_id": "11010519491231002X",
-            "phone": "13803791234", "address": f"洛阳市洛龙区开元大道{index % 500}号",
+            "legal_rep_name": rng.choice(surnames) + "强", "legal_rep_id": id_number(rng),
+            "phone": f"138{rng.randint(0, 99999999):08d}",
+            "address": f"洛阳市洛龙区开元大道{index % 500}号",
             "address_key": f"洛阳市洛龙区开元大道{index % 500}号",
             "materials": materials, "notification": [], "subtasks": subtasks,
             "timeline": timeline, "created_at": created,

@@ -63,7 +63,7 @@ def condition(value_strategy):
     )
 
 
-filters = st.dictionaries(st.sampled_from(["g", "a", "b", "c.d", "e", "n"]),
+filters = st.dictionaries(st.sampled_from(["g", "a", "b", "c.d", "e", "n", "_id"]),
                           condition(scalars), max_size=3)
 sorts = st.lists(st.tuples(st.sampled_from(["a", "g", "n", "c.d", "e", "_id"]),
                            st.sampled_from([1, -1])),

@@ -88,6 +88,19 @@ def test_answers_decode_only_the_page(cases, monkeypatch):
     assert len(decoded) == 25
 
 
+def test_declaring_an_existing_index_again_reads_no_document(cases, monkeypatch):
+    """MongoEngine declares every index on first use in each process: on a large store that
+    was a uniqueness pass over every decoded document before the first page."""
+    cases.create_index([("number", 1)], unique=True)
+    cases.insert_many([{"number": f"LY-{n}", "centre": "LY"} for n in range(50)])
+    fresh = EmbeddedClient(cases._store._path.parent.parent)["db"]["cases"]
+    documents = fresh._store._documents
+    monkeypatch.setattr(documents, "_decode_doc", lambda blob: pytest.fail("decoded"))
+    assert fresh.create_index([("number", 1)], unique=True) == "number_1"
+    with pytest.raises(Exception, match="already exists with different options"):
+        fresh.create_index([("number", 1)], unique=False)
+
+
 WRITER = textwrap.dedent("""
     import sys
     from console.storage.embedded import EmbeddedClient

@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlparse
 
 from flask import Flask
 import mongoengine
-from mongoengine.base import _document_registry
 from mongoengine.connection import DEFAULT_CONNECTION_NAME, get_connection
 import pymongo.errors
 
@@ -34,10 +33,6 @@ SERVER_DEFAULTS = {
     "w": "majority",
     "tz_aware": False,
 }
-
-
-# Packages whose documents get their indexes from `onewindow init`.
-APP_PACKAGES = ("models", "console")
 
 
 class StorageConfigError(ValueError):
@@ -125,28 +120,8 @@ def init_app(app: Flask) -> StorageSpec:
     )
     connect(spec, timeout_ms=int(app.config.get("ONEWINDOW_MONGODB_TIMEOUT_MS") or 0) or None)
     planner.STRICT_DEFAULT = bool(app.config.get("ONEWINDOW_STORAGE_STRICT"))
-    disable_automatic_indexes()
     app.extensions["onewindow.storage"] = spec
     return spec
-
-
-def disable_automatic_indexes() -> int:
-    """Leave index creation to ``onewindow init``: MongoEngine otherwise declares every index of
-    a document on its first use in each process (on a large store, a slow first request).
-
-    Returns how many document classes were switched off."""
-    import console.security.models  # noqa: F401 - register every document class first
-    import models  # noqa: F401
-
-    switched = 0
-    for document in list(_document_registry.values()):
-        # The console's own documents; a test's or a plug-in's keep their own setting.
-        if not document.__module__.startswith(APP_PACKAGES):
-            continue
-        if document._meta.get("auto_create_index", True):
-            document._meta["auto_create_index"] = False
-            switched += 1
-    return switched
 
 
 def _bind(client_class, directory: str):

@@ -326,8 +326,17 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
     flags = store.key_flags(table)
     positions = {path: i for i, path in enumerate(table.paths)}
     by_column: dict[int, Predicate] = {}
+    id_predicates: list[Predicate] = []
     exact = not residual
     for path, condition in clauses:
+        if path == "_id":
+            predicate = _id_predicate(store, condition)
+            if predicate is None:
+                exact = False
+            else:
+                id_predicates.append(predicate)
+                exact &= predicate.exact
+            continue
         column = positions.get(path)
         predicate = None
         if column is not None:
@@ -372,13 +381,39 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
         kind = "keyscan"
     built = Plan(
         kind, shape, table=table, sorter=sorter,
-        where=[by_column[column].sql for column in sorted(by_column)],
-        params=[p for column in sorted(by_column) for p in by_column[column].params],
+        where=[by_column[column].sql for column in sorted(by_column)]
+        + [predicate.sql for predicate in id_predicates],
+        params=[p for column in sorted(by_column) for p in by_column[column].params]
+        + [p for predicate in id_predicates for p in predicate.params],
         order=sql_order, distinct=distinct, exact=exact,
     )
     score = (exact and sql_order is not None, exact, narrowing, served_sort,
              sql_order is not None, -len(table.paths))
     return built, score
+
+
+def _id_predicate(store, condition: Any) -> Predicate | None:
+    """``_id`` beside other clauses (a case's risk prompt: "other cases than this one"), on the
+    key table's encoded id column: encoded ids are equal exactly when the ids are."""
+    def encoded(values: Any) -> list[str] | None:
+        if not isinstance(values, (list, tuple)) or any(
+                isinstance(v, (dict, list, re.Pattern, bson.Regex)) for v in values):
+            return None
+        return [store.encode_key(v) for v in values]
+
+    if not _is_operator_dict(condition):
+        keys = encoded([condition])
+        return None if keys is None else Predicate("a.id = ?", keys, True)
+    parts, params = [], []
+    for operator, argument in condition.items():
+        keys = encoded([argument] if operator in ("$eq", "$ne") else argument)
+        if keys is None or operator not in ("$eq", "$ne", "$in", "$nin"):
+            return None
+        negate = "NOT " if operator in ("$ne", "$nin") else ""
+        parts.append(f"a.id {negate}IN ({', '.join('?' * len(keys))})" if keys else
+                     ("1" if negate else "0"))
+        params += keys
+    return Predicate(" AND ".join(parts), params, True)
 
 
 def _order_terms(store, table: KeyTable, alias: str, order, flags) -> list[str] | None:
