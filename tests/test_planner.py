@@ -63,8 +63,15 @@ def condition(value_strategy):
     )
 
 
-filters = st.dictionaries(st.sampled_from(["g", "a", "b", "c.d", "e", "n", "_id"]),
-                          condition(scalars), max_size=3)
+plain_filters = st.dictionaries(st.sampled_from(["g", "a", "b", "c.d", "e", "n", "_id"]),
+                                condition(scalars), max_size=3)
+filters = st.one_of(
+    plain_filters,
+    # what the planner leaves to the re-check: $or beside indexed clauses, $and of clauses
+    st.tuples(plain_filters, plain_filters, plain_filters).map(
+        lambda p: {**p[0], "$or": [p[1] or {"g": "LY"}, p[2] or {"g": "MJ"}]}),
+    st.tuples(plain_filters, plain_filters).map(lambda p: {"$and": [p[0], p[1]]}),
+)
 sorts = st.lists(st.tuples(st.sampled_from(["a", "g", "n", "c.d", "e", "_id"]),
                            st.sampled_from([1, -1])),
                  max_size=2, unique_by=lambda p: p[0])
@@ -86,7 +93,7 @@ def fill(stores, docs):
             collection.insert_one({**doc, "n": n})
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(docs=st.lists(documents, max_size=25, unique_by=lambda d: d["_id"]), spec=filters,
        sort=sorts, skip=st.integers(0, 6), limit=st.integers(0, 6))
