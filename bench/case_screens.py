@@ -76,7 +76,7 @@ def approver_queue() -> int:
 
 
 def measure(query, repeat: int) -> tuple[float, float]:
-    query()  # the first read after a write builds the embedded store's in-memory index
+    query()  # warm-up: the first read loads the code paths and the SQLite pages
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

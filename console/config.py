@@ -14,6 +14,8 @@ APP_NAME = "一窗通办 onewindow"
 # Unset: the embedded store in the instance folder. See console/storage.
 ONEWINDOW_MONGODB_URI = None
 ONEWINDOW_MONGODB_DB = "onewindow"
+# True: a query no declared index serves raises instead of scanning the embedded store (tests).
+ONEWINDOW_STORAGE_STRICT = False
 # How long to wait for a MongoDB server before a request fails with "database down".
 ONEWINDOW_MONGODB_TIMEOUT_MS = 5000
 

@@ -265,3 +265,14 @@ def test_values_for_lists(agencies):
     values = list(dm.get_values([item], ["name", "agency"]))
     assert values == [{"name": "item00", "agency": agencies[0]}]
     assert dm.get_values_item(item, ["days"]) == [0]
+
+
+def test_query_loads_only_the_selected_columns(agencies):
+    make_items(agencies[0], 3, materials=[SampleMaterial(name="营业执照")])
+    dm = MongoEngineInterface(SampleItem)
+    count, rows = dm.query(select_columns=["name", "days"], order_column="name",
+                           order_direction="asc", page=0, page_size=2)
+    assert count == 3 and [row.name for row in rows] == ["item00", "item01"]
+    assert rows[1].days == 1 and rows[1].materials == []  # not read: the list doesn't show it
+    _, whole = dm.query(order_column="name", order_direction="asc", page=0, page_size=2)
+    assert whole[1].materials[0].name == "营业执照"

@@ -162,14 +162,18 @@ class MongoEngineInterface(BaseInterface):
     ) -> tuple[int, list[Any]]:
         """``(count, items)`` of one page of the scoped, filtered, ordered collection.
 
-        ``page`` is 0-based; ``select_columns``/``outer_default_load`` (SQLA loading hints that
-        ModelRestApi passes) are accepted and ignored: documents are always loaded whole.
+        ``page`` is 0-based; ``select_columns`` (what ModelRestApi's list shows) loads only those
+        fields when each is a stored field; ``outer_default_load`` (SQLA-only) is ignored.
         """
         queryset = self.base_query()
         if filters:
             queryset = filters.apply_all(queryset)
         count = queryset.count()
         queryset = self._apply_order(queryset, order_column, order_direction)
+        fields = [column.split(".")[0] for column in select_columns or ()]
+        if fields and all(field in self.obj._fields for field in fields):
+            # Only the page's columns are read and built (a case holds its whole history).
+            queryset = queryset.only(self.get_pk_name(), *dict.fromkeys(fields))
         if page_size:
             queryset = queryset.skip(max(page or 0, 0) * page_size).limit(page_size)
         return count, list(queryset)

@@ -21,6 +21,8 @@ import mongoengine
 from mongoengine.connection import DEFAULT_CONNECTION_NAME, get_connection
 import pymongo.errors
 
+from . import planner
+
 DEFAULT_DATABASE = "onewindow"
 # Production defaults for a server: fail fast when it is unreachable, retry a write once over a
 # replica-set election, and acknowledge writes only once a majority of members has them.
@@ -117,6 +119,7 @@ def init_app(app: Flask) -> StorageSpec:
         app.config.get("ONEWINDOW_MONGODB_DB", DEFAULT_DATABASE),
     )
     connect(spec, timeout_ms=int(app.config.get("ONEWINDOW_MONGODB_TIMEOUT_MS") or 0) or None)
+    planner.STRICT_DEFAULT = bool(app.config.get("ONEWINDOW_STORAGE_STRICT"))
     app.extensions["onewindow.storage"] = spec
     return spec
 

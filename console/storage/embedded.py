@@ -16,27 +16,52 @@ both. A single document is the unit of atomicity, as on MongoDB without transact
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 import contextlib
+import functools
+import math
 import pathlib
+import re
 import sqlite3
 import threading
 
+import bson
 from litemongo import client as lite_client
 from litemongo import sqlite_store
+from litemongo._vendor.mongomock import OperationFailure, helpers
 from litemongo._vendor.mongomock import collection as mock_collection
 from litemongo._vendor.mongomock import database as mock_database
+
+from . import keytables, planner
+from .keytables import Flags, KeyTable
 
 # How long a writer waits for another process's write lock before giving up (seconds).
 BUSY_TIMEOUT_SECONDS = 30
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str, flags: int) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+def _sql_regex(pattern: str, flags: int, value) -> bool:
+    """``ow_regex`` in SQL: Python's ``re.search``, as mongomock's matcher runs it."""
+    return isinstance(value, str) and _compiled(pattern, flags).search(value) is not None
+
+
 class SharedCollectionStore(sqlite_store.CollectionStore):
-    """One collection file, usable from every thread of the process."""
+    """One collection file, usable from every thread of the process, with a key table per
+    declared index written in the same transaction as each document (see :mod:`.keytables`)."""
 
     def __init__(self, filename: pathlib.Path, codec_options=None) -> None:
         self.lock = threading.RLock()
+        self._known_tables: frozenset[str] | None = None
+        self._tables: list[KeyTable] = []
         super().__init__(filename, codec_options=codec_options)
+
+    @property
+    def name(self) -> str:
+        return self._path.name
 
     def open(self) -> None:
         super().open()
@@ -47,6 +72,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.create_function("ow_regex", 3, _sql_regex, deterministic=True)
         self._connection = connection
         # Connection.execute opens a new cursor for every statement, so no two threads ever
         # read each other's results from one shared cursor.
@@ -54,6 +80,96 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         for table in (self._documents, self.indexes):
             table._connection = connection
             table._cur = connection
+        self._known_tables = None
+
+    # region Key tables and the planner's reads
+
+    def key_tables(self) -> list[KeyTable]:
+        """The key tables of the declared indexes, building any a file does not have yet (a
+        store written before key tables existed, or an index another process just declared)."""
+        with self.lock:
+            tables = keytables.key_tables(dict(self.indexes.items()))
+            names = frozenset(table.table for table in tables)
+            if names != self._known_tables:
+                missing = [table for table in tables
+                           if table.table not in keytables.existing_tables(self._connection)]
+                if missing:
+                    self._build(missing)
+                self._known_tables = names
+                self._tables = tables
+            return self._tables
+
+    def _build(self, tables: list[KeyTable]) -> None:
+        with self.write_transaction():
+            flags = {table.table: Flags() for table in tables}
+            for table in tables:
+                table.create(self._connection)
+            rows = self._connection.execute("SELECT rowid, _id, doc FROM documents")
+            for rowid, key, blob in rows.fetchall():
+                document = bson.decode(blob, codec_options=self._codec_options)
+                for table in tables:
+                    table.write(self._connection, key, rowid, document, flags[table.table])
+                    flags[table.table] = table.flags(self._connection)
+
+    def key_flags(self, table: KeyTable) -> Flags:
+        with self.lock:
+            return table.flags(self._connection)
+
+    def encode_key(self, value) -> str:
+        return self._documents.encode_key(value)
+
+    def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self._connection.execute(sql, list(params))
+
+    def get_many_encoded(self, keys: list[str]) -> list[dict]:
+        with self.lock:
+            return list(self._documents.get_many_encoded(keys))
+
+    def ids_in_natural_order(self, keys: list[str]) -> list[str]:
+        found: list[tuple[int, str]] = []
+        with self.lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                found += self._connection.execute(
+                    f"SELECT rowid, _id FROM documents WHERE _id IN ({','.join('?' * len(chunk))})",
+                    chunk).fetchall()
+        return [key for _, key in sorted(found)]
+
+    def ids_are_object_ids(self) -> bool:
+        """True when every id is an ObjectId, whose encoded keys then sort as the ids do."""
+        with self.lock:
+            if self._documents.key_format != sqlite_store.KEY_FORMAT_TYPED:
+                return False
+            return self._connection.execute(
+                "SELECT 1 FROM documents WHERE _id < 'o:' OR _id >= 'o;' LIMIT 1"
+            ).fetchone() is None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Hold one read transaction, so key rows and documents come from the same commit."""
+        with self.lock:
+            connection = self._connection
+            if connection.in_transaction:
+                yield
+                return
+            connection.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if connection.in_transaction:
+                    connection.commit()
+
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One transaction for a document and its keys (inside the caller's, if any)."""
+        if self._connection.in_transaction:
+            yield
+        else:
+            with self._connection:
+                yield
+
+    # endregion
 
     @contextlib.contextmanager
     def write_transaction(self) -> Iterator[None]:
@@ -82,11 +198,30 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
 
     def __setitem__(self, key, value) -> None:
         with self.lock:
-            super().__setitem__(key, value)
+            encoded = self.encode_key(key)
+            blob = bson.encode(value, codec_options=self._codec_options)
+            tables = self.key_tables()
+            # Keys come from the stored form (millisecond dates, BSON types), as reads see it.
+            stored = bson.decode(blob, codec_options=self._codec_options) if tables else None
+            with self._atomic():
+                rowid = self._connection.execute(
+                    "INSERT INTO documents VALUES (?, ?) ON CONFLICT(_id) DO UPDATE SET "
+                    "doc = excluded.doc RETURNING rowid", (encoded, blob)).fetchone()[0]
+                for table in tables:
+                    table.write(self._connection, encoded, rowid, stored,
+                                table.flags(self._connection))
 
     def __delitem__(self, key) -> None:
         with self.lock:
-            super().__delitem__(key)
+            encoded = self.encode_key(key)
+            tables = self.key_tables()
+            with self._atomic():
+                deleted = self._connection.execute(
+                    "DELETE FROM documents WHERE _id = ?", (encoded,)).rowcount
+                for table in tables:
+                    table.delete(self._connection, encoded)
+            if deleted <= 0:
+                raise KeyError(encoded)
 
     def __contains__(self, key) -> bool:
         with self.lock:
@@ -102,20 +237,41 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
             return list(super().documents)
 
     def find_candidates(self, filter):  # noqa: A002 - the mongomock signature
-        with self.lock:
-            return list(super().find_candidates(filter))
+        # The planner's candidates replace litemongo's in-memory hash index, which decoded
+        # every document at start and after any other process's write.
+        return planner.candidates(self, filter)
 
     def create_index(self, index_name, index_dict) -> None:
         with self.lock:
             super().create_index(index_name, index_dict)
+            self.key_tables()
 
     def drop_index(self, index_name) -> None:
         with self.lock:
+            table = KeyTable.for_index(index_name, self.indexes[index_name])
             super().drop_index(index_name)
+            if table is not None:
+                with self._connection:
+                    table.drop(self._connection)
+            self._known_tables = None
 
     def drop(self) -> None:
         with self.lock:
             super().drop()
+            with self._connection:
+                for name in keytables.existing_tables(self._connection):
+                    self._connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+                self._connection.execute("DELETE FROM info WHERE key LIKE 'keyflags:%'")
+            self._known_tables = None
+
+    def copy_from(self, source) -> None:
+        with self.lock:
+            super().copy_from(source)
+            with self._connection:
+                for name in keytables.existing_tables(self._connection):
+                    self._connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+                self._connection.execute("DELETE FROM info WHERE key LIKE 'keyflags:%'")
+            self._known_tables = None
 
 
 class SharedDatabaseStore(sqlite_store.DatabaseStore):
@@ -170,11 +326,69 @@ class SerializedCollection(mock_collection.Collection):
         with self._locked():
             return super()._delete(*args, **kwargs)
 
+    def find(self, *args, **kwargs):
+        cursor = super().find(*args, **kwargs)
+        cursor.__class__ = PlannedCursor
+        return cursor
+
+    def count_documents(self, filter, **kwargs):  # noqa: A002 - the pymongo signature
+        kwargs.pop("session", None)
+        kwargs.pop("hint", None)
+        kwargs.pop("maxTimeMS", None)
+        if kwargs.pop("collation", None):
+            raise NotImplementedError("collation is not supported by the embedded store")
+        skip = kwargs.pop("skip", 0) or 0
+        limit = kwargs.pop("limit", None)
+        if limit is not None:
+            if not isinstance(limit, (int, float)) or limit <= 0:
+                raise OperationFailure("the limit must be specified as a positive number")
+            limit = math.floor(limit)
+        if kwargs:
+            raise OperationFailure(f"unrecognized field '{next(iter(kwargs))}'")
+        spec = helpers.patch_datetime_awareness_in_document(filter)
+        return planner.count(self._store, spec, skip, limit)
+
+    def create_index(self, keys, cache_for=300, session=None, **kwargs):
+        # MongoEngine re-declares its indexes on first use: an index already there as declared
+        # is answered by name, without mongomock's uniqueness pass over every document.
+        index_list = helpers.create_index_list(keys)
+        name = kwargs.get("name") or helpers.gen_index_name(index_list)
+        existing = self._store.indexes.get(name)
+        if existing is not None and list(existing.get("key", ())) == list(index_list) and bool(
+                existing.get("unique")) == bool(kwargs.get("unique")):
+            return name
+        return super().create_index(keys, cache_for, session, **kwargs)
+
     def with_options(self, *args, **kwargs):
         collection = super().with_options(*args, **kwargs)
         # mongomock builds the copy from its own base class; keep ours.
         collection.__class__ = type(self)
         return collection
+
+
+class PlannedCursor(mock_collection.Cursor):
+    """A cursor whose page comes from the planner: only the documents returned are decoded."""
+
+    def _compute_results(self, with_limit_and_skip=False):
+        skip = self._skip if with_limit_and_skip else 0
+        limit = self._limit if with_limit_and_skip else None
+        key = (skip, limit, repr(self._sort), repr(self._projection))
+        if self._results is None or getattr(self, "_planned_key", None) != key:
+            documents = planner.find(self.collection._store, self._spec, self._sort, skip, limit)
+            if self._projection is not None:
+                documents = [self.collection._copy_only_fields(doc, self._projection, dict)
+                             for doc in documents]
+            if self.collection.codec_options.tz_aware:
+                documents = [helpers.make_datetime_timezone_aware_in_document(doc)
+                             for doc in documents]
+            self._results = documents
+            self._planned_key = key
+        return self._results
+
+    def clone(self):
+        cursor = PlannedCursor(
+            self.collection, self._spec, self._sort, self._projection, self._skip, self._limit)
+        return cursor
 
 
 class SerializedDatabase(mock_database.Database):

@@ -1,0 +1,393 @@
+"""How fast the console's screens answer on the embedded store as cases pile up, against the
+floor (the same query through the raw driver and a bare template) and the peer (stock FAB 5 on
+SQLAlchemy + SQLite with the same cases as a flat table).
+
+    .venv/bin/python bench/screens.py [--sizes 1000 10000] [--repeat 15] [--json out.json]
+
+Stores are built once per size under ``bench/.stores/`` (realistic cases: 6–8 sub-tasks, 10–15
+materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and reused by later runs. Each
+run times every page through the WSGI app (Flask test client, logged in), contenders interleaved,
+then a cold first request in a fresh process and that process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(ROOT))
+
+STORES = ROOT / ".stores"
+END = dt.datetime(2026, 11, 20, 8, 0)
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "demo1234"
+FLOOR_TEMPLATE = """<table>{% for c in rows %}<tr><td>{{ c.number }}</td><td>{{ c.company_name }}
+</td><td>{{ c.state }}</td><td>{{ c.created_at }}</td></tr>{% endfor %}</table>{{ total }}"""
+
+
+def progress(done: int, total: int, label: str) -> None:
+    width = 40
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def our_app(folder: pathlib.Path, **config):
+    from console import create_app
+
+    return create_app({"ONEWINDOW_MONGODB_URI": f"embedded://{folder}", "SECRET_KEY": "bench",
+                       "TESTING": True, "BABEL_DEFAULT_LOCALE": "zh_CN", **config})
+
+
+def id_number(rng: random.Random) -> str:
+    """A well-formed resident ID number (GB 11643 check digit), so each person is distinct."""
+    body = f"110105{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}" \
+        f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(body))
+    return body + "10X98765432"[total % 11]
+
+
+def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int = 15):
+    """``n`` raw cases as MongoEngine stores them, newest last."""
+    from bson import ObjectId
+
+    from models import case as c
+
+    rng = random.Random(seed)
+    surnames = "王李张刘陈杨赵黄周吴"
+    words = ["云帆", "洛河", "牡丹", "龙门", "嵩岳", "伊川", "河洛", "天心", "华夏", "启明"]
+    kinds = ["科技", "商贸", "餐饮", "物流", "文化", "建筑", "医药", "农业"]
+    open_states = [c.COACHING, c.REVIEW, c.ACCEPTED, c.ACCEPTED, c.READY]
+    span = dt.timedelta(days=365).total_seconds()
+    for index in range(n):
+        centre = ("LY", "MJ")[index % 2]
+        created = END - dt.timedelta(seconds=span * (n - index) / n)
+        is_open = rng.random() < 0.15
+        state = rng.choice(open_states) if is_open else c.CLOSED
+        centre_items = items[centre]
+        chosen = rng.sample(centre_items, k=min(len(centre_items), rng.randint(6, 8)))
+        subtasks = []
+        for n_task, (code, agency) in enumerate(chosen):
+            done = not is_open or rng.random() < 0.5
+            subtasks.append({
+                "key": f"{index}-{n_task}", "agency": agency, "agency_name": agencies[agency],
+                "item": code, "item_name": "事项" + code[-4:],
+                "status": "done" if done else "pending", "created_at": created,
+                "started_at": created + dt.timedelta(minutes=30),
+                "finished_at": created + dt.timedelta(hours=3) if done else None,
+                "deadline": created + dt.timedelta(days=3), "warning_percent": 80,
+                "pauses": [], "remarks": "按时办结" if done else "",
+            })
+        subtasks = [{k: v for k, v in s.items() if v is not None} for s in subtasks]
+        materials = [{
+            "name": f"材料{m:02d}：申请书及相关证明文件", "items": [chosen[m % len(chosen)][0]],
+            "requirement": "required", "state": "received" if not is_open or m % 3 else "missing",
+            "received_at": created, "review_points": ["签字盖章齐全", "内容与原件一致"],
+        } for m in range(rng.randint(10, 15))]
+        timeline = [{
+            "at": created + dt.timedelta(minutes=7 * e), "actor": "clerk",
+            "action": ("open", "receive", "accept", "assign", "complete")[e % 5],
+            "from_state": "coaching", "to_state": "review", "note": "办理记录" * 3,
+        } for e in range(rng.randint(5, 20))]
+        company = f"洛阳{rng.choice(words)}{rng.choice(kinds)}{index}有限公司"
+        open_agencies = sorted({s["agency"] for s in subtasks if s["status"] != "done"})
+        yield {
+            "_id": ObjectId(), "number": f"{centre}{created:%Y%m%d}{index:06d}", "centre": centre,
+            "window": windows[centre][index % len(windows[centre])], "clerk": "clerk",
+            "mode": c.FULL_CHAIN, "channel": "window", "delivery_method": "window",
+            "state": state, "items": [code for code, _ in chosen], "company_name": company,
+            "legal_rep_name": rng.choice(surnames) + "强", "legal_rep_id": id_number(rng),
+            "phone": f"138{rng.randint(0, 99999999):08d}",
+            "address": f"洛阳市洛龙区开元大道{index % 500}号",
+            "address_key": f"洛阳市洛龙区开元大道{index % 500}号",
+            "materials": materials, "notification": [], "subtasks": subtasks,
+            "timeline": timeline, "created_at": created,
+            "accepted_at": created + dt.timedelta(minutes=40),
+            "due_at": created + dt.timedelta(days=3),
+            "open_agencies": open_agencies if state == c.ACCEPTED else [],
+            "version": len(timeline),
+        }
+
+
+def build(n: int) -> pathlib.Path:
+    """The store (and the peer's database) for ``n`` cases, built once."""
+    folder = STORES / f"n{n}"
+    if (folder / "ready").exists():
+        return folder
+    import shutil
+
+    import peer
+
+    from console import storage
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    app = our_app(folder / "store")
+    runner = app.test_cli_runner()
+    for step in (["init"], ["load-demo"]):
+        result = runner.invoke(args=step)
+        assert result.exit_code == 0, result.output
+    from models import Agency, ServiceItem, Window
+    from models.case import Case
+
+    windows = {centre: [w.pk for w in Window.objects(centre=centre, kind="enterprise_opening")]
+               or [w.pk for w in Window.objects(centre=centre)] for centre in ("LY", "MJ")}
+    items = {centre: [(i.code, i.agency.code if i.agency else "") for i in
+                      ServiceItem.objects(centre=centre)] for centre in ("LY", "MJ")}
+    agencies = {a.code: a.name for a in Agency.objects}
+    agencies[""] = ""
+    window_codes = {w.pk: w.code for w in Window.objects}
+    peer_app = peer.create_peer(str(folder / "peer.sqlite"))
+    peer.fill(peer_app, [], [{"centre": w.centre, "code": w.code, "counter": w.counter,
+                              "name": w.name, "kind": w.kind, "is_open": int(bool(w.is_open))}
+                             for w in Window.objects])
+    collection = Case._get_collection()
+    batch, rows = [], []
+    for index, document in enumerate(case_documents(n, windows, items, agencies), 1):
+        batch.append(document)
+        rows.append(peer.row_of(document, window_codes))
+        if len(batch) == 500 or index == n:
+            collection.insert_many(batch)
+            peer.fill(peer_app, rows, [])
+            batch, rows = [], []
+            progress(index, n, f"building {n} cases")
+    storage.disconnect()
+    (folder / "ready").write_text(dt.datetime.now().isoformat())
+    return folder
+
+
+# --- contenders -----------------------------------------------------------------------------
+
+
+def login(client, url: str, username: str, password: str) -> None:
+    page = client.get(url).get_data(as_text=True)
+    token = CSRF.search(page)
+    data = {"username": username, "password": password}
+    if token:
+        data["csrf_token"] = token.group(1)
+    response = client.post(url, data=data)
+    assert response.status_code == 302, f"login of {username} failed"
+
+
+def sample_case(centre: str = "LY"):
+    from models import case as c
+    from models.case import Case
+
+    return Case.objects(centre=centre, state=c.ACCEPTED).order_by("-created_at").first()
+
+
+def pages(month: str) -> dict[str, dict[str, str | None]]:
+    """Per page: the URL for each contender (None: the peer has no such page)."""
+    start, end = f"{month}-01", f"{month}-28"
+    sample = sample_case()
+    return {
+        "clerk's default list": {"ours": "/cases/",
+                                 "peer": "/caserowview/list/?_flt_0_centre=LY"},
+        "filtered: state + date range": {
+            "ours": f"/cases/?state=closed&from={start}&to={end}",
+            "peer": (f"/caserowview/list/?_flt_0_centre=LY&_flt_0_state=closed"
+                     f"&_flt_1_created_at={start}%2000:00:00&_flt_2_created_at={end}%2000:00:00"
+                     "&_oc_CaseRowView=due_at&_od_CaseRowView=desc")},
+        "company-name search": {"ours": "/cases/?state=all&q=龙门",
+                                "peer": "/caserowview/list/?_flt_0_centre=LY"
+                                        "&_flt_2_company_name=龙门"},
+        "case page": {"ours": f"/cases/{sample.pk}", "peer": "/caserowview/show/{peer_pk}"},
+        "approver's queue": {"ours": "/cases/queue", "peer": None},
+        "windows list": {"ours": "/windowview/list/", "peer": "/windowrowview/list/"},
+    }
+
+
+def floor_queries(month: str):
+    """The same reads through the raw driver (pymongo API on the same store)."""
+    from bson import ObjectId  # noqa: F401
+
+    from models import case as c
+    from models.case import Case
+
+    start = dt.datetime.fromisoformat(f"{month}-01") - dt.timedelta(hours=8)
+    end = dt.datetime.fromisoformat(f"{month}-28") - dt.timedelta(hours=8) + dt.timedelta(days=1)
+    sample = sample_case()
+    cases = Case._get_collection()
+
+    def listing(spec, sort=(("created_at", -1),)):
+        def run():
+            rows = list(cases.find(spec, sort=list(sort), limit=25))
+            return rows, cases.count_documents(spec)
+        return run
+
+    from models import Window
+    windows = Window._get_collection()
+    return {
+        "clerk's default list": listing({"centre": "LY", "state": {"$in": list(c.OPEN_STATES)}}),
+        "filtered: state + date range": listing(
+            {"centre": "LY", "state": "closed", "created_at": {"$gte": start, "$lt": end}}),
+        "company-name search": listing(
+            {"centre": "LY", "company_name": re.compile("龙门", re.IGNORECASE)}),
+        "case page": lambda: ([cases.find_one({"_id": sample.pk})], 1),
+        "approver's queue": listing({"centre": "LY", "open_agencies": "LY-AMR"}),
+        "windows list": lambda: (list(windows.find({"centre": "LY"}, limit=25)),
+                                 windows.count_documents({"centre": "LY"})),
+    }
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def run_size(n: int, repeat: int) -> list[dict]:
+    import jinja2
+    import peer
+
+    from console import storage
+
+    folder = build(n)
+    app = our_app(folder / "store")
+    clerk, approver = app.test_client(), app.test_client()
+    login(clerk, "/login/", "ly_clerk", PASSWORD)
+    login(approver, "/login/", "ly_approver", PASSWORD)
+    peer_app = peer.create_peer(str(folder / "peer.sqlite"))
+    peer_client = peer_app.test_client()
+    login(peer_client, "/login/", "admin", peer.PASSWORD)
+    with peer_app.app_context():
+        first = peer_app.peer_db.session.query(peer.CaseRow).filter_by(
+            centre="LY", state="accepted").order_by(peer.CaseRow.created_at.desc()).first()
+        peer_pk = first.id
+    month = "2026-05"
+    urls = pages(month)
+    floors = floor_queries(month)
+    template = jinja2.Template(FLOOR_TEMPLATE)
+    contenders = []
+    for page, by in urls.items():
+        client = approver if page == "approver's queue" else clerk
+        contenders.append((page, "ours", lambda c=client, u=by["ours"]: _get(c, u)))
+        contenders.append((page, "floor", lambda f=floors[page]: template.render(
+            zip(("rows", "total"), f(), strict=True))))
+        if by["peer"]:
+            url = by["peer"].replace("{peer_pk}", str(peer_pk))
+            contenders.append((page, "peer", lambda u=url: _get(peer_client, u)))
+    for _, _, call in contenders:  # warm-up, and every page answers
+        call()
+    times: dict[tuple[str, str], list[float]] = {}
+    for round_ in range(repeat):
+        order = contenders if round_ % 2 == 0 else list(reversed(contenders))
+        for page, who, call in order:
+            times.setdefault((page, who), []).append(timed(call))
+        progress(round_ + 1, repeat, f"timing {n}")
+    storage.disconnect()
+    results = []
+    for page in urls:
+        row = {"n": n, "page": page}
+        for who in ("ours", "floor", "peer"):
+            sample = sorted(times.get((page, who), []))
+            if sample:
+                row[f"{who}_median_ms"] = round(statistics.median(sample), 1)
+                row[f"{who}_p90_ms"] = round(sample[int(0.9 * (len(sample) - 1))], 1)
+        results.append(row)
+    return results
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+
+
+def cold(n: int, who: str) -> dict:
+    """First and second request of a fresh process, and its peak memory."""
+    out = subprocess.run([sys.executable, __file__, "--cold-child", str(n), who],
+                         capture_output=True, text=True, check=True, env=dict(os.environ))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited through the
+    exec from a bigger parent)."""
+    for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cold_child(n: int, who: str) -> None:
+    folder = STORES / f"n{n}"
+    started = time.perf_counter()
+    if who == "ours":
+        app = our_app(folder / "store")
+        client = app.test_client()
+        login(client, "/login/", "ly_clerk", PASSWORD)
+        url = "/cases/"
+    else:
+        import peer
+
+        app = peer.create_peer(str(folder / "peer.sqlite"))
+        client = app.test_client()
+        login(client, "/login/", "admin", peer.PASSWORD)
+        url = "/caserowview/list/?_flt_0_centre=LY"
+    boot = (time.perf_counter() - started) * 1000
+    first = timed(lambda: _get(client, url))
+    second = timed(lambda: _get(client, url))
+    for _ in range(20):
+        _get(client, url)
+    peak = peak_rss_mb()
+    print(json.dumps({"boot_ms": round(boot), "first_ms": round(first, 1),
+                      "second_ms": round(second, 1), "peak_rss_mb": round(peak)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--json", default=str(ROOT / "results.json"))
+    parser.add_argument("--cold-child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold_child:
+        cold_child(int(args.cold_child[0]), args.cold_child[1])
+        return
+    import logging
+    logging.disable(logging.WARNING)
+    rows, colds = [], []
+    for n in args.sizes:
+        build(n)
+    for n in args.sizes:
+        rows += run_size(n, args.repeat)
+        colds.append({"n": n, "ours": cold(n, "ours"), "peer": cold(n, "peer")})
+    print(f"\n{'N':>7}  {'page':<30}{'median':>9}{'p90':>9}{'floor':>9}{'peer':>9}"
+          f"{'×floor':>8}{'×peer':>8}")
+    for row in rows:
+        ours, floor, peer_ms = (row.get("ours_median_ms"), row.get("floor_median_ms"),
+                                row.get("peer_median_ms"))
+        print(f"{row['n']:>7}  {row['page']:<30}{ours:>9.1f}{row['ours_p90_ms']:>9.1f}"
+              f"{floor:>9.1f}{peer_ms if peer_ms else '–':>9}"
+              f"{ours / floor:>8.1f}{(f'{ours / peer_ms:.1f}' if peer_ms else '–'):>8}")
+    print(f"\n{'N':>7}  {'cold: who':<10}{'boot ms':>9}{'first ms':>10}{'second ms':>11}"
+          f"{'peak RSS MB':>13}")
+    for entry in colds:
+        for who in ("ours", "peer"):
+            figures = entry[who]
+            print(f"{entry['n']:>7}  {who:<10}{figures['boot_ms']:>9}{figures['first_ms']:>10}"
+                  f"{figures['second_ms']:>11}{figures['peak_rss_mb']:>13}")
+    pathlib.Path(args.json).write_text(json.dumps({"pages": rows, "cold": colds}, indent=2,
+                                                  ensure_ascii=False))
+    print(f"\nJSON: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
