@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from console import cli, health, settings, storage
+# console.limits registers the "onewindow://" rate-limit storage before FAB's limiter needs it.
+from console import cli, headers, health, limits, settings, storage
 from console.extensions import csrf, init_appbuilder
 
 try:
@@ -24,11 +25,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["ONEWINDOW_VERSION"] = __version__
     storage.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     health.init_app(app)
     cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)
+        from console.security import sessions
         from console.views import register_views
 
         register_views(appbuilder)
+        sessions.init_app(app)
+        limits.init_app(app)
     return app

@@ -78,7 +78,7 @@ def test_create_user_for_a_centre_and_agency(ready, runner):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
     result = runner.invoke(args=["create-user", "--centre", "MJ", "--role", "Approver",
                                  "--agency", "MJ-AMR", "--username", "mj_amr",
-                                 "--password", "secret123", "--email", "mj_amr@example.cn"])
+                                 "--password", "Mengjin-Window-7", "--email", "mj_amr@example.cn"])
     assert result.exit_code == 0, result.output
     user = ready.appbuilder.sm.find_user(username="mj_amr")
     assert (user.centre, user.agency, user.roles[0].name) == ("MJ", "MJ-AMR", "Approver")

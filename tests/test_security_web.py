@@ -191,20 +191,20 @@ def test_admin_resets_a_password_and_users_reset_their_own(admin_app, admin_clie
         )
     url = f"/resetpassword/form?pk={pk_of(clerk)}"
     response = post_form(
-        admin_client, url, {"password": "New-pass1", "conf_password": "New-pass1"}
+        admin_client, url, {"password": "New-pass-19", "conf_password": "New-pass-19"}
     )
     assert response.status_code == 302
     logout(admin_client)
     assert "/login/" in login(admin_client, "clerk", "Old-pass1").headers["Location"]
-    assert "/login/" not in login(admin_client, "clerk", "New-pass1").headers["Location"]
+    assert "/login/" not in login(admin_client, "clerk", "New-pass-19").headers["Location"]
 
     response = post_form(
         admin_client, "/resetmypassword/form",
-        {"password": "Own-pass1", "conf_password": "Own-pass1"},
+        {"password": "Own-pass-19", "conf_password": "Own-pass-19"},
     )
     assert response.status_code == 302
     logout(admin_client)
-    assert "/login/" not in login(admin_client, "clerk", "Own-pass1").headers["Location"]
+    assert "/login/" not in login(admin_client, "clerk", "Own-pass-19").headers["Location"]
 
 
 def test_security_screens_render(admin_app, admin_client):
