@@ -243,6 +243,9 @@ class MongoEngineInterface(BaseInterface):
 
     def _confine(self, item: Any) -> None:
         """Stamp mapping-scope values on ``item`` and refuse values outside the scope."""
+        if any(result is False for result in self._scope_results()):
+            # A user who may see nothing may write nothing either.
+            raise ScopeError({NON_FIELD: gettext("This value is outside your scope.")})
         errors = self.scope_errors(item, stamp=True)
         if errors:
             raise ScopeError(errors)

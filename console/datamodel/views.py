@@ -22,15 +22,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 import functools
 import logging
+import os
 import sys
 from typing import Any
 
-from flask import Blueprint, Flask, current_app
-from flask_appbuilder import ModelView
+from flask import Blueprint, Flask, abort, current_app, request
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import safe_join
 
 from console.datamodel.errors import RecordError
 from console.datamodel.forms import MongoModelConverter
@@ -61,7 +63,40 @@ def init_assets(app: Flask) -> None:
         )
 
 
-class MongoModelView(ModelView):
+class SafeRoutesMixin:
+    """FAB routes every ModelView registers, made to answer 404 instead of failing when the
+    screen has nothing for them: actions it does not declare, files it does not store."""
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: str) -> Any:
+        if name not in self.actions:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        return super().action_post()
+
+    @expose("/delete/<pk>", methods=["GET", "POST"])
+    @has_access
+    def delete(self, pk: str) -> Any:
+        # A delete is a POST with its CSRF token; FAB would answer a GET with a redirect.
+        if request.method != "POST":
+            abort(405)
+        return super().delete(pk)
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename: str) -> Any:
+        folder = current_app.config.get("UPLOAD_FOLDER")
+        if not folder or not os.path.isfile(safe_join(folder, filename) or ""):
+            abort(404)
+        return super().download(filename)
+
+
+class MongoModelView(SafeRoutesMixin, ModelView):
     """FAB's ModelView for documents: ObjectId keys, inline embedded lists, translated errors.
 
     Hooks (``pre_add`` … ``post_delete``) refuse a change by raising

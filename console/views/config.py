@@ -30,6 +30,8 @@ SHARED_LABEL = _l("— shared by all centres —")
 def centre_choices(allow_shared: bool = False) -> list[tuple[str, str]]:
     """The centres the signed-in user may file a record under."""
     centre = user_centre()
+    if centre is False:
+        return []
     if centre:
         found = ServiceCentre.objects(code=centre).only("code", "name")
         return [(row.code, str(row)) for row in found]
@@ -45,6 +47,9 @@ class CentreSelectField(SelectField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         centre = user_centre()
+        if centre is False:
+            self.data = None
+            return
         if centre:
             self.data = centre
             return
