@@ -157,7 +157,7 @@ def test_crawl_every_rule_as_every_role(app):
         client: FlaskClient = app.test_client() if role == "anonymous" else client_for(app, role)
         token = csrf_token(client, "/login/" if role == "anonymous" else "/resetmypassword/form")
         centre_user = role not in ("admin",)
-        for rule, endpoint, urls, methods in targets:
+        for rule, _endpoint, urls, methods in targets:
             for label, url in urls.items():
                 if label in ("garbage", "unknown", "arguments") and role not in GARBAGE_ROLES:
                     continue

@@ -9,28 +9,86 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.security import views as fab
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
+from wtforms import SelectField, StringField, validators
 
 from console.datamodel.views import SafeRoutesMixin
 
 from .models import User, current_user_or_none
 
 
+def _centre_choices() -> list[tuple[str, str]]:
+    from models.centre import ServiceCentre
+
+    centres = [(centre.code, str(centre)) for centre in ServiceCentre.objects.only("code", "name")]
+    return [("", str(lazy_gettext("— all centres (super-administrator only) —"))), *centres]
+
+
+def _centre_field() -> SelectField:
+    return SelectField(
+        lazy_gettext("Centre"),
+        choices=_centre_choices,
+        description=lazy_gettext("Every user but the super-administrator works for one centre."),
+    )
+
+
+def _agency_field() -> StringField:
+    return StringField(lazy_gettext("Agency code"), validators=[validators.Optional(),
+                                                              validators.Length(max=64)],
+                       description=lazy_gettext("Back-office approvers: their agency's code."))
+
+
+def _role_names(item: User) -> set[str]:
+    names = {role.name for role in item.roles or [] if role is not None}
+    for group in item.groups or []:
+        names |= {role.name for role in getattr(group, "roles", None) or [] if role is not None}
+    return names
+
+
 class _AuditedUserMixin:
-    """Stamps who changed a user and when (FAB's SQL view writes ``changed_by_fk``)."""
+    """Stamps who changed a user and when (FAB's SQL view writes ``changed_by_fk``), and
+    refuses a centre role without a centre: tenancy never reads "no centre" as "all centres"."""
+
+    def pre_add(self, item: User) -> None:
+        self._require_centre(item)
 
     def pre_update(self, item: User) -> None:
+        self._require_centre(item)
         item.changed_on = datetime.datetime.now()
         item.changed_by = current_user_or_none()
 
+    @staticmethod
+    def _require_centre(item: User) -> None:
+        item.centre = item.centre or None
+        item.agency = item.agency or None
+        admin = current_app.config.get("AUTH_ROLE_ADMIN", "Admin")
+        others = _role_names(item) - {admin}
+        if others and not item.centre:
+            raise ValueError(gettext("Role %(roles)s needs a centre: choose the user's centre.",
+                                     roles=", ".join(sorted(others))))
+
 
 class UserDBModelView(SafeRoutesMixin, _AuditedUserMixin, fab.UserDBModelView):
-    """Users signing in with a password kept here."""
+    """Users signing in with a password kept here, with the centre (and agency) they work for."""
+
+    list_columns = [*fab.UserDBModelView.list_columns, "centre"]
+    add_columns = [*fab.UserDBModelView.add_columns[:-2], "centre", "agency",
+                   *fab.UserDBModelView.add_columns[-2:]]
+    edit_columns = [*fab.UserDBModelView.edit_columns, "centre", "agency"]
+    show_fieldsets = [
+        (name, {**spec, "fields": [*spec["fields"], "centre", "agency"]} if index == 0 else spec)
+        for index, (name, spec) in enumerate(fab.UserDBModelView.show_fieldsets)
+    ]
+    add_form_extra_fields = {**fab.UserDBModelView.add_form_extra_fields,
+                             "centre": _centre_field(), "agency": _agency_field()}
+    edit_form_extra_fields = {"centre": _centre_field(), "agency": _agency_field()}
+    label_columns = {**fab.UserDBModelView.label_columns,
+                     "centre": lazy_gettext("Centre"), "agency": lazy_gettext("Agency code")}
 
 
 class UserLDAPModelView(SafeRoutesMixin, _AuditedUserMixin, fab.UserLDAPModelView):
