@@ -17,6 +17,7 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 
 from console.datamodel.scope import Scope, ScopeResult, register_scope
+from console.security.models import User
 from models import (
     Agency,
     CalendarOverride,
@@ -96,6 +97,9 @@ def register() -> None:
     for document in (Agency, ServiceItem, CalendarOverride):
         register_scope(document, own_or_shared)
     register_scope(ServiceCentre, own_centre_record)
+    # Users are managed by the super-administrator; a centre user reaches only their own
+    # centre's users (their own profile page).
+    register_scope(User, own_centre)
     register_scope(Case, case_scope)
     _registered = True
 

@@ -57,7 +57,9 @@ def test_the_user_screen_refuses_a_centre_role_without_a_centre(app):
     post_form(admin, "/users/add", data)
     assert not User.objects(username="zhaolei").first()
     post_form(admin, "/users/add", {**data, "centre": "LY"})
-    assert User.objects.get(username="zhaolei").centre == "LY"
+    created = User.objects.get(username="zhaolei")
+    assert created.centre == "LY"
+    assert created.password.startswith(("scrypt:", "pbkdf2:"))
 
 
 def test_ordering_only_on_declared_columns(app):

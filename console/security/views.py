@@ -33,6 +33,9 @@ def _centre_field() -> SelectField:
     return SelectField(
         lazy_gettext("Centre"),
         choices=_centre_choices,
+        default="",
+        # Checked in _require_centre, so an edit that does not post the field keeps working.
+        validate_choice=False,
         description=lazy_gettext("Every user but the super-administrator works for one centre."),
     )
 
@@ -56,9 +59,11 @@ class _AuditedUserMixin:
 
     def pre_add(self, item: User) -> None:
         self._require_centre(item)
+        super().pre_add(item)  # FAB hashes the password here
 
     def pre_update(self, item: User) -> None:
         self._require_centre(item)
+        super().pre_update(item)
         item.changed_on = datetime.datetime.now()
         item.changed_by = current_user_or_none()
 
@@ -68,6 +73,12 @@ class _AuditedUserMixin:
         item.agency = item.agency or None
         admin = current_app.config.get("AUTH_ROLE_ADMIN", "Admin")
         others = _role_names(item) - {admin}
+        if item.centre:
+            from models.centre import ServiceCentre
+
+            if not ServiceCentre.objects(code=item.centre).only("id").first():
+                raise ValueError(gettext("There is no service centre with code %(code)s.",
+                                         code=item.centre))
         if others and not item.centre:
             raise ValueError(gettext("Role %(roles)s needs a centre: choose the user's centre.",
                                      roles=", ".join(sorted(others))))
