@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 # console.limits registers the "onewindow://" rate-limit storage before FAB's limiter needs it.
-from console import checks, cli, guards, headers, health, limits, settings, storage
+from console import audit, checks, cli, guards, headers, health, limits, settings, storage
 from console.extensions import csrf, init_appbuilder
 
 try:
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from console.views import register_views
 
         register_views(appbuilder)
+        audit.init_app(app)
         sessions.init_app(app)
         guards.init_app(app)
         limits.init_app(app)

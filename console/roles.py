@@ -52,6 +52,9 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (CONFIG_MENUS, MENU),
         (r"CaseView", READ),
         (r"(Case work|Cases)", MENU),
+        (r"AuditLogView", r"can_(list|show|export)"),
+        (r"(Audit|Audit log)", MENU),
+        (r"(StaffMemberView|AgencyView)", r"can_reveal"),
     ],
     CLERK: SELF_SERVICE + [
         (r"CaseView", r"can_(list|show|add|act)"),
@@ -78,6 +81,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
          r"|AgencyView|ServiceItemView)", READ),
         (r"RosterWeekView", r"can_week"),
         (CONFIG_MENUS, MENU),
+        (r"AuditLogView", r"can_(list|show|export)"),
+        (r"(Audit|Audit log)", MENU),
     ],
 }
 

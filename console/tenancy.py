@@ -16,6 +16,7 @@ from collections.abc import Callable
 from flask import current_app, has_request_context
 from flask_login import current_user
 
+from console.audit.models import AuditEntry
 from console.datamodel.scope import Scope, ScopeResult, register_scope
 from console.security.models import User
 from models import (
@@ -100,6 +101,9 @@ def register() -> None:
     # Users are managed by the super-administrator; a centre user reaches only their own
     # centre's users (their own profile page).
     register_scope(User, own_centre)
+    # The audit log: a centre's entries to its administrators and supervisors; entries of no
+    # centre (the super-administrator's work, shared records) to the super-administrator only.
+    register_scope(AuditEntry, own_centre)
     register_scope(Case, case_scope)
     _registered = True
 

@@ -110,6 +110,11 @@ class MongoModelView(SafeRoutesMixin, ModelView):
 
     unexpected_error_message = _l("Something went wrong; the change was not saved.")
 
+    revealable_columns: Sequence[str] = ()
+    """Masked personal columns whose full value a permitted role may see, one audited request
+    at a time (``/reveal/<pk>/<column>``): ``["phone"]``, or ``["liaisons.phone"]`` for a
+    column of embedded rows."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for name in _HOOKS:
@@ -197,6 +202,27 @@ class MongoModelView(SafeRoutesMixin, ModelView):
     def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any) -> Blueprint:
         init_assets(current_app)
         return super().create_blueprint(appbuilder, *args, **kwargs)
+
+    @expose("/reveal/<pk>/<column>")
+    @has_access
+    def reveal(self, pk: str, column: str) -> Any:
+        """The full value of a masked personal column, recorded in the audit log."""
+        if column not in (self.revealable_columns or ()):
+            abort(404)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        head, _, sub = column.partition(".")
+        value = getattr(item, head, None)
+        if sub:
+            shown = "；".join(f"{row}: {getattr(row, sub, '') or ''}" for row in value or [])
+        else:
+            shown = f"{item}: {value or ''}"
+        from console.audit.log import reveal as audit_reveal
+        from console.limits import render_page
+
+        audit_reveal(type(item), item, column)
+        return render_page(shown)
 
     # ------------------------------------------------------------------ display and errors
 

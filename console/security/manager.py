@@ -389,6 +389,15 @@ class MongoSecurityManager(BaseSecurityManager):
         else:
             self.on_user_login_failed(user)
 
+    def auth_user_db(self, username, password):
+        """FAB's password check, with every attempt (web form and API) in the audit log."""
+        user = super().auth_user_db(username, password)
+        from console.audit import log as audit_log
+
+        known = user or (self.find_user(username=username) if username else None)
+        audit_log.on_login(known, user is not None, str(username or ""))
+        return user
+
     def reset_password(self, userid, password: str) -> bool:
         user = self.get_user_by_id(userid)
         if user is None:

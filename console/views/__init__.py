@@ -43,3 +43,7 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-plus", **work)
     appbuilder.add_link("My work queue", label=_l("My work queue"), href="/cases/queue",
                         icon="fa-tasks", **work)
+
+    from console import audit
+
+    audit.register(appbuilder)

@@ -145,6 +145,7 @@ class AgencyView(CentreOwnedView):
     search_columns = ["code", "name", "kind"]
     order_columns = ["code", "name", "kind"]
     inline_columns = {"liaisons": ["name", "post", "phone", "email"]}
+    revealable_columns = ["liaisons.phone"]
 
 
 class ServiceItemView(CentreOwnedView):
@@ -201,6 +202,7 @@ class StaffMemberView(CentreOwnedView):
     search_columns = ["name", "agency", "role", "active"]
     order_columns = ["name", "role", "trained_on"]
     formatters_columns = {"phone": mask_phone}
+    revealable_columns = ["phone"]
 
 
 class RosterEntryView(CentreOwnedView):
