@@ -66,6 +66,8 @@ AUTH_RATE_LIMITED = False
 RATELIMIT_ENABLED = True  # FAB turns Flask-Limiter off unless told
 RATELIMIT_STORAGE_URI = "onewindow://"
 RATELIMIT_HEADERS_ENABLED = True
+# A database that is down must give the "database unreachable" answer, not a limiter error.
+RATELIMIT_SWALLOW_ERRORS = True
 # JSON web tokens of the REST API: short access tokens, refresh tokens for one working day.
 JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
 JWT_REFRESH_TOKEN_EXPIRES = 8 * 3600

@@ -106,3 +106,15 @@ def test_an_overlong_login_field_is_refused_without_checking_a_password(app):
                                             "csrf_token": token})
     assert response.status_code in (200, 302, 400)
     assert client.get("/windowview/list/").status_code != 200
+
+
+def test_api_login_while_the_database_is_down_is_a_503_not_a_500():
+    app = make_app("mongodb://127.0.0.1:9/onewindow", ONEWINDOW_MONGODB_TIMEOUT_MS=200,
+                   TESTING=False)
+    try:
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": "ly_admin", "password": "demo1234", "provider": "db"})
+        assert response.status_code == 503
+        assert "database" in response.get_json()["message"]
+    finally:
+        storage.disconnect()

@@ -34,7 +34,7 @@ def test_init_creates_the_stable_roles_with_only_their_permissions(ready):
     assert ("WindowView", "can_list") in granted(ready, "Clerk")
     assert ("WindowView", "can_edit") not in granted(ready, "Clerk")
     assert ("StaffMemberView", "can_list") not in granted(ready, "Clerk")
-    read_only = {"can_list", "can_show", "menu_access", "can_week", "can_userinfo",
+    read_only = {"can_list", "can_show", "can_export", "menu_access", "can_week", "can_userinfo",
                  "resetmypassword", "can_this_form_get", "can_this_form_post"}
     assert {perm for _, perm in granted(ready, "Supervisor")} <= read_only
     for role in roles.CENTRE_ROLES:  # user administration stays with the super-administrator

@@ -107,3 +107,13 @@ def test_refresh_token_is_refused_after_logout(app):
 def test_token_lifetimes(app):
     assert app.config["JWT_ACCESS_TOKEN_EXPIRES"] <= 3600
     assert app.config["JWT_REFRESH_TOKEN_EXPIRES"] <= 24 * 3600
+
+
+def test_changing_ones_own_password_ends_other_sessions_but_not_this_one(app):
+    here = client_for(app, "ly_admin")
+    elsewhere = client_for(app, "ly_admin")
+    response = post_form(here, "/resetmypassword/form", {
+        "password": "Luoyang-Admin-2026", "conf_password": "Luoyang-Admin-2026"})
+    assert response.status_code == 302
+    assert signed_in(here)
+    assert not signed_in(elsewhere)

@@ -142,6 +142,7 @@ class MongoSecurityManager(BaseSecurityManager):
     viewmenumodelview = views.ViewMenuModelView
     permissionviewmodelview = views.PermissionViewModelView
     userstatschartview = views.UserStatsChartView
+    security_api = views.SecurityApi
 
     def __init__(self, appbuilder) -> None:
         super().__init__(appbuilder)
@@ -404,7 +405,13 @@ class MongoSecurityManager(BaseSecurityManager):
             log.warning("Password reset for an unknown user id %s", userid)
             return False
         user.password = self._hash_password(password)
-        return self.update_user(user) is None
+        done = self.update_user(user) is None
+        if done:
+            from console.security.sessions import keep_own_session
+
+            # Other sessions end (new stamp); the user changing their own password stays in.
+            keep_own_session(user)
+        return done
 
     def delete_user(self, user_or_id, commit: bool = True) -> bool:
         user = user_or_id if isinstance(user_or_id, User) else self.get_user_by_id(user_or_id)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import Flask, g, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 from mongoengine import signals
 
@@ -46,6 +46,15 @@ def end_sessions(user: Any) -> None:
     stamp = new_stamp()
     User.objects(pk=user.pk).update_one(set__session_stamp=stamp)
     user.session_stamp = stamp
+
+
+def keep_own_session(user: Any) -> None:
+    """After the signed-in user changed their own password, keep this session valid."""
+    if not has_request_context():
+        return
+    current = current_user._get_current_object() if current_user else None
+    if getattr(current, "pk", None) == user.pk and user.session_stamp:
+        session[SESSION_KEY] = user.session_stamp
 
 
 def _before_save(sender: type, document: User, **kwargs: Any) -> None:
