@@ -115,6 +115,6 @@ def test_api_login_while_the_database_is_down_is_a_503_not_a_500():
         response = app.test_client().post("/api/v1/security/login", json={
             "username": "ly_admin", "password": "demo1234", "provider": "db"})
         assert response.status_code == 503
-        assert "database" in response.get_json()["message"]
+        assert "数据库" in response.get_json()["message"]  # the default language: Chinese
     finally:
         storage.disconnect()
