@@ -101,6 +101,18 @@ def test_liaison_phones_are_masked_and_revealing_one_is_recorded(app):
     assert admin.get(f"/agencyview/reveal/{agency.pk}/code").status_code == 404
 
 
+def test_show_pages_offer_the_full_value_only_to_roles_allowed_to_see_it(app):
+    staff = StaffMember.objects(centre="LY").first()
+    link = f"/staffmemberview/reveal/{staff.pk}/phone"
+    admin_page = client_for(app, "ly_admin").get(f"/staffmemberview/show/{staff.pk}")
+    assert link in admin_page.get_data(as_text=True)
+    assert staff.phone not in admin_page.get_data(as_text=True)
+    complaints = client_for(app, "ly_complaints").get(f"/staffmemberview/show/{staff.pk}")
+    assert complaints.status_code == 200
+    assert link not in complaints.get_data(as_text=True)
+    assert staff.phone not in complaints.get_data(as_text=True)
+
+
 def test_the_log_is_append_only(app):
     with app.app_context():
         entry = AuditEntry.objects.first()

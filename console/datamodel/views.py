@@ -26,12 +26,13 @@ import os
 import sys
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, request
+from flask import Blueprint, Flask, abort, current_app, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.security import safe_join
 
 from console.datamodel.errors import RecordError
@@ -235,13 +236,31 @@ class MongoModelView(SafeRoutesMixin, ModelView):
         show_fieldsets: Any = None,
     ) -> dict[str, Any]:
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
-        if self._show_formatters:
-            # The list shows a summary of embedded lists, the show page the whole table.
-            widgets["show"].template_args["formatters_columns"] = {
-                **self.formatters_columns,
-                **self._show_formatters,
-            }
+        formatters = {**self.formatters_columns, **self._show_formatters}
+        # The list shows a summary of embedded lists, the show page the whole table; masked
+        # personal columns get a link to their full value for the roles allowed to see it.
+        formatters.update(self._reveal_links(pk, formatters))
+        widgets["show"].template_args["formatters_columns"] = formatters
         return widgets
+
+    def _reveal_links(self, pk: Any, formatters: Mapping[str, Any]) -> dict[str, Any]:
+        if not self.revealable_columns or not self.appbuilder.sm.has_access(
+            "can_reveal", self.class_permission_name
+        ):
+            return {}
+        links = {}
+        for column in self.revealable_columns:
+            head = column.split(".")[0]
+            shown = formatters.get(head, str)
+            url = url_for(f"{self.endpoint}.reveal", pk=str(pk), column=column)
+            label = gettext("Show the full value (recorded in the audit log)")
+
+            def linked(value: Any, shown: Any = shown, url: str = url, label: str = label):
+                return Markup("{} <a href=\"{}\" class=\"btn btn-xs btn-default\">{}</a>").format(
+                    Markup.escape(shown(value)), url, label)
+
+            links[head] = linked
+        return links
 
     @property
     def database_error_message(self) -> str:
