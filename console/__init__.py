@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from console import cli, health, settings, storage, ui
+# console.limits registers the "onewindow://" rate-limit storage before FAB's limiter needs it.
+from console import audit, checks, cli, guards, headers, health, limits, settings, storage, ui
 from console.extensions import csrf, init_appbuilder
 
 try:
@@ -24,12 +25,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["ONEWINDOW_VERSION"] = __version__
     storage.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     health.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)
+        from console.security import sessions
         from console.views import register_views
 
         register_views(appbuilder)
+        audit.init_app(app)
+        sessions.init_app(app)
+        guards.init_app(app)
+        limits.init_app(app)
+        checks.init_app(app)
     return app

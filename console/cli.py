@@ -96,12 +96,17 @@ def load_demo_command() -> None:
 def create_user_command(centre, role, agency, username, password, email, firstname,
                         lastname) -> None:
     """Create a console login for one centre (and agency), refusing unknown codes."""
-    from console.accounts import AccountError, NewLogin, create_login
+    from console.accounts import AccountError, NewLogin, check, create_login
+    from console.passwords import problems
 
     login = NewLogin(username=username, password=password, email=email, role=role,
                      centre=centre or None, agency=agency or None, first_name=firstname,
                      last_name=lastname)
     try:
+        check(login)
+        refused = problems(password, [username])
+        if refused:
+            raise AccountError(" ".join(refused))
         create_login(current_app.appbuilder.sm, login)
     except AccountError as error:
         raise click.ClickException(str(error)) from error

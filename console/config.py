@@ -50,3 +50,41 @@ WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+
+# --- Production hardening (see README "Production behind HTTPS") ---
+# HTTPS deployments: send the session cookie over HTTPS only and ask browsers to remember it.
+SESSION_COOKIE_SECURE = False
+ONEWINDOW_HSTS_SECONDS = 0
+# Host names the console answers to (None: any); a spoofed Host header is then a 400.
+TRUSTED_HOSTS = None
+# Reverse proxies in front of the console whose X-Forwarded-For/-Proto/-Host are trusted.
+ONEWINDOW_PROXIES = 0
+# Requests larger than this are refused with a translated 413 before anything reads them.
+MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+MAX_FORM_MEMORY_SIZE = 256 * 1024
+# Failed logins (web form and API) allowed per client address, counted in the console's own
+# database so every worker and process shares the count (console.limits); empty: no limit.
+ONEWINDOW_LOGIN_RATE_LIMIT = "10 per 15 minutes"
+# FAB's own limit counts successful logins too: ours above counts only failures.
+AUTH_RATE_LIMITED = False
+RATELIMIT_ENABLED = True  # FAB turns Flask-Limiter off unless told
+RATELIMIT_STORAGE_URI = "onewindow://"
+RATELIMIT_HEADERS_ENABLED = True
+# A database that is down must give the "database unreachable" answer, not a limiter error.
+RATELIMIT_SWALLOW_ERRORS = True
+# JSON web tokens of the REST API: short access tokens, refresh tokens for one working day.
+JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
+JWT_REFRESH_TOKEN_EXPIRES = 8 * 3600
+# Password policy: minimum length (plus: not the username, not a common password).
+ONEWINDOW_PASSWORD_MIN_LENGTH = 10
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+
+
+def _password_policy(password: str) -> None:
+    # Imported when a form is validated, so loading the settings stays light.
+    from console.passwords import validate
+
+    validate(password)
+
+
+FAB_PASSWORD_COMPLEXITY_VALIDATOR = _password_policy

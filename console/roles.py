@@ -52,6 +52,9 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (CONFIG_MENUS, MENU),
         (r"CaseView", r"can_(list|show|late)"),
         (r"(Case work|Cases|Late tolerated materials)", MENU),
+        (r"AuditLogView", r"can_(list|show|export)"),
+        (r"(Audit|Audit log)", MENU),
+        (r"(StaffMemberView|AgencyView)", r"can_reveal"),
     ],
     CLERK: SELF_SERVICE + [
         (r"CaseView", r"can_(list|show|add|act|late)"),
@@ -78,6 +81,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
          r"|AgencyView|ServiceItemView)", READ),
         (r"RosterWeekView", r"can_week"),
         (CONFIG_MENUS, MENU),
+        (r"AuditLogView", r"can_(list|show|export)"),
+        (r"(Audit|Audit log)", MENU),
     ],
 }
 

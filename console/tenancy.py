@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_login import current_user
 
+from console.audit.models import AuditEntry
 from console.datamodel.scope import Scope, ScopeResult, register_scope
+from console.security.models import User
 from models import (
     Agency,
     CalendarOverride,
@@ -33,12 +35,23 @@ NOBODY = False  # a scope result: nothing visible
 
 def user_centre() -> str | None | bool:
     """The signed-in user's centre code; None for the super-administrator; False when nobody is
-    signed in. Outside a request (CLI, scripts) nothing is confined: returns None."""
+    signed in, and for a user without a centre who is not a super-administrator (tenancy fails
+    closed: a missing centre never means "every centre"). Outside a request (CLI, scripts)
+    nothing is confined: returns None."""
     if not has_request_context():
         return None
     if not current_user or not current_user.is_authenticated:
         return NOBODY
-    return getattr(current_user, "centre", None) or None
+    centre = getattr(current_user, "centre", None)
+    if centre:
+        return centre
+    return None if is_super_administrator(current_user) else NOBODY
+
+
+def is_super_administrator(user) -> bool:
+    """True when ``user`` holds the administrator role (directly or through a group)."""
+    admin = current_app.config.get("AUTH_ROLE_ADMIN", "Admin")
+    return any(role.name == admin for role in current_app.appbuilder.sm.get_user_roles(user))
 
 
 def _for_centre(build: Callable[[str], ScopeResult]) -> Scope:
@@ -85,6 +98,12 @@ def register() -> None:
     for document in (Agency, ServiceItem, CalendarOverride):
         register_scope(document, own_or_shared)
     register_scope(ServiceCentre, own_centre_record)
+    # Users are managed by the super-administrator; a centre user reaches only their own
+    # centre's users (their own profile page).
+    register_scope(User, own_centre)
+    # The audit log: a centre's entries to its administrators and supervisors; entries of no
+    # centre (the super-administrator's work, shared records) to the super-administrator only.
+    register_scope(AuditEntry, own_centre)
     register_scope(Case, case_scope)
     _registered = True
 

@@ -51,7 +51,9 @@ def login(client: FlaskClient, username: str, password: str):
     )
 
 
-DEMO_PASSWORDS = {"admin": "admin123"}
+# Logins the demo loads with another password than demo1234, and ones tests create (these must
+# pass the password policy).
+DEMO_PASSWORDS = {"admin": "admin123", "mj_complaints": "Mengjin-Complaints-2026"}
 
 
 def demo_app(**overrides) -> Flask:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import client_for, csrf_token, demo_app, flashes
+from conftest import DEMO_PASSWORDS, client_for, csrf_token, demo_app, flashes
 from flask.testing import FlaskClient
 import pytest
 
@@ -31,7 +31,8 @@ def app():
     app = demo_app()
     result = app.test_cli_runner().invoke(args=[
         "create-user", "--centre", "MJ", "--role", "ComplaintHandler", "--username",
-        "mj_complaints", "--password", "demo1234", "--email", "mj_complaints@example.org"])
+        "mj_complaints", "--password", DEMO_PASSWORDS["mj_complaints"],
+        "--email", "mj_complaints@example.org"])
     assert result.exit_code == 0, result.output
     yield app
     storage.disconnect()

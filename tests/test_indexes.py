@@ -36,6 +36,12 @@ def excused(username: str, shape: str) -> bool:
     return username == "admin" and collection not in GROWING
 
 
+def declared_prefixes(document) -> list[tuple[str, ...]]:
+    """The field paths of each index ``document`` declares, in order."""
+    specs = document._meta.get("index_specs") or []
+    return [tuple(field for field, _ in spec["fields"]) for spec in specs]
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("screens")

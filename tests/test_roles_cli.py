@@ -34,8 +34,8 @@ def test_init_creates_the_stable_roles_with_only_their_permissions(ready):
     assert ("WindowView", "can_list") in granted(ready, "Clerk")
     assert ("WindowView", "can_edit") not in granted(ready, "Clerk")
     assert ("StaffMemberView", "can_list") not in granted(ready, "Clerk")
-    read_only = {"can_list", "can_show", "can_late", "menu_access", "can_week", "can_userinfo",
-                 "resetmypassword", "can_this_form_get", "can_this_form_post"}
+    read_only = {"can_list", "can_show", "can_late", "can_export", "menu_access", "can_week",
+                 "can_userinfo", "resetmypassword", "can_this_form_get", "can_this_form_post"}
     assert {perm for _, perm in granted(ready, "Supervisor")} <= read_only
     for role in roles.CENTRE_ROLES:  # user administration stays with the super-administrator
         assert not {("UserDBModelView", p) for p in ("can_add", "can_edit", "can_list")} & (
@@ -78,7 +78,7 @@ def test_create_user_for_a_centre_and_agency(ready, runner):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
     result = runner.invoke(args=["create-user", "--centre", "MJ", "--role", "Approver",
                                  "--agency", "MJ-AMR", "--username", "mj_amr",
-                                 "--password", "secret123", "--email", "mj_amr@example.cn"])
+                                 "--password", "Mengjin-Window-7", "--email", "mj_amr@example.cn"])
     assert result.exit_code == 0, result.output
     user = ready.appbuilder.sm.find_user(username="mj_amr")
     assert (user.centre, user.agency, user.roles[0].name) == ("MJ", "MJ-AMR", "Approver")

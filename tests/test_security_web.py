@@ -18,6 +18,7 @@ from console.security.models import (
     User,
     ViewMenu,
 )
+from models import ServiceCentre
 
 ADMIN = {"username": "admin", "password": "Adm1n-pass", "email": "admin@example.cn"}
 
@@ -97,7 +98,9 @@ def test_admin_signs_in_after_a_restart_and_a_restricted_role_is_refused(tmp_pat
         role = Role.objects.get(name="Group reader")
         assert role.permissions == [pv]
 
-        # … and a user holding it.
+        # … and a user holding it (every user but the super-administrator works for a centre).
+        with app.app_context():
+            ServiceCentre(code="LY", name="洛阳市民之家", level="city", region="洛阳市").save()
         response = post_form(
             client,
             "/users/add",
@@ -108,6 +111,7 @@ def test_admin_signs_in_after_a_restart_and_a_restricted_role_is_refused(tmp_pat
                 "active": "y",
                 "email": "zhangwei@example.cn",
                 "roles": pk_of(role),
+                "centre": "LY",
                 "password": "Reader-pass1",
                 "conf_password": "Reader-pass1",
             },
@@ -191,20 +195,20 @@ def test_admin_resets_a_password_and_users_reset_their_own(admin_app, admin_clie
         )
     url = f"/resetpassword/form?pk={pk_of(clerk)}"
     response = post_form(
-        admin_client, url, {"password": "New-pass1", "conf_password": "New-pass1"}
+        admin_client, url, {"password": "New-pass-19", "conf_password": "New-pass-19"}
     )
     assert response.status_code == 302
     logout(admin_client)
     assert "/login/" in login(admin_client, "clerk", "Old-pass1").headers["Location"]
-    assert "/login/" not in login(admin_client, "clerk", "New-pass1").headers["Location"]
+    assert "/login/" not in login(admin_client, "clerk", "New-pass-19").headers["Location"]
 
     response = post_form(
         admin_client, "/resetmypassword/form",
-        {"password": "Own-pass1", "conf_password": "Own-pass1"},
+        {"password": "Own-pass-19", "conf_password": "Own-pass-19"},
     )
     assert response.status_code == 302
     logout(admin_client)
-    assert "/login/" not in login(admin_client, "clerk", "Own-pass1").headers["Location"]
+    assert "/login/" not in login(admin_client, "clerk", "Own-pass-19").headers["Location"]
 
 
 def test_security_screens_render(admin_app, admin_client):

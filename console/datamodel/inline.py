@@ -227,11 +227,28 @@ def join_lines(value: Any) -> str:
     return str(value)
 
 
+def personal_mask(field: Any) -> Any:
+    """The masking function for a personal-data field, None for any other field."""
+    from forms.validators import mask_id_number, mask_phone
+    from models.fields import IdNumberField, PhoneField
+
+    if isinstance(field, PhoneField):
+        return mask_phone
+    if isinstance(field, IdNumberField):
+        return mask_id_number
+    return None
+
+
 def display_value(datamodel: Any, col: str, value: Any) -> str:
     """One embedded value as text: choice labels, yes/no, ISO dates, names of references,
     lists of strings joined with "；"."""
     if value is None or value == "":
         return ""
+    masked = personal_mask(datamodel.field(col))
+    if masked is not None:
+        # Phones and ID numbers in rows (agency liaisons…) are shown masked; the full value is
+        # one audited click away for the roles that need it (MongoModelView.reveal).
+        return masked(str(value))
     if datamodel.is_string_list(col):
         return join_lines(value)
     if datamodel.is_choice(col):

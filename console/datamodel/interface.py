@@ -19,6 +19,7 @@ from mongoengine.errors import NotUniqueError, OperationError, ValidationError
 from mongoengine.queryset import QuerySet
 from pymongo.errors import PyMongoError
 
+from console.datamodel import events
 from console.datamodel import filters as flt
 from console.datamodel import scope as scopes
 from console.datamodel.errors import (
@@ -231,15 +232,26 @@ class MongoEngineInterface(BaseInterface):
         when it is invalid, not unique or outside the scope. ``commit`` is ignored."""
         self._confine(item)
         self._write("add", item, lambda: item.save(force_insert=True))
+        events.record_written.send(self.obj, operation="add", item=item, before=None)
 
     def edit(self, item: Any, commit: bool = True) -> None:
         """Save the changes of ``item``; same error contract as :meth:`add`."""
         self._confine(item)
+        before = self._stored(item)
         self._write("edit", item, item.save)
+        events.record_written.send(self.obj, operation="edit", item=item, before=before)
 
     def delete(self, item: Any, commit: bool = True) -> None:
         """Delete ``item``; :class:`DeleteRefusedError` when other records still refer to it."""
+        before = self._stored(item)
         self._write("delete", item, item.delete)
+        events.record_written.send(self.obj, operation="delete", item=item, before=before)
+
+    def _stored(self, item: Any) -> dict[str, Any] | None:
+        """The record as stored now (for the audit log's before → after)."""
+        if getattr(item, "pk", None) is None or not hasattr(self.obj, "_get_collection"):
+            return None
+        return self.obj._get_collection().find_one({"_id": item.pk})
 
     def delete_all(self, items: Iterable[Any]) -> None:
         for item in items:
@@ -247,6 +259,9 @@ class MongoEngineInterface(BaseInterface):
 
     def _confine(self, item: Any) -> None:
         """Stamp mapping-scope values on ``item`` and refuse values outside the scope."""
+        if any(result is False for result in self._scope_results()):
+            # A user who may see nothing may write nothing either.
+            raise ScopeError({NON_FIELD: gettext("This value is outside your scope.")})
         errors = self.scope_errors(item, stamp=True)
         if errors:
             raise ScopeError(errors)

@@ -22,15 +22,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 import functools
 import logging
+import os
 import sys
 from typing import Any
 
-from flask import Blueprint, Flask, current_app
-from flask_appbuilder import ModelView
+from flask import Blueprint, Flask, abort, current_app, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from werkzeug.security import safe_join
 
 from console.datamodel.errors import RecordError
 from console.datamodel.formatters import formatter_for
@@ -60,7 +63,40 @@ def init_assets(app: Flask) -> None:
         )
 
 
-class MongoModelView(ModelView):
+class SafeRoutesMixin:
+    """FAB routes every ModelView registers, made to answer 404 instead of failing when the
+    screen has nothing for them: actions it does not declare, files it does not store."""
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: str) -> Any:
+        if name not in self.actions:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        return super().action_post()
+
+    @expose("/delete/<pk>", methods=["GET", "POST"])
+    @has_access
+    def delete(self, pk: str) -> Any:
+        # A delete is a POST with its CSRF token; FAB would answer a GET with a redirect.
+        if request.method != "POST":
+            abort(405)
+        return super().delete(pk)
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename: str) -> Any:
+        folder = current_app.config.get("UPLOAD_FOLDER")
+        if not folder or not os.path.isfile(safe_join(folder, filename) or ""):
+            abort(404)
+        return super().download(filename)
+
+
+class MongoModelView(SafeRoutesMixin, ModelView):
     """FAB's ModelView for documents: ObjectId keys, inline embedded lists, translated errors.
 
     Hooks (``pre_add`` … ``post_delete``) refuse a change by raising
@@ -73,6 +109,11 @@ class MongoModelView(ModelView):
     """Embedded-list columns edited as inline tables: ``{column: [sub-columns] | InlineList}``."""
 
     unexpected_error_message = _l("Something went wrong; the change was not saved.")
+
+    revealable_columns: Sequence[str] = ()
+    """Masked personal columns whose full value a permitted role may see, one audited request
+    at a time (``/reveal/<pk>/<column>``): ``["phone"]``, or ``["liaisons.phone"]`` for a
+    column of embedded rows."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -159,6 +200,27 @@ class MongoModelView(ModelView):
         init_assets(current_app)
         return super().create_blueprint(appbuilder, *args, **kwargs)
 
+    @expose("/reveal/<pk>/<column>")
+    @has_access
+    def reveal(self, pk: str, column: str) -> Any:
+        """The full value of a masked personal column, recorded in the audit log."""
+        if column not in (self.revealable_columns or ()):
+            abort(404)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        head, _, sub = column.partition(".")
+        value = getattr(item, head, None)
+        if sub:
+            shown = "；".join(f"{row}: {getattr(row, sub, '') or ''}" for row in value or [])
+        else:
+            shown = f"{item}: {value or ''}"
+        from console.audit.log import reveal as audit_reveal
+        from console.limits import render_page
+
+        audit_reveal(type(item), item, column)
+        return render_page(shown)
+
     # ------------------------------------------------------------------ display and errors
 
     def _get_show_widget(
@@ -170,13 +232,31 @@ class MongoModelView(ModelView):
         show_fieldsets: Any = None,
     ) -> dict[str, Any]:
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
-        if self._show_formatters:
-            # The list shows a summary of embedded lists, the show page the whole table.
-            widgets["show"].template_args["formatters_columns"] = {
-                **self.formatters_columns,
-                **self._show_formatters,
-            }
+        formatters = {**self.formatters_columns, **self._show_formatters}
+        # The list shows a summary of embedded lists, the show page the whole table; masked
+        # personal columns get a link to their full value for the roles allowed to see it.
+        formatters.update(self._reveal_links(pk, formatters))
+        widgets["show"].template_args["formatters_columns"] = formatters
         return widgets
+
+    def _reveal_links(self, pk: Any, formatters: Mapping[str, Any]) -> dict[str, Any]:
+        if not self.revealable_columns or not self.appbuilder.sm.has_access(
+            "can_reveal", self.class_permission_name
+        ):
+            return {}
+        links = {}
+        for column in self.revealable_columns:
+            head = column.split(".")[0]
+            shown = formatters.get(head, str)
+            url = url_for(f"{self.endpoint}.reveal", pk=str(pk), column=column)
+            label = gettext("Show the full value (recorded in the audit log)")
+
+            def linked(value: Any, shown: Any = shown, url: str = url, label: str = label):
+                return Markup("{} <a href=\"{}\" class=\"btn btn-xs btn-default\">{}</a>").format(
+                    Markup.escape(shown(value)), url, label)
+
+            links[head] = linked
+        return links
 
     @property
     def database_error_message(self) -> str:

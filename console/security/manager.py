@@ -142,6 +142,7 @@ class MongoSecurityManager(BaseSecurityManager):
     viewmenumodelview = views.ViewMenuModelView
     permissionviewmodelview = views.PermissionViewModelView
     userstatschartview = views.UserStatsChartView
+    security_api = views.SecurityApi
 
     def __init__(self, appbuilder) -> None:
         super().__init__(appbuilder)
@@ -389,13 +390,28 @@ class MongoSecurityManager(BaseSecurityManager):
         else:
             self.on_user_login_failed(user)
 
+    def auth_user_db(self, username, password):
+        """FAB's password check, with every attempt (web form and API) in the audit log."""
+        user = super().auth_user_db(username, password)
+        from console.audit import log as audit_log
+
+        known = user or (self.find_user(username=username) if username else None)
+        audit_log.on_login(known, user is not None, str(username or ""))
+        return user
+
     def reset_password(self, userid, password: str) -> bool:
         user = self.get_user_by_id(userid)
         if user is None:
             log.warning("Password reset for an unknown user id %s", userid)
             return False
         user.password = self._hash_password(password)
-        return self.update_user(user) is None
+        done = self.update_user(user) is None
+        if done:
+            from console.security.sessions import keep_own_session
+
+            # Other sessions end (new stamp); the user changing their own password stays in.
+            keep_own_session(user)
+        return done
 
     def delete_user(self, user_or_id, commit: bool = True) -> bool:
         user = user_or_id if isinstance(user_or_id, User) else self.get_user_by_id(user_or_id)

@@ -202,6 +202,8 @@ class User(Document):
     changed_on = DateTimeField(default=_now)
     created_by = ReferenceField("self", null=True)
     changed_by = ReferenceField("self", null=True)
+    # Changed on logout, password change and deactivation: see console.security.sessions.
+    session_stamp = StringField(max_length=64, null=True)
 
     meta = {
         "collection": "ab_user",

@@ -53,6 +53,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     register_complaint_views(appbuilder)
 
+    from console import audit
+
+    audit.register(appbuilder)
+
 
 COMPLAINTS = "Complaints"
 

@@ -31,6 +31,8 @@ SHARED_LABEL = _l("— shared by all centres —")
 def centre_choices(allow_shared: bool = False) -> list[tuple[str, str]]:
     """The centres the signed-in user may file a record under."""
     centre = user_centre()
+    if centre is False:
+        return []
     if centre:
         found = ServiceCentre.objects(code=centre).only("code", "name")
         return [(row.code, str(row)) for row in found]
@@ -46,6 +48,9 @@ class CentreSelectField(SelectField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         centre = user_centre()
+        if centre is False:
+            self.data = None
+            return
         if centre:
             self.data = centre
             return
@@ -161,6 +166,7 @@ class AgencyView(CentreOwnedView):
     search_columns = ["code", "name", "kind"]
     order_columns = ["code", "name", "kind"]
     inline_columns = {"liaisons": ["name", "post", "phone", "email"]}
+    revealable_columns = ["liaisons.phone"]
 
 
 class ServiceItemView(CentreOwnedView):
@@ -218,6 +224,7 @@ class StaffMemberView(CentreOwnedView):
     search_columns = ["name", "agency", "role", "active"]
     order_columns = ["name", "role", "trained_on"]
     formatters_columns = {"phone": mask_phone}
+    revealable_columns = ["phone"]
 
 
 class RosterEntryView(CentreOwnedView):

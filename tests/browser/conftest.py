@@ -14,7 +14,9 @@ from tests.installed import installation, serving
 # Approver logins for the agencies besides market regulation (the demo has ly_approver for it).
 APPROVERS = {"LY-PSB": "ly_psb", "LY-TAX": "ly_tax", "LY-SI": "ly_si", "LY-MI": "ly_mi",
              "LY-HF": "ly_hf", "PBC-LY": "ly_bank"}
-PASSWORD = "demo1234"
+PASSWORD = "demo1234"  # the demo logins'
+# Logins made with `onewindow create-user` must pass the password policy.
+APPROVER_PASSWORD = "Luoyang-Window-2026"
 
 
 def pytest_collection_modifyitems(items):
@@ -31,7 +33,7 @@ def server():
         pytest.skip("chromium and chromium-driver are not installed")
     users = [
         ["--centre", "LY", "--role", "Approver", "--agency", agency, "--username", username,
-         "--password", PASSWORD, "--email", f"{username}@example.org"]
+         "--password", APPROVER_PASSWORD, "--email", f"{username}@example.org"]
         for agency, username in APPROVERS.items()
     ]
     with serving(installation(), users=users) as running:

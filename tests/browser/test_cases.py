@@ -5,7 +5,7 @@ corrections handed in and the case accepted."""
 from __future__ import annotations
 
 from tests.browser.cases import open_case, record_materials, return_with_reasons, work_subtask
-from tests.browser.conftest import APPROVERS, PASSWORD
+from tests.browser.conftest import APPROVER_PASSWORD, APPROVERS, PASSWORD
 
 # The whole enterprise-opening chain the window takes (a full chain holds all of it).
 ITEMS = ["企业设立登记", "印章刻制", "发票申领", "员工参保登记", "单位医疗保险登记",
@@ -38,7 +38,7 @@ def test_full_chain_case_from_opening_to_closing(browser):
     work_subtask(browser, case, "LY-AMR", licence_number="豫洛市监登字2026第0001号",
                  credit_code="91410300MA9F12345E")
     for agency, results in RESULTS.items():
-        browser.login(APPROVERS[agency], PASSWORD)
+        browser.login(APPROVERS[agency], APPROVER_PASSWORD)
         work_subtask(browser, case, agency, **results)
 
     browser.login("ly_clerk", PASSWORD)

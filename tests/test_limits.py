@@ -1,0 +1,120 @@
+"""Login rate limits shared by all workers, a translated lockout, request size limits."""
+
+from __future__ import annotations
+
+import tempfile
+
+from conftest import csrf_token, demo_app, login, make_app
+import pytest
+
+from console import storage
+from console.limits import ConsoleStorage
+
+
+@pytest.fixture
+def app():
+    app = demo_app(ONEWINDOW_LOGIN_RATE_LIMIT="3 per 15 minutes")
+    yield app
+    storage.disconnect()
+
+
+def test_failed_logins_lock_the_address_out_even_for_the_right_password(app):
+    client = app.test_client()
+    for _ in range(3):
+        assert login(client, "ly_admin", "wrong-password").status_code == 302
+    locked = login(client, "ly_admin", "demo1234")
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.get_data(as_text=True)
+    # Nobody signed in.
+    assert client.get("/windowview/list/").status_code in (302, 401, 403)
+
+
+def test_successful_logins_do_not_count(app):
+    client = app.test_client()
+    for _ in range(5):
+        assert "/login" not in login(client, "ly_admin", "demo1234").location
+        client.get("/logout/")
+
+
+def test_api_login_is_limited_too_and_answers_in_the_users_language(app):
+    client = app.test_client()
+    client.get("/lang/zh_CN")
+    body = {"username": "ly_admin", "password": "nope", "provider": "db"}
+    for _ in range(3):
+        assert client.post("/api/v1/security/login", json=body).status_code == 401
+    body["password"] = "demo1234"
+    locked = client.post("/api/v1/security/login", json=body)
+    assert locked.status_code == 429
+    message = locked.get_json()["message"]
+    assert "登录失败次数过多" in message
+
+
+def test_lockout_is_per_address(app):
+    for _ in range(3):
+        login(app.test_client(), "ly_admin", "wrong-password")
+    other = app.test_client()
+    response = other.post("/login/", environ_base={"REMOTE_ADDR": "10.1.2.3"}, data={
+        "username": "ly_admin", "password": "demo1234",
+        "csrf_token": csrf_token(other, "/login/")})
+    assert response.status_code == 302 and "/login" not in response.location
+
+
+def test_counters_are_shared_by_processes_on_the_embedded_store():
+    """Two apps (two workers) on one embedded store see one count."""
+    folder = tempfile.mkdtemp()
+    first = make_app(f"embedded://{folder}")
+    try:
+        with first.app_context():
+            counter = ConsoleStorage()
+            counter.clear("k")
+            counter.incr("k", 60)
+            counter.incr("k", 60)
+        storage.disconnect()
+        second = make_app(f"embedded://{folder}")
+        with second.app_context():
+            assert ConsoleStorage().get("k") == 2
+            assert ConsoleStorage().incr("k", 60) == 3
+    finally:
+        storage.disconnect()
+
+
+def test_an_expired_window_starts_again():
+    app = make_app()
+    try:
+        with app.app_context():
+            counter = ConsoleStorage()
+            counter.incr("w", 0)
+            assert counter.get("w") == 0
+            assert counter.incr("w", 60) == 1
+    finally:
+        storage.disconnect()
+
+
+def test_a_huge_request_is_refused_before_anything_reads_it(app):
+    client = app.test_client()
+    client.get("/lang/zh_CN")
+    response = client.post("/login/", data={"username": "x" * (20 * 1024 * 1024),
+                                            "password": "p"})
+    assert response.status_code == 413
+    assert "太大" in response.get_data(as_text=True)
+
+
+def test_an_overlong_login_field_is_refused_without_checking_a_password(app):
+    client = app.test_client()
+    token = csrf_token(client, "/login/")
+    response = client.post("/login/", data={"username": "u" * 5000, "password": "p" * 5000,
+                                            "csrf_token": token})
+    assert response.status_code in (200, 302, 400)
+    assert client.get("/windowview/list/").status_code != 200
+
+
+def test_api_login_while_the_database_is_down_is_a_503_not_a_500():
+    app = make_app("mongodb://127.0.0.1:9/onewindow", ONEWINDOW_MONGODB_TIMEOUT_MS=200,
+                   TESTING=False)
+    try:
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": "ly_admin", "password": "demo1234", "provider": "db"})
+        assert response.status_code == 503
+        assert "数据库" in response.get_json()["message"]  # the default language: Chinese
+    finally:
+        storage.disconnect()
