@@ -43,6 +43,8 @@ def check(login: NewLogin) -> None:
                                    code=login.centre))
     if login.role == roles.APPROVER and not login.agency:
         raise AccountError(gettext("A back-office approver needs an agency (--agency)."))
+    if login.role == roles.AGENCY_SYSTEM and not login.agency:
+        raise AccountError(gettext("An agency system account needs an agency (--agency)."))
     if login.agency:
         agency = Agency.objects(code=login.agency, centre__in=[login.centre, None]).first()
         if agency is None:

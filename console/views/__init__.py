@@ -50,3 +50,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-tasks", **work)
     appbuilder.add_link("Late tolerated materials", label=_l("Late tolerated materials"),
                         href="/cases/late-tolerated", icon="fa-clock-o", **work)
+
+    # The REST API for agency systems and online intake (console.api).
+    from console import api
+
+    api.register(appbuilder)
