@@ -50,10 +50,14 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     second = runner.invoke(args=["load-demo"])
     assert second.exit_code == 0, second.output
     security = ready.appbuilder.sm
-    assert security.count_users() == 8
+    from console.demo_data import DEMO_LOGINS
+
+    assert security.count_users() == len(DEMO_LOGINS) == 16
     clerk = security.find_user(username="ly_clerk")
     assert clerk.centre == "LY" and [r.name for r in clerk.roles] == ["Clerk"]
     assert security.find_user(username="ly_approver").agency == "LY-AMR"
+    system = security.find_user(username="ly_amr_system")
+    assert system.agency == "LY-AMR" and [r.name for r in system.roles] == ["AgencySystem"]
 
 
 @pytest.mark.parametrize("args,message", [
@@ -82,3 +86,10 @@ def test_create_user_for_a_centre_and_agency(ready, runner):
     assert result.exit_code == 0, result.output
     user = ready.appbuilder.sm.find_user(username="mj_amr")
     assert (user.centre, user.agency, user.roles[0].name) == ("MJ", "MJ-AMR", "Approver")
+
+
+def test_service_accounts_get_the_api_only(ready):
+    api = {("SubTaskApi", f"can_{name}") for name in ("list", "get", "act", "info")}
+    assert granted(ready, "AgencySystem") == api
+    assert api <= granted(ready, "Approver")  # an approver may use it with a token too
+    assert not {view for view, _ in granted(ready, "IntakeSystem")} & {"SubTaskApi", "CaseView"}

@@ -9,14 +9,15 @@ import datetime as dt
 from typing import Any
 
 from flask import Response
-from flask_appbuilder.api import BaseApi, expose, rison
+from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
-from console.api.common import ApiError, answers, api_actor, json_body
+from console.api.common import ApiError, answers, api_actor, json_body, rison_args
 from models import case as c
 from models import lifecycle as life
+from models import results as r
 from models import transitions as tr
 from models.case import Case, SubTask
 from models.deadlines import calendar_for, subtask_deadline_state
@@ -157,7 +158,7 @@ class SubTaskApi(BaseApi):
     @expose("/", methods=["GET"])
     @protect()
     @permission_name("list")
-    @rison(LIST_SCHEMA)
+    @rison_args(LIST_SCHEMA)
     @answers
     def list(self, **kwargs: Any) -> Response:
         """List the agency's sub-tasks
@@ -298,13 +299,19 @@ class SubTaskApi(BaseApi):
         """
         if action not in ACTIONS:
             raise ApiError(404, gettext("There is no action %(action)s.", action=action))
-        _table, schema, do = ACTIONS[action]
-        case, _task, actor = self._find(number, key)
+        table, schema, do = ACTIONS[action]
+        case, task, actor = self._find(number, key)
         body = json_body(schema)
         if body["version"] != case.version:
             raise ApiError(409, gettext("The case changed since you read it (version %(now)d, "
                                         "not %(sent)d). Read it again and retry.",
                                         now=case.version, sent=body["version"]))
+        tr.check(table, case, actor, task)
+        if "results" in body:
+            try:  # checked here too, so the refusal names its field
+                r.clean_results(task.result_fields or [], body["results"])
+            except ValueError as error:
+                raise ApiError(422, {"results": [str(error)]}) from error
         now = _now()
         case = do(case, actor, key, body, now)
         return self.response(200, result=subtask_row(case, case.subtask(key), actor, now))

@@ -10,7 +10,9 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from flask_appbuilder import AppBuilder
 from flask_babel import gettext
+import jsonschema
 from marshmallow import Schema, ValidationError
+import prison
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from console import roles
@@ -97,3 +99,27 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
             return self.response(422, message=str(error))
 
     return wrapper
+
+
+def rison_args(schema: dict[str, Any]) -> Callable:
+    """FAB's ``rison`` decorator, but a malformed ``q`` is always a 400: prison raises more than
+    its ParserException on some truncated input (``(page:``), which FAB's would let out as 500."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(self, *args: Any, **kwargs: Any) -> Response:
+            text = request.args.get("q")
+            try:
+                value = prison.loads(text) if text else {}
+                jsonschema.validate(instance=value, schema=schema)
+            except jsonschema.ValidationError as error:
+                return self.response(400, message=gettext(
+                    "Not a valid q argument: %(error)s", error=error.message))
+            except Exception:  # noqa: BLE001 - any parse failure is the client's input
+                return self.response(400, message=gettext("Not a valid rison argument."))
+            kwargs["rison"] = value
+            return view(self, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
