@@ -89,7 +89,7 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
 SUBTASK_API = (r"SubTaskApi", r"can_(list|get|act|info)")
 ROLE_RULES[APPROVER].append(SUBTASK_API)
 ROLE_RULES[AGENCY_SYSTEM] = [SUBTASK_API]
-ROLE_RULES[INTAKE_SYSTEM] = []
+ROLE_RULES[INTAKE_SYSTEM] = [(r"IntakeApi", r"can_post")]
 
 # Every role reads the official holiday schedule; only the super-administrator (all permissions)
 # loads one.

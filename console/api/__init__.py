@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 
 
 def register(appbuilder: AppBuilder) -> None:
     """Add the APIs and make every token refusal a 401."""
-    from console.api import agency, common
+    from console.api import agency, common, intake, public
 
     common.install_token_errors(appbuilder)
-    appbuilder.add_api(agency.SubTaskApi)
+    public.init_limiter(current_app._get_current_object())  # inside create_app
+    for api in (agency.SubTaskApi, intake.IntakeApi, public.StatusApi, public.GuideApi):
+        appbuilder.add_api(api)
