@@ -56,6 +56,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (CONFIG_MENUS, MENU),
         (r"CaseView", r"can_(list|show|late)"),
         (r"(Case work|Cases|Late tolerated materials)", MENU),
+        (r"LoginsView", r"can_(list|add|edit)"),
+        (r"Logins", MENU),
     ],
     CLERK: SELF_SERVICE + [
         (r"CaseView", r"can_(list|show|add|act|late)"),

@@ -55,3 +55,8 @@ def register_views(appbuilder: AppBuilder) -> None:
     from console import api
 
     api.register(appbuilder)
+
+    # A centre administrator manages their centre's logins (console.views.logins).
+    from console.views.logins import LoginsView
+
+    appbuilder.add_view(LoginsView, "Logins", label=_l("Logins"), icon="fa-key", **category)
