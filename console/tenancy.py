@@ -33,12 +33,16 @@ NOBODY = False  # a scope result: nothing visible
 
 def user_centre() -> str | None | bool:
     """The signed-in user's centre code; None for the super-administrator; False when nobody is
-    signed in. Outside a request (CLI, scripts) nothing is confined: returns None."""
+    signed in or a user without a centre is no super-administrator. Outside a request (CLI,
+    scripts) nothing is confined: returns None."""
     if not has_request_context():
         return None
     if not current_user or not current_user.is_authenticated:
         return NOBODY
-    return getattr(current_user, "centre", None) or None
+    centre = getattr(current_user, "centre", None) or None
+    if centre is None and "Admin" not in {role.name for role in current_user.roles}:
+        return NOBODY  # a centre role without a centre is a mistake: it sees nothing, not all
+    return centre
 
 
 def _for_centre(build: Callable[[str], ScopeResult]) -> Scope:

@@ -95,3 +95,17 @@ def test_deactivating_a_login_stops_it_signing_in(app):
 def test_the_super_administrator_manages_every_centre(app):
     page = client_for(app, "admin").get("/logins/").get_data(as_text=True)
     assert 'data-username="mj_clerk"' in page and 'data-username="ly_clerk"' in page
+
+
+def test_a_centre_role_without_a_centre_sees_nothing(app):
+    """Made outside the screen (the screen and the CLI always give one): it sees no centre's
+    records rather than every centre's."""
+    security = app.appbuilder.sm
+    with app.app_context():
+        security.add_user("stray_clerk", "S", "C", "stray@example.org",
+                          security.find_role("Clerk"), "stray12345")
+    stray = app.test_client()
+    assert login(stray, "stray_clerk", "stray12345").status_code == 302
+    assert "企业开办综合窗口一" not in stray.get("/windowview/list/").get_data(as_text=True)
+    page = client_for(app, "ly_clerk").get("/windowview/list/").get_data(as_text=True)
+    assert "企业开办综合窗口一" in page
