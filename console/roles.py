@@ -89,9 +89,11 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
 
 # The agency API: a back-office approver may use it with a token as well as their agency's system.
 SUBTASK_API = (r"SubTaskApi", r"can_(list|get|act|info)")
-ROLE_RULES[APPROVER].append(SUBTASK_API)
-ROLE_RULES[AGENCY_SYSTEM] = [SUBTASK_API]
-ROLE_RULES[INTAKE_SYSTEM] = [(r"IntakeApi", r"can_post")]
+# The systems (and approvers) read the OpenAPI document with their token.
+OPENAPI = (r"OpenApi", r"can_get")
+ROLE_RULES[APPROVER] += [SUBTASK_API, OPENAPI]
+ROLE_RULES[AGENCY_SYSTEM] = [SUBTASK_API, OPENAPI]
+ROLE_RULES[INTAKE_SYSTEM] = [(r"IntakeApi", r"can_post"), OPENAPI]
 
 # Every role reads the official holiday schedule; only the super-administrator (all permissions)
 # loads one.

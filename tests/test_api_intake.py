@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import demo_app
 from flask import Flask
 import pytest
@@ -118,3 +120,24 @@ def test_the_guide_lists_items_with_materials_and_windows_with_hours(app):
     windows = client.get("/api/v1/guide/LY/windows").json
     assert windows["opening_hours"] and any(w["code"] == "W01" for w in windows["windows"])
     assert client.get("/api/v1/guide/XX/windows").status_code == 404
+
+
+def test_the_public_status_page_at_the_centre(app):
+    created = app.test_client().post("/api/v1/intake/", json=form("k-00000007"),
+                                     headers=token(app, "ly_intake")).json
+    visitor = app.test_client()  # nobody signed in
+    page = visitor.get("/status/")
+    assert page.status_code == 200
+    token_value = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    found = visitor.post("/status/", data={"number": created["number"], "code": "5678",
+                                           "csrf_token": token_value.group(1)})
+    text = found.get_data(as_text=True)
+    assert 'id="status"' in text and "Window review" in text and "A01" in text  # the counter
+    assert APPLICANT["phone"] not in text and APPLICANT["legal_rep_name"] not in text
+    wrong = visitor.post("/status/", data={"number": created["number"], "code": "0000",
+                                           "csrf_token": token_value.group(1)})
+    unknown = visitor.post("/status/", data={"number": "LY-20990101-0001", "code": "5678",
+                                             "csrf_token": token_value.group(1)})
+    assert 'id="status"' not in wrong.get_data(as_text=True)
+    assert "No case matches" in wrong.get_data(as_text=True)
+    assert "No case matches" in unknown.get_data(as_text=True)

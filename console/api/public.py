@@ -37,6 +37,29 @@ def reset_limits(app: Flask) -> None:
     app.extensions[EXTENSION].storage.reset()
 
 
+def TOO_MANY() -> str:  # noqa: N802 - a message, translated when asked for
+    return gettext("Too many requests. Please wait a minute and try again.")
+
+
+def over_limit(item, name: str) -> bool:
+    """Count one request of this client address to ``name``; True when over ``item``."""
+    limiter = current_app.extensions[EXTENSION]
+    return not limiter.hit(item, name, request.remote_addr or "-")
+
+
+def find_case(number: str, code: str) -> Case | None:
+    """The case with ``number`` whose applicant's phone ends with ``code``; None otherwise
+    (an unknown number and a wrong code are not told apart)."""
+    if not (len(number) <= 40 and len(code) == 4 and code.isdigit()):
+        return None
+    case = Case.objects(centre=_centre_of(number), number=number).only(
+        "number", "centre", "state", "phone", "subtasks", "window",
+        "delivery_method").first()  # index (centre, number)
+    if case is None or not (case.phone or "").endswith(code):
+        return None
+    return case
+
+
 def rate_limited(limit: str) -> Callable:
     """Refuse (429) more than ``limit`` requests per client address to the decorated view."""
     item = parse(limit)
@@ -44,10 +67,8 @@ def rate_limited(limit: str) -> Callable:
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(view)
         def wrapper(self, *args, **kwargs) -> Response:
-            limiter = current_app.extensions[EXTENSION]
-            if not limiter.hit(item, view.__name__, request.remote_addr or "-"):
-                return self.response(429, message=gettext(
-                    "Too many requests. Please wait a minute and try again."))
+            if over_limit(item, view.__name__):
+                return self.response(429, message=TOO_MANY())
             return view(self, *args, **kwargs)
 
         return wrapper
@@ -60,7 +81,7 @@ def _centre_of(number: str) -> str:
     return number.split("-", 1)[0]
 
 
-def _status(case: Case) -> dict[str, Any]:
+def status_of(case: Case) -> dict[str, Any]:
     window = case.window
     centre = ServiceCentre.objects(code=case.centre).only("name", "address").first()
     return {
@@ -103,18 +124,13 @@ class StatusApi(BaseApi):
             429:
               description: too many look-ups
         """
-        code = request.args.get("code", "")
-        case = None
-        if len(number) <= 40 and len(code) == 4 and code.isdigit():
-            case = Case.objects(centre=_centre_of(number), number=number).only(
-                "number", "centre", "state", "phone", "subtasks", "window",
-                "delivery_method").first()  # index (centre, number)
+        case = find_case(number, request.args.get("code", ""))
         # An unknown number and a wrong code get the same answer: the number alone tells
         # nobody whether a case exists.
-        if case is None or not (case.phone or "").endswith(code):
+        if case is None:
             return self.response(404, message=gettext(
                 "No case matches this number and verification code."))
-        return self.response(200, result=_status(case))
+        return self.response(200, result=status_of(case))
 
 
 class GuideApi(BaseApi):

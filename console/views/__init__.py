@@ -60,3 +60,8 @@ def register_views(appbuilder: AppBuilder) -> None:
     from console.views.logins import LoginsView
 
     appbuilder.add_view(LoginsView, "Logins", label=_l("Logins"), icon="fa-key", **category)
+
+    # The public status page (console.views.status_page).
+    from console.views.status_page import StatusPageView
+
+    appbuilder.add_view_no_menu(StatusPageView)
