@@ -349,6 +349,7 @@ DEMO_LOGINS = [
     ("ly_bank", "Approver", "LY", "江涛", "PBC-LY"),
     # Service accounts (API only): market regulation's back-office system and online intake.
     ("ly_amr_system", "AgencySystem", "LY", None, "LY-AMR"),
+    ("pbc_system", "AgencySystem", None, None, "PBC-LY"),  # the bank's, for every centre
     ("ly_intake", "IntakeSystem", "LY", None, None),
     ("ly_complaints", "ComplaintHandler", "LY", "马红梅", None),
     ("ly_supervisor", "Supervisor", "LY", "周建国", None),

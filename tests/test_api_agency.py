@@ -270,3 +270,16 @@ def test_a_whole_chain_through_each_agency_system(app):
     with app.app_context():
         life.deliver(case, CLERK, recipient="王强")
     assert Case.objects.get(pk=case.pk).state == c.DELIVERED
+
+
+def test_a_shared_agencys_system_serves_every_centre(app):
+    """The bank (a shared agency) has one system for LY and MJ; it still sees only its own."""
+    with app.app_context():
+        ours, theirs = accepted_case(), accepted_case("MJ")
+    headers, client = token(app, "pbc_system"), app.test_client()
+    listed = client.get(BASE, headers=headers, query_string=q(page_size=100)).json["result"]
+    assert {ours.number, theirs.number} <= {row["case"] for row in listed}
+    assert {row["agency"] for row in listed} == {"PBC-LY"}
+    bank = task_of(theirs, "PBC-LY")
+    assert client.get(url(theirs, bank), headers=headers).json["result"]["status"] == c.WAITING
+    assert client.get(url(ours, task_of(ours, "LY-AMR")), headers=headers).status_code == 404

@@ -52,10 +52,11 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     security = ready.appbuilder.sm
     from console.demo_data import DEMO_LOGINS
 
-    assert security.count_users() == len(DEMO_LOGINS) == 16
+    assert security.count_users() == len(DEMO_LOGINS) == 17
     clerk = security.find_user(username="ly_clerk")
     assert clerk.centre == "LY" and [r.name for r in clerk.roles] == ["Clerk"]
     assert security.find_user(username="ly_approver").agency == "LY-AMR"
+    assert security.find_user(username="pbc_system").centre is None  # a bank's: every centre
     system = security.find_user(username="ly_amr_system")
     assert system.agency == "LY-AMR" and [r.name for r in system.roles] == ["AgencySystem"]
 
@@ -67,6 +68,9 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     (["--centre", "LY", "--role", "Approver", "--agency", "MJ-AMR"], "no agency with code"),
     (["--role", "Clerk"], "needs a centre"),
     (["--centre", "LY", "--role", "Admin"], "belongs to no centre"),
+    (["--centre", "LY", "--role", "AgencySystem"], "needs an agency"),
+    # Only a shared agency's system may go without a centre.
+    (["--role", "AgencySystem", "--agency", "LY-AMR"], "needs a centre"),
 ])
 def test_create_user_refuses_unknown_codes(ready, runner, args, message):
     assert runner.invoke(args=["load-demo"]).exit_code == 0

@@ -14,12 +14,15 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
+from console import roles
 from console.api.common import ApiError, answers, api_actor, json_body, rison_args
 from models import case as c
 from models import lifecycle as life
 from models import results as r
 from models import transitions as tr
+from models.agency import Agency
 from models.case import Case, SubTask
+from models.centre import ServiceCentre
 from models.deadlines import calendar_for, subtask_deadline_state
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
@@ -108,10 +111,16 @@ def parse_moment(text: str) -> dt.datetime:
     return moment
 
 
-def _require_agency(actor: life.Actor) -> tuple[str, str]:
-    if not (actor.centre and actor.agency):
+def _require_agency(actor: life.Actor) -> tuple[list[str], str]:
+    """The centres the account serves and its agency: one centre, or every centre for a shared
+    agency's system (a bank's; the account check allows no other without a centre)."""
+    if not actor.agency or not (actor.centre or roles.AGENCY_SYSTEM in actor.roles):
         raise ApiError(403, gettext("This API serves accounts of one agency at one centre."))
-    return actor.centre, actor.agency
+    if actor.centre:
+        return [actor.centre], actor.agency
+    if not Agency.objects(code=actor.agency, centre=None).only("id").first():
+        raise ApiError(403, gettext("This API serves accounts of one agency at one centre."))
+    return [centre.code for centre in ServiceCentre.objects.only("code")], actor.agency
 
 
 def subtask_row(case: Case, task: SubTask, actor: life.Actor, now: dt.datetime) -> dict:
@@ -147,13 +156,24 @@ class SubTaskApi(BaseApi):
 
     def _find(self, number: str, key: str) -> tuple[Case, SubTask, life.Actor]:
         actor = api_actor()
-        centre, agency = _require_agency(actor)
-        case = Case.objects(centre=centre, number=number).first()  # index (centre, number)
+        centres, agency = _require_agency(actor)
+        centre = number.split("-", 1)[0]  # case numbers start with their centre's code
+        case = (Case.objects(centre=centre, number=number).first()  # index (centre, number)
+                if centre in centres else None)
         task = case.subtask(key) if case else None
         # Another agency's sub-task is as unknown as a missing one.
         if task is None or task.agency != agency:
             raise ApiError(404, gettext("There is no such sub-task of your agency."))
         return case, task, actor
+
+    @staticmethod
+    def _cases(centres: list[str], agency: str, since: dt.datetime | None):
+        """The cases with a sub-task of ``agency``, one indexed query per centre served."""
+        for centre in centres:
+            query = Case.objects(centre=centre, subtasks__agency=agency)  # index (centre, …)
+            if since is not None:
+                query = query.filter(changed_at__gte=since)
+            yield from query.only(*ROW_FIELDS)
 
     @expose("/", methods=["GET"])
     @protect()
@@ -184,13 +204,11 @@ class SubTaskApi(BaseApi):
         """
         args = kwargs["rison"]
         actor = api_actor()
-        centre, agency = _require_agency(actor)
-        query = Case.objects(centre=centre, subtasks__agency=agency)  # index (centre, subtasks…)
-        if "changed_since" in args:
-            query = query.filter(changed_at__gte=parse_moment(args["changed_since"]))
+        centres, agency = _require_agency(actor)
+        since = parse_moment(args["changed_since"]) if "changed_since" in args else None
         now = _now()
         rows = []
-        for case in query.only(*ROW_FIELDS):
+        for case in self._cases(centres, agency, since):
             for task in case.subtasks:
                 if task.agency != agency:
                     continue
