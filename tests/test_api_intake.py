@@ -141,3 +141,20 @@ def test_the_public_status_page_at_the_centre(app):
     assert 'id="status"' not in wrong.get_data(as_text=True)
     assert "No case matches" in wrong.get_data(as_text=True)
     assert "No case matches" in unknown.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("document,fields", [
+    ("console.api.intake.IntakeKey", ("centre", "key")),  # the client key's reservation
+    ("models.case.Case", ("centre", "number")),  # status, agency API look-ups
+    ("models.case.Case", ("centre", "subtasks.agency")),  # the agency's list
+    ("models.window.Window", ("centre", "is_open")),  # the guide, intake's window
+    ("models.staff.StaffMember", ("username",)),  # the login's staff member
+    ("console.security.models.User", ("centre",)),  # the logins screen
+])
+def test_the_new_queries_are_served_by_declared_indexes(document, fields):
+    import importlib
+
+    module, name = document.rsplit(".", 1)
+    specs = getattr(importlib.import_module(module), name)._meta.get("index_specs") or []
+    prefixes = [tuple(field for field, _ in spec["fields"])[: len(fields)] for spec in specs]
+    assert fields in prefixes
