@@ -28,6 +28,12 @@ class NewLogin:
     last_name: str = ""
 
 
+def _serves_every_centre(login: NewLogin) -> bool:
+    """A shared agency's system (a bank's) may serve every centre: no centre, a shared agency."""
+    return login.role == roles.AGENCY_SYSTEM and bool(login.agency) and bool(
+        Agency.objects(code=login.agency, centre=None).only("id").first())
+
+
 def check(login: NewLogin) -> None:
     """Refuse an unknown role, centre or agency, and combinations that make no sense."""
     if login.role not in roles.ALL_ROLES:
@@ -36,13 +42,15 @@ def check(login: NewLogin) -> None:
     if login.role == roles.ADMIN:
         if login.centre:
             raise AccountError(gettext("The super-administrator belongs to no centre."))
-    elif not login.centre:
+    elif not login.centre and not _serves_every_centre(login):
         raise AccountError(gettext("Role %(role)s needs a centre (--centre).", role=login.role))
     if login.centre and not ServiceCentre.objects(code=login.centre).only("id").first():
         raise AccountError(gettext("There is no service centre with code %(code)s.",
                                    code=login.centre))
     if login.role == roles.APPROVER and not login.agency:
         raise AccountError(gettext("A back-office approver needs an agency (--agency)."))
+    if login.role == roles.AGENCY_SYSTEM and not login.agency:
+        raise AccountError(gettext("An agency system account needs an agency (--agency)."))
     if login.agency:
         agency = Agency.objects(code=login.agency, centre__in=[login.centre, None]).first()
         if agency is None:

@@ -41,7 +41,8 @@ FAB_SECURITY_MANAGER_CLASS = "console.security.manager.MongoSecurityManager"
 FAB_ADD_SECURITY_API = False
 # Permissions are written by `onewindow init`, not on every start of every worker.
 FAB_UPDATE_PERMS = False
-FAB_API_SWAGGER_UI = False
+# The OpenAPI document (/api/v1/_openapi) and its docs page (/swagger/v1, assets from the package).
+FAB_API_SWAGGER_UI = True
 # Our page frame (favicon, styles, the widgets' language) around Flask-AppBuilder's layout.
 FAB_BASE_TEMPLATE = "onewindow/layout.html"
 

@@ -296,6 +296,8 @@ LY_STAFF = [
     ("郭敏", "LY-TAX", "approver", "13903790223", TRAINED, "AGENCY", True),
     ("林涛", "LY-SI", "approver", "13903790224", TRAINED, "AGENCY", True),
     ("高蕾", "LY-HF", "approver", "13903790225", TRAINED, "AGENCY", True),
+    ("石晓雯", "LY-MI", "approver", "13903790226", TRAINED, "AGENCY", True),
+    ("江涛", "PBC-LY", "approver", "13903790227", TRAINED, "AGENCY", True),
     ("罗佳", "LY-ZWFW", "helper", "13903790231", TRAINED, "EO", True),
     ("梁晨", "LY-ZWFW", "helper", "13903790232", TRAINED, "EO", True),
     ("周建国", "LY-ZWFW", "supervisor", "13903790241", None, None, True),
@@ -338,6 +340,17 @@ DEMO_LOGINS = [
     ("ly_admin", "CentreAdmin", "LY", "郭晓燕", None),
     ("ly_clerk", "Clerk", "LY", "李娜", None),
     ("ly_approver", "Approver", "LY", "何静怡", "LY-AMR"),
+    # One approver per agency of the enterprise-opening chain at LY.
+    ("ly_psb", "Approver", "LY", "马俊", "LY-PSB"),
+    ("ly_tax", "Approver", "LY", "郭敏", "LY-TAX"),
+    ("ly_si", "Approver", "LY", "林涛", "LY-SI"),
+    ("ly_mi", "Approver", "LY", "石晓雯", "LY-MI"),
+    ("ly_hf", "Approver", "LY", "高蕾", "LY-HF"),
+    ("ly_bank", "Approver", "LY", "江涛", "PBC-LY"),
+    # Service accounts (API only): market regulation's back-office system and online intake.
+    ("ly_amr_system", "AgencySystem", "LY", None, "LY-AMR"),
+    ("pbc_system", "AgencySystem", None, None, "PBC-LY"),  # the bank's, for every centre
+    ("ly_intake", "IntakeSystem", "LY", None, None),
     ("ly_complaints", "ComplaintHandler", "LY", "马红梅", None),
     ("ly_supervisor", "Supervisor", "LY", "周建国", None),
     ("mj_admin", "CentreAdmin", "MJ", "宋佳", None),

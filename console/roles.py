@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 ADMIN, CENTRE_ADMIN, CLERK = "Admin", "CentreAdmin", "Clerk"
 APPROVER, COMPLAINT_HANDLER, SUPERVISOR = "Approver", "ComplaintHandler", "Supervisor"
+# Service accounts: another program signs in with these (JWT) and uses the REST API only.
+AGENCY_SYSTEM, INTAKE_SYSTEM = "AgencySystem", "IntakeSystem"
 
 ROLE_LABELS = {
     ADMIN: _l("Super-administrator (all centres)"),
@@ -21,6 +23,8 @@ ROLE_LABELS = {
     APPROVER: _l("Back-office approver"),
     COMPLAINT_HANDLER: _l("Complaint handler"),
     SUPERVISOR: _l("Supervisor (read-only)"),
+    AGENCY_SYSTEM: _l("Agency system (API)"),
+    INTAKE_SYSTEM: _l("Online intake (API)"),
 }
 
 READ = r"can_(list|show)"
@@ -55,6 +59,8 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"AuditLogView", r"can_(list|show|export)"),
         (r"(Audit|Audit log)", MENU),
         (r"(StaffMemberView|AgencyView)", r"can_reveal"),
+        (r"LoginsView", r"can_(list|add|edit)"),
+        (r"Logins", MENU),
     ],
     CLERK: SELF_SERVICE + [
         (r"CaseView", r"can_(list|show|add|act|late)"),
@@ -86,10 +92,19 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# The agency API: a back-office approver may use it with a token as well as their agency's system.
+SUBTASK_API = (r"SubTaskApi", r"can_(list|get|act|info)")
+# The systems (and approvers) read the OpenAPI document with their token.
+OPENAPI = (r"OpenApi", r"can_get")
+ROLE_RULES[APPROVER] += [SUBTASK_API, OPENAPI]
+ROLE_RULES[AGENCY_SYSTEM] = [SUBTASK_API, OPENAPI]
+ROLE_RULES[INTAKE_SYSTEM] = [(r"IntakeApi", r"can_post"), OPENAPI]
+
 # Every role reads the official holiday schedule; only the super-administrator (all permissions)
 # loads one.
-for _rules in ROLE_RULES.values():
-    _rules += [(r"OfficialScheduleView", READ), (r"Official schedule", MENU)]
+for _name, _rules in ROLE_RULES.items():
+    if _name not in (AGENCY_SYSTEM, INTAKE_SYSTEM):
+        _rules += [(r"OfficialScheduleView", READ), (r"Official schedule", MENU)]
 # Complaints and ratings (投诉与好差评): a clerk logs complaints and records ratings; handlers and
 # centre administrators work complaints and rectifications and keep reviews; supervisors read.
 COMPLAINT_MENUS = (r"(Complaints|Complaint list|Complaint queue|Log a complaint|Ratings"
@@ -115,7 +130,9 @@ ROLE_RULES[SUPERVISOR] += [
      MENU),
 ]
 
-CENTRE_ROLES = (CENTRE_ADMIN, CLERK, APPROVER, COMPLAINT_HANDLER, SUPERVISOR)
+CENTRE_ROLES = (CENTRE_ADMIN, CLERK, APPROVER, COMPLAINT_HANDLER, SUPERVISOR, AGENCY_SYSTEM,
+                INTAKE_SYSTEM)
+SERVICE_ROLES = (AGENCY_SYSTEM, INTAKE_SYSTEM)
 ALL_ROLES = (ADMIN, *CENTRE_ROLES)
 
 

@@ -105,6 +105,10 @@ def register() -> None:
     # centre (the super-administrator's work, shared records) to the super-administrator only.
     register_scope(AuditEntry, own_centre)
     register_scope(Case, case_scope)
+    # Online-intake submission keys: the intake account's centre only.
+    from console.api.intake import IntakeKey
+
+    register_scope(IntakeKey, own_centre)
     _registered = True
 
 

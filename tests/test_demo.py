@@ -85,10 +85,10 @@ def test_roster_follows_holidays_and_make_up_days(db):  # noqa: F811
 def test_suggested_logins_point_at_staff(demo):
     roles = {login.role for login in demo.logins}
     assert roles == {"Admin", "CentreAdmin", "Clerk", "Approver", "ComplaintHandler",
-                     "Supervisor"}
+                     "Supervisor", "AgencySystem", "IntakeSystem"}
     for login in demo.logins:
         if login.staff:
             staff = StaffMember.objects.get(centre=login.centre, name=login.staff)
             assert staff.username == login.username
-        if login.agency:
+        if login.agency and login.staff:
             assert staff.agency.code == login.agency

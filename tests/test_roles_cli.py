@@ -50,10 +50,15 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     second = runner.invoke(args=["load-demo"])
     assert second.exit_code == 0, second.output
     security = ready.appbuilder.sm
-    assert security.count_users() == 8
+    from console.demo_data import DEMO_LOGINS
+
+    assert security.count_users() == len(DEMO_LOGINS) == 17
     clerk = security.find_user(username="ly_clerk")
     assert clerk.centre == "LY" and [r.name for r in clerk.roles] == ["Clerk"]
     assert security.find_user(username="ly_approver").agency == "LY-AMR"
+    assert security.find_user(username="pbc_system").centre is None  # a bank's: every centre
+    system = security.find_user(username="ly_amr_system")
+    assert system.agency == "LY-AMR" and [r.name for r in system.roles] == ["AgencySystem"]
 
 
 @pytest.mark.parametrize("args,message", [
@@ -63,6 +68,9 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     (["--centre", "LY", "--role", "Approver", "--agency", "MJ-AMR"], "no agency with code"),
     (["--role", "Clerk"], "needs a centre"),
     (["--centre", "LY", "--role", "Admin"], "belongs to no centre"),
+    (["--centre", "LY", "--role", "AgencySystem"], "needs an agency"),
+    # Only a shared agency's system may go without a centre.
+    (["--role", "AgencySystem", "--agency", "LY-AMR"], "needs a centre"),
 ])
 def test_create_user_refuses_unknown_codes(ready, runner, args, message):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
@@ -82,3 +90,10 @@ def test_create_user_for_a_centre_and_agency(ready, runner):
     assert result.exit_code == 0, result.output
     user = ready.appbuilder.sm.find_user(username="mj_amr")
     assert (user.centre, user.agency, user.roles[0].name) == ("MJ", "MJ-AMR", "Approver")
+
+
+def test_service_accounts_get_the_api_only(ready):
+    api = {("SubTaskApi", f"can_{name}") for name in ("list", "get", "act", "info")}
+    assert granted(ready, "AgencySystem") == api | {("OpenApi", "can_get")}
+    assert api <= granted(ready, "Approver")  # an approver may use it with a token too
+    assert not {view for view, _ in granted(ready, "IntakeSystem")} & {"SubTaskApi", "CaseView"}

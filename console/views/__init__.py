@@ -51,6 +51,21 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_link("Late tolerated materials", label=_l("Late tolerated materials"),
                         href="/cases/late-tolerated", icon="fa-clock-o", **work)
 
+    # The REST API for agency systems and online intake (console.api).
+    from console import api
+
+    api.register(appbuilder)
+
+    # A centre administrator manages their centre's logins (console.views.logins).
+    from console.views.logins import LoginsView
+
+    appbuilder.add_view(LoginsView, "Logins", label=_l("Logins"), icon="fa-key", **category)
+
+    # The public status page (console.views.status_page).
+    from console.views.status_page import StatusPageView
+
+    appbuilder.add_view_no_menu(StatusPageView)
+
     register_complaint_views(appbuilder)
 
     from console import audit

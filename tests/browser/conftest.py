@@ -11,12 +11,10 @@ import pytest
 from tests.browser.harness import Browser, available
 from tests.installed import installation, serving
 
-# Approver logins for the agencies besides market regulation (the demo has ly_approver for it).
+# The demo's approver logins for the agencies besides market regulation (ly_approver).
 APPROVERS = {"LY-PSB": "ly_psb", "LY-TAX": "ly_tax", "LY-SI": "ly_si", "LY-MI": "ly_mi",
              "LY-HF": "ly_hf", "PBC-LY": "ly_bank"}
-PASSWORD = "demo1234"  # the demo logins'
-# Logins made with `onewindow create-user` must pass the password policy.
-APPROVER_PASSWORD = "Luoyang-Window-2026"
+PASSWORD = APPROVER_PASSWORD = "demo1234"  # the demo logins' (one approver per agency)
 
 
 def pytest_collection_modifyitems(items):
@@ -31,12 +29,7 @@ def server():
         if os.environ.get("ONEWINDOW_REQUIRE_BROWSER"):
             pytest.fail("chromium and chromium-driver are not installed")
         pytest.skip("chromium and chromium-driver are not installed")
-    users = [
-        ["--centre", "LY", "--role", "Approver", "--agency", agency, "--username", username,
-         "--password", APPROVER_PASSWORD, "--email", f"{username}@example.org"]
-        for agency, username in APPROVERS.items()
-    ]
-    with serving(installation(), users=users) as running:
+    with serving(installation()) as running:
         yield running
 
 

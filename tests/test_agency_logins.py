@@ -1,0 +1,68 @@
+"""Every agency of the enterprise-opening chain works its own sub-task with its own login: a
+full-chain case at LY driven to delivery on the screens with no super-administrator."""
+
+from __future__ import annotations
+
+from conftest import client_for, demo_app
+import pytest
+from test_case_screens import act, open_case, receive_everything
+
+from console import storage
+from console.demo_data import DEMO_LOGINS
+from models import case as c
+from models.case import Case
+
+# The approver login of each agency of the chain, and what it records.
+WORK = {
+    "ly_approver": {"licence_number": "L-0002", "credit_code": "91410300MA9F12345E"},
+    "ly_psb": {"seals": "公章、财务专用章、发票专用章"},
+    "ly_tax": {"invoice_count": "25", "ukey_serial": "UK-1"},
+    "ly_si": {"registration_number": "SI-2"},
+    "ly_mi": {"registration_number": "MI-2"},
+    "ly_hf": {"registration_number": "HF-2"},
+    "ly_bank": {"bank_name": "中国工商银行洛阳分行", "account_number": "1705020109000099999"},
+}
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = demo_app()
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def test_the_demo_has_an_approver_for_every_agency_of_the_chain(app):
+    agencies = {login[4] for login in DEMO_LOGINS if login[1] == "Approver" and login[2] == "LY"}
+    case_agencies = {"LY-AMR", "LY-PSB", "LY-TAX", "LY-SI", "LY-MI", "LY-HF", "PBC-LY"}
+    assert agencies == case_agencies
+
+
+def test_a_full_chain_to_delivery_with_each_agency_login(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, mode="full_chain", items=[
+        "LY-EO-REG", "LY-EO-SEAL", "LY-EO-INVOICE", "LY-EO-SI", "LY-EO-MI", "LY-EO-HF",
+        "EO-BANK"])
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    act(clerk, case, "accept")
+    case.reload()
+    assert case.state == c.ACCEPTED and len(case.subtasks) == len(WORK)
+    for username, results in WORK.items():
+        approver = client_for(app, username)
+        agency = approver.application.appbuilder.sm.find_user(username=username).agency
+        task = next(t for t in Case.objects.get(pk=case.pk).subtasks if t.agency == agency)
+        assert case.number in approver.get("/cases/queue").get_data(as_text=True)
+        messages = act(approver, case, "complete_subtask", subtask=task.key, **results)
+        assert messages[0][0] == "success", (username, messages)
+    case.reload()
+    assert case.state == c.READY
+    assert {e.actor for e in case.timeline if e.action == "complete_subtask"} == set(WORK)
+    act(clerk, case, "deliver", recipient="王强")
+    case.reload()
+    assert case.state == c.DELIVERED and "admin" not in {e.actor for e in case.timeline}
