@@ -116,3 +116,8 @@ def sync_roles(security) -> list[str]:
     if not security.find_role(ADMIN):
         security.add_role(ADMIN)
     return list(ALL_ROLES)
+
+# Printables: the clerk and the centre's administrator print a case's paper and the blank
+# notifications, the supervisor files them; an approver (one agency's view of a case) does not.
+for _role in (CENTRE_ADMIN, CLERK, SUPERVISOR):
+    ROLE_RULES[_role] += [(r"PrintablesView", r"can_(case|item)")]

@@ -50,3 +50,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                         icon="fa-tasks", **work)
     appbuilder.add_link("Late tolerated materials", label=_l("Late tolerated materials"),
                         href="/cases/late-tolerated", icon="fa-clock-o", **work)
+
+    # Printables: print views and PDFs of a case's paper and of an item's blank notification.
+    from console.views.printables import PrintablesView
+
+    appbuilder.add_view_no_menu(PrintablesView)
