@@ -121,3 +121,14 @@ def sync_roles(security) -> list[str]:
 # notifications, the supervisor files them; an approver (one agency's view of a case) does not.
 for _role in (CENTRE_ADMIN, CLERK, SUPERVISOR):
     ROLE_RULES[_role] += [(r"PrintablesView", r"can_(case|item)")]
+
+# Exports: each role exports the lists it reads on screen.
+EXPORTS = {
+    CENTRE_ADMIN: "cases|windows|staff|rosters|items",
+    CLERK: "cases|windows|rosters|items",
+    APPROVER: "items",
+    COMPLAINT_HANDLER: "windows|staff",
+    SUPERVISOR: "cases|windows|staff|rosters|items",
+}
+for _role, _lists in EXPORTS.items():
+    ROLE_RULES[_role] += [(r"ExportView", rf"can_(index|{_lists})"), (r"(Exports|Case work)", MENU)]

@@ -55,3 +55,8 @@ def register_views(appbuilder: AppBuilder) -> None:
     from console.views.printables import PrintablesView
 
     appbuilder.add_view_no_menu(PrintablesView)
+
+    # Exports: each list as CSV and xlsx, through its screen's scoped query and filters.
+    from console.views.exports import ExportView
+
+    appbuilder.add_view(ExportView, "Exports", label=_l("Exports"), icon="fa-download", **work)
