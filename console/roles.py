@@ -119,8 +119,11 @@ def sync_roles(security) -> list[str]:
 
 # Printables: the clerk and the centre's administrator print a case's paper and the blank
 # notifications, the supervisor files them; an approver (one agency's view of a case) does not.
+# The centre's lists (staff phones, liaisons) are for its administrator and supervisor.
 for _role in (CENTRE_ADMIN, CLERK, SUPERVISOR):
     ROLE_RULES[_role] += [(r"PrintablesView", r"can_(case|item)")]
+for _role in (CENTRE_ADMIN, SUPERVISOR):
+    ROLE_RULES[_role] += [(r"PrintablesView", r"can_lists")]
 
 # Exports: each role exports the lists it reads on screen.
 EXPORTS = {

@@ -108,6 +108,8 @@ def render_pdf(printable: Printable) -> bytes:
     pdf.add_page()
     for block in printable.blocks:
         if isinstance(block, Heading):
+            if pdf.will_page_break(30):  # a heading never ends a page without its table
+                pdf.add_page()
             pdf.set_font(FONT, size=12)
             pdf.multi_cell(0, 8, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font(FONT, size=10)

@@ -19,6 +19,7 @@ from console import storage
 from models import case as c
 from models.case import Case
 from models.item import ServiceItem
+from models.staff import StaffMember
 from models.workcalendar import today_in_china
 from reports.document import Printable, Table
 from reports.pdf import render_pdf
@@ -223,3 +224,35 @@ def test_a_character_the_font_lacks_is_reported_not_dropped(app):
     _clerk, other = accepted(app, legal_rep_name="王䶮")
     text, _reader = pdf_of(clerk, f"/printables/cases/{other.pk}/receipt/pdf")
     assert "王䶮" in text
+
+
+def test_the_centres_lists_as_annexes(app):
+    admin = client_for(app, "ly_admin")
+    text, reader = pdf_of(admin, "/printables/lists/window-items/pdf")
+    flat = compact(text)
+    assert "洛阳市民之家" in flat and "企业设立登记" in flat
+    fonts_embedded(reader)
+    staff = compact(pdf_of(admin, "/printables/lists/staff/pdf")[0])
+    member = StaffMember.objects(centre="LY", active=True).first()
+    assert compact(member.name) in staff and member.phone not in staff
+    assert re.search(r"\d{3}\*{4}\d{4}", staff)
+    liaisons = compact(pdf_of(admin, "/printables/lists/liaisons/pdf")[0])
+    assert "联络员" in liaisons and re.search(r"\d{3}\*{4}\d{4}", liaisons)
+    day = today_in_china()
+    roster = compact(pdf_of(admin, f"/printables/lists/roster/pdf?day={day}")[0])
+    assert day.isoformat() in roster and "上午" in roster
+    assert admin.get("/printables/lists/roster/pdf?day=tomorrow").status_code == 400
+    html = admin.get("/printables/lists/liaisons/html").get_data(as_text=True)
+    assert "联络员" in html
+    index = admin.get("/exports/").get_data(as_text=True)
+    assert "/printables/lists/roster/pdf" in index
+    # The MJ lists hold none of LY's staff; a clerk does not print the centre's lists.
+    mj = compact(pdf_of(client_for(app, "mj_admin"), "/printables/lists/staff/pdf")[0])
+    assert compact(member.name) not in mj or StaffMember.objects(
+        centre="MJ", name=member.name).first()
+    assert client_for(app, "ly_clerk").get(
+        "/printables/lists/staff/pdf").status_code in (302, 403)
+    # The super-administrator names the centre.
+    assert client_for(app, "admin").get("/printables/lists/staff/html").status_code == 400
+    assert client_for(app, "admin").get(
+        "/printables/lists/staff/html?centre=MJ").status_code == 200

@@ -15,6 +15,7 @@ from console.views import config
 from console.views.cases import CaseView
 from models import Window
 from models.case import Case
+from models.item import ServiceItem
 from models.workcalendar import today_in_china
 from reports import lists
 from reports.exports import csv_stream, xlsx_file
@@ -31,6 +32,12 @@ SCREENS = {
 LABELS = {
     "cases": _l("Cases"), "windows": _l("Windows"), "staff": _l("Staff"),
     "rosters": _l("Rosters"), "items": _l("Service items with their materials"),
+}
+
+# The centre's lists printed as the seeds' annexes (PrintablesView endpoints).
+LIST_LABELS = {
+    "window_items": _l("Items taken in at the windows"), "staff_list": _l("Window staff list"),
+    "liaisons": _l("Liaison list"), "roster": _l("Week roster"),
 }
 
 
@@ -67,8 +74,12 @@ class ExportView(BaseView):
         sm = current_app.appbuilder.sm
         allowed = [(name, label) for name, label in LABELS.items()
                    if sm.has_access(f"can_{name}", "ExportView")]
+        items = (list(MongoEngineInterface(ServiceItem).base_query().only("code", "name"))
+                 if sm.has_access("can_item", "PrintablesView") else [])
         return self.render_template("onewindow/exports.html", title=_l("Exports"),
-                                    exports=allowed)
+                                    exports=allowed, items=items,
+                                    lists=sm.has_access("can_lists", "PrintablesView"),
+                                    list_labels=LIST_LABELS)
 
     @expose("/cases.<fmt>")
     @has_access
