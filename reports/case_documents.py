@@ -21,6 +21,7 @@ from reports.document import (
     Heading,
     Paragraph,
     Printable,
+    Qr,
     Signatures,
     Table,
     mask_id,
@@ -146,6 +147,14 @@ def _centre_address(centre: ServiceCentre | None) -> str:
     return "，".join(part for part in (centre.address, hours) if part)
 
 
+def status_address(lookup: str, number: str) -> str:
+    """What the receipt's QR code holds: the status-lookup address with the case number in it
+    (``{number}`` in the configured address), or the case number alone."""
+    if not lookup:
+        return number
+    return lookup.replace("{number}", number) if "{number}" in lookup else f"{lookup}{number}"
+
+
 def acceptance_receipt(case: c.Case, lookup: str = "") -> Printable:
     """The acceptance receipt: items, materials received, the promised completion time, window,
     clerk, where to collect and how to look up the status."""
@@ -186,10 +195,11 @@ def acceptance_receipt(case: c.Case, lookup: str = "") -> Printable:
                    Table([gettext("Material"), gettext("Promised by")], tolerated, [4, 2])]
     blocks += [
         Fields([(gettext("Where to collect"), _where(case, centre))]),
-        Paragraph(gettext(
+        Qr(status_address(lookup, case.number), gettext(
             "To ask about the progress, give the case number %(number)s at the window or by "
             "telephone.", number=case.number)
-            + (" " + gettext("Online: %(address)s", address=lookup) if lookup else "")),
+            + (" " + gettext("Online: %(address)s", address=status_address(lookup, case.number))
+               if lookup else "")),
         Signatures([gettext("Clerk's signature")]),
     ]
     return Printable(centre=_centre_name(centre, case.centre),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import datetime as dt
+import io
 
+import segno
 from stdnum.cn import ric
 
 from forms.validators import mask_phone
@@ -49,7 +51,25 @@ class Signatures:
     labels: list[str]
 
 
-Block = Heading | Paragraph | Fields | Table | Signatures
+@dataclass
+class Qr:
+    """A QR code of ``data`` (the case number, the status-lookup address) with a caption."""
+
+    data: str
+    caption: str = ""
+
+    def svg(self) -> str:
+        """Inline SVG markup for the print view (no script, no external request)."""
+        return segno.make(self.data, error="m").svg_inline(scale=3, border=2)
+
+    def png(self) -> io.BytesIO:
+        buffer = io.BytesIO()
+        segno.make(self.data, error="m").save(buffer, kind="png", scale=6, border=2)
+        buffer.seek(0)
+        return buffer
+
+
+Block = Heading | Paragraph | Fields | Table | Signatures | Qr
 
 
 @dataclass
@@ -80,6 +100,8 @@ class Printable:
                     yield from row
             elif isinstance(block, Signatures):
                 yield from block.labels
+            elif isinstance(block, Qr):
+                yield block.caption
 
 
 def mask_id(value: str | None) -> str:

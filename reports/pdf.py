@@ -11,7 +11,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, XPos, YPos
 import pylopdf_fonts_zh_cn
 
-from reports.document import Fields, Heading, Paragraph, Printable, Signatures, Table
+from reports.document import Fields, Heading, Paragraph, Printable, Qr, Signatures, Table
 
 FONT = "noto"
 MARGIN = 15  # millimetres
@@ -114,13 +114,21 @@ def render_pdf(printable: Printable) -> bytes:
             pdf.multi_cell(0, 8, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font(FONT, size=10)
         elif isinstance(block, Paragraph):
-            pdf.multi_cell(0, 6, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 6, block.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(2)
         elif isinstance(block, Fields):
             _table(pdf, None, [[label, value] for label, value in block.pairs], [1, 3])
         elif isinstance(block, Table):
             _table(pdf, block.header, block.rows or [[block.empty] + [""] * (
                 len(block.header) - 1)], block.widths)
+        elif isinstance(block, Qr):
+            if pdf.will_page_break(40):
+                pdf.add_page()
+            top = pdf.get_y()
+            pdf.image(block.png(), x=MARGIN, y=top, w=30, h=30)
+            pdf.set_xy(MARGIN + 34, top + 4)
+            pdf.multi_cell(0, 6, block.caption, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_y(top + 32)
         elif isinstance(block, Signatures):
             pdf.ln(6)
             for label in block.labels:

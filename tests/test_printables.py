@@ -21,6 +21,7 @@ from models.case import Case
 from models.item import ServiceItem
 from models.staff import StaffMember
 from models.workcalendar import today_in_china
+from reports import case_documents as docs
 from reports.document import Printable, Table
 from reports.pdf import render_pdf
 
@@ -256,3 +257,20 @@ def test_the_centres_lists_as_annexes(app):
     assert client_for(app, "admin").get("/printables/lists/staff/html").status_code == 400
     assert client_for(app, "admin").get(
         "/printables/lists/staff/html?centre=MJ").status_code == 200
+
+
+def test_receipt_carries_a_qr_code_of_the_status_lookup_address(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_STATUS_LOOKUP_URL",
+                        "https://zwfw.example/status?no={number}")
+    clerk, case = accepted(app)
+    address = f"https://zwfw.example/status?no={case.number}"
+    text, reader = pdf_of(clerk, f"/printables/cases/{case.pk}/receipt/pdf")
+    assert address in compact(text)
+    images = [name for page in reader.pages
+              for name, obj in page["/Resources"].get("/XObject", {}).items()
+              if obj.get_object()["/Subtype"] == "/Image"]
+    assert images
+    html = clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(as_text=True)
+    assert "<svg" in html and address.replace("&", "&amp;") in html
+    assert docs.status_address("", "LY-1") == "LY-1"
+    assert docs.status_address("https://x.example/q/", "LY-1") == "https://x.example/q/LY-1"
