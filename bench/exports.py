@@ -5,7 +5,9 @@ against reading the rows into a list first.
 
 Fills a fresh store with ``rows`` cases of one centre (raw inserts, as bench/case_screens.py),
 then, for each way, consumes the export as a response would and prints the seconds taken and
-the peak Python memory (tracemalloc) above the starting point.
+the peak Python memory (tracemalloc) above the starting point. tracemalloc slows everything
+several times over: read the seconds as relative. On mongomock with 10,000 rows the streamed CSV
+peaked at 20 MiB, the xlsx at 16 MiB, the list read first at 89 MiB.
 """
 
 from __future__ import annotations
