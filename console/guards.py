@@ -62,6 +62,9 @@ def clean_list_arguments() -> None:
     if not request.args:
         return
     view = _view_for_request()
+    # A view that serves another screen's list (an export) names that screen.
+    if hasattr(view, "list_arguments_view"):
+        view = view.list_arguments_view()
     kept = [
         (name, value)
         for name in request.args

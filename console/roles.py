@@ -162,3 +162,22 @@ def sync_roles(security) -> list[str]:
     if not security.find_role(ADMIN):
         security.add_role(ADMIN)
     return list(ALL_ROLES)
+
+# Printables: the clerk and the centre's administrator print a case's paper and the blank
+# notifications, the supervisor files them; an approver (one agency's view of a case) does not.
+# The centre's lists (staff phones, liaisons) are for its administrator and supervisor.
+for _role in (CENTRE_ADMIN, CLERK, SUPERVISOR):
+    ROLE_RULES[_role] += [(r"PrintablesView", r"can_(case|item)")]
+for _role in (CENTRE_ADMIN, SUPERVISOR):
+    ROLE_RULES[_role] += [(r"PrintablesView", r"can_lists")]
+
+# Exports: each role exports the lists it reads on screen.
+EXPORTS = {
+    CENTRE_ADMIN: "cases|windows|staff|rosters|items",
+    CLERK: "cases|windows|rosters|items",
+    APPROVER: "items",
+    COMPLAINT_HANDLER: "windows|staff",
+    SUPERVISOR: "cases|windows|staff|rosters|items",
+}
+for _role, _lists in EXPORTS.items():
+    ROLE_RULES[_role] += [(r"ExportView", rf"can_(index|{_lists})"), (r"(Exports|Case work)", MENU)]

@@ -4,13 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The browser journeys drive Debian's Chromium through its own driver (no browser download);
-# a Chinese font makes their screenshots readable.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+# a Chinese font makes their screenshots readable; the printables' tests read PDFs back with
+# poppler's pdftotext.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/truetype/wqy ] \
+    || ! command -v pdftotext >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei \
+      poppler-utils >/dev/null
   else
-    echo "chromium and chromium-driver are missing: sudo apt-get install chromium chromium-driver" >&2
+    echo "chromium, chromium-driver or poppler-utils are missing:" \
+      "sudo apt-get install chromium chromium-driver fonts-wqy-zenhei poppler-utils" >&2
   fi
 fi
 python3 -m venv .venv

@@ -71,6 +71,8 @@ def pages_for(app, username: str) -> list[Page]:
 
     def get(path: str) -> tuple[int, str]:
         response = client.get(path)
+        if response.mimetype != "text/html":  # PDFs and downloads are not pages
+            return response.status_code, ""
         return response.status_code, response.get_data(as_text=True)
 
     return list(crawl(get, "/", limit=120, per_shape=2))

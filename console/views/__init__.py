@@ -66,6 +66,16 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     appbuilder.add_view_no_menu(StatusPageView)
 
+    # Printables: print views and PDFs of a case's paper and of an item's blank notification.
+    from console.views.printables import PrintablesView
+
+    appbuilder.add_view_no_menu(PrintablesView)
+
+    # Exports: each list as CSV and xlsx, through its screen's scoped query and filters.
+    from console.views.exports import ExportView
+
+    appbuilder.add_view(ExportView, "Exports", label=_l("Exports"), icon="fa-download", **work)
+
     register_complaint_views(appbuilder)
 
     from console import audit

@@ -1,0 +1,276 @@
+"""Printables through the screens on the demo centres: for a case in each state its PDF (text
+extracted with pypdf) holds the materials, results, dates and masked identifiers with every
+font embedded; the print view says the same; other centres get 404, roles without the
+printables 403; a character the font lacks is reported, never dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+
+from conftest import client_for, demo_app
+from pypdf import PdfReader
+import pytest
+from test_case_screens import ID_NUMBER, act, open_case
+
+from console import storage
+from models import case as c
+from models.case import Case
+from models.item import ServiceItem
+from models.staff import StaffMember
+from models.workcalendar import today_in_china
+from reports import case_documents as docs
+from reports.document import Printable, Table
+from reports.pdf import render_pdf
+
+MASKED_ID = "110105********002X"
+MASKED_PHONE = "138****1234"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
+    yield app
+    storage.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_leaks():
+    """This module shares one app (and its store) across its tests."""
+    yield
+
+
+def pdf_of(client, url: str) -> tuple[str, PdfReader]:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return pdftotext(response.data), PdfReader(io.BytesIO(response.data))
+
+
+def pdftotext(data: bytes, page: int | None = None) -> str:
+    """The text poppler's pdftotext reads from the PDF (what a search or a screen reader gets)."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", *pages, "-", "-"], input=data,
+                          capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def fonts_embedded(reader: PdfReader) -> list[str]:
+    """The base names of the fonts used, asserting each carries its font program."""
+    names = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font
+            descriptor = described["/FontDescriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                font["/BaseFont"]
+            names.append(str(font["/BaseFont"]))
+    return names
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def reviewed(app, **overrides):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, **overrides)
+    act(clerk, case, "start_review")
+    return clerk, Case.objects.get(pk=case.pk)
+
+
+def accepted(app, **overrides):
+    clerk, case = reviewed(app, **overrides)
+    data = {}
+    for index, row in enumerate(case.materials):
+        data[f"state-{index}"] = "tolerated" if row.requirement == "tolerated" else "received"
+        if row.requirement == "tolerated":
+            data[f"promised-{index}"] = today_in_china().isoformat()
+    assert act(clerk, case, "materials", **data)[0][0] == "success"
+    act(clerk, case, "accept")
+    return clerk, Case.objects.get(pk=case.pk)
+
+
+def ready(app, **overrides):
+    clerk, case = accepted(app, **overrides)
+    admin = client_for(app, "admin")
+    for task in case.subtasks:
+        if task.agency == "LY-AMR":
+            act(admin, case, "complete_subtask", subtask=task.key, licence_number="LIC-410300-77",
+                credit_code="91410300MA9F12345E")
+    for task in Case.objects.get(pk=case.pk).subtasks:
+        if task.agency == "LY-PSB":
+            act(admin, case, "complete_subtask", subtask=task.key,
+                seals="公章、法定代表人名章、财务专用章")
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == c.READY
+    return clerk, case
+
+
+def test_one_time_notification_of_a_return(app):
+    clerk, case = reviewed(app, company_name="告知书测试有限公司")
+    form = next(i for i, row in enumerate(case.materials) if "申请书" in row.name)
+    point = case.materials[form].review_points[0]
+    act(clerk, case, "return", note="请法定代表人本人到场", **{f"reason-{form}": point})
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == c.RETURNED
+    base = f"/printables/cases/{case.pk}/notification/1"
+    text, reader = pdf_of(clerk, f"{base}/pdf")
+    flat = compact(text)
+    assert "一次性告知书" in flat and case.number in flat
+    assert compact(case.materials[form].name) in flat and compact(point) in flat
+    assert "请法定代表人本人到场" in flat and "ly_clerk" in flat
+    assert MASKED_ID in flat and MASKED_PHONE in flat and ID_NUMBER not in flat
+    assert "13803791234" not in flat
+    assert "第1页" in flat and "共" in flat  # page x of y
+    assert fonts_embedded(reader) and all("NotoSansSC" in name for name in fonts_embedded(reader))
+    html = clerk.get(f"{base}/html").get_data(as_text=True)
+    assert point in html and MASKED_ID in html and ID_NUMBER not in html
+    assert "<nav" not in html and "<select" not in html and "alert" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html) and not re.search(r"\son[a-z]+=", html)
+    assert clerk.get(f"/printables/cases/{case.pk}/notification/2/pdf").status_code == 404
+    assert f'href="{base}/pdf"' in clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
+
+
+def test_acceptance_receipt_names_materials_time_window_and_lookup(app):
+    clerk, case = accepted(app, company_name="受理回执测试有限公司")
+    text, reader = pdf_of(clerk, f"/printables/cases/{case.pk}/receipt/pdf")
+    flat = compact(text)
+    assert "受理通知书" in flat and case.number in flat and MASKED_ID in flat
+    received = [row.name for row in case.materials if row.state == c.RECEIVED]
+    assert received and all(compact(name) in flat for name in received)
+    assert compact(c.format_local(case.due_at)) in flat  # promised completion, China time
+    assert case.window.counter in text and "ly_clerk" in flat
+    tolerated = [row for row in case.materials if row.state == c.TOLERATED]
+    for row in tolerated:
+        assert compact(row.name) in flat and row.promised_on.isoformat() in flat
+    assert "查询" in flat
+    fonts_embedded(reader)
+    # Not before acceptance.
+    _clerk, early = reviewed(app)
+    assert clerk.get(f"/printables/cases/{early.pk}/receipt/pdf").status_code == 404
+
+
+def test_delivery_checklist_from_the_results_with_signature_lines(app):
+    clerk, case = ready(app, company_name="出件清单测试有限公司")
+    text, reader = pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")
+    flat = compact(text)
+    assert "出件清单" in flat and "LIC-410300-77" in flat and "91410300MA9F12345E" in flat
+    for seal in ("公章", "法定代表人名章", "财务专用章"):
+        assert seal in flat
+    assert "领取人签字" in flat and "日期" in flat
+    fonts_embedded(reader)
+    act(clerk, case, "deliver", recipient="王强")
+    assert Case.objects.get(pk=case.pk).state == c.DELIVERED
+    text, _reader = pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")
+    assert "王强" in text
+    # Nothing to hand over before the results are in.
+    _clerk, running = accepted(app)
+    assert clerk.get(f"/printables/cases/{running.pk}/delivery/html").status_code == 404
+
+
+def test_blank_notification_of_an_item(app):
+    clerk = client_for(app, "ly_clerk")
+    item = ServiceItem.objects(code="LY-EO-REG").first()
+    text, reader = pdf_of(clerk, f"/printables/items/{item.pk}/notification/pdf")
+    flat = compact(text)
+    assert compact(item.name) in flat
+    assert all(compact(material.name) in flat for material in item.materials)
+    fonts_embedded(reader)
+
+
+def test_long_tables_repeat_their_header_on_every_page(app):
+    doc = Printable(centre="洛阳市民之家", title="测试", date=dt.date(2026, 11, 24),
+                    blocks=[Table(["材料名称", "原因"],
+                                  [[f"材料{i}", "缺签字"] for i in range(120)])])
+    with app.test_request_context():
+        data = render_pdf(doc)
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert pages >= 3
+    for number in range(1, pages + 1):
+        text = compact(pdftotext(data, number))
+        assert "材料名称" in text and f"第{number}页，共{pages}页" in text
+
+
+def test_other_centres_get_404_and_roles_without_printables_403(app):
+    _clerk, case = accepted(app)
+    item = ServiceItem.objects(code="LY-EO-REG", centre="LY").first()
+    mj = client_for(app, "mj_clerk")
+    for url in (f"/printables/cases/{case.pk}/receipt/pdf",
+                f"/printables/cases/{case.pk}/receipt/html"):
+        assert mj.get(url).status_code == 404
+    if item is not None:  # a centre's own item; a shared one is every centre's
+        assert mj.get(f"/printables/items/{item.pk}/notification/pdf").status_code == 404
+    for login in ("ly_approver", "ly_complaints"):
+        response = client_for(app, login).get(f"/printables/cases/{case.pk}/receipt/pdf")
+        assert response.status_code in (302, 403)
+    assert client_for(app, "ly_supervisor").get(
+        f"/printables/cases/{case.pk}/receipt/pdf").status_code == 200
+
+
+def test_a_character_the_font_lacks_is_reported_not_dropped(app):
+    clerk, case = accepted(app, legal_rep_name="𠮷野䶮")
+    response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert response.status_code == 422
+    assert "𠮷" in response.get_data(as_text=True)
+    # The print view, drawn with the browser's fonts, still carries the name whole.
+    assert "𠮷野䶮" in clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(
+        as_text=True)
+    # 䶮 (CJK Extension A) is in the font.
+    _clerk, other = accepted(app, legal_rep_name="王䶮")
+    text, _reader = pdf_of(clerk, f"/printables/cases/{other.pk}/receipt/pdf")
+    assert "王䶮" in text
+
+
+def test_the_centres_lists_as_annexes(app):
+    admin = client_for(app, "ly_admin")
+    text, reader = pdf_of(admin, "/printables/lists/window-items/pdf")
+    flat = compact(text)
+    assert "洛阳市民之家" in flat and "企业设立登记" in flat
+    fonts_embedded(reader)
+    staff = compact(pdf_of(admin, "/printables/lists/staff/pdf")[0])
+    member = StaffMember.objects(centre="LY", active=True).first()
+    assert compact(member.name) in staff and member.phone not in staff
+    assert re.search(r"\d{3}\*{4}\d{4}", staff)
+    liaisons = compact(pdf_of(admin, "/printables/lists/liaisons/pdf")[0])
+    assert "联络员" in liaisons and re.search(r"\d{3}\*{4}\d{4}", liaisons)
+    day = today_in_china()
+    roster = compact(pdf_of(admin, f"/printables/lists/roster/pdf?day={day}")[0])
+    assert day.isoformat() in roster and "上午" in roster
+    assert admin.get("/printables/lists/roster/pdf?day=tomorrow").status_code == 400
+    html = admin.get("/printables/lists/liaisons/html").get_data(as_text=True)
+    assert "联络员" in html
+    index = admin.get("/exports/").get_data(as_text=True)
+    assert "/printables/lists/roster/pdf" in index
+    # The MJ lists hold none of LY's staff; a clerk does not print the centre's lists.
+    mj = compact(pdf_of(client_for(app, "mj_admin"), "/printables/lists/staff/pdf")[0])
+    assert compact(member.name) not in mj or StaffMember.objects(
+        centre="MJ", name=member.name).first()
+    assert client_for(app, "ly_clerk").get(
+        "/printables/lists/staff/pdf").status_code in (302, 403)
+    # The super-administrator names the centre.
+    assert client_for(app, "admin").get("/printables/lists/staff/html").status_code == 400
+    assert client_for(app, "admin").get(
+        "/printables/lists/staff/html?centre=MJ").status_code == 200
+
+
+def test_receipt_carries_a_qr_code_of_the_status_lookup_address(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_STATUS_LOOKUP_URL",
+                        "https://zwfw.example/status?no={number}")
+    clerk, case = accepted(app)
+    address = f"https://zwfw.example/status?no={case.number}"
+    text, reader = pdf_of(clerk, f"/printables/cases/{case.pk}/receipt/pdf")
+    assert address in compact(text)
+    images = [name for page in reader.pages
+              for name, obj in page["/Resources"].get("/XObject", {}).items()
+              if obj.get_object()["/Subtype"] == "/Image"]
+    assert images
+    html = clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(as_text=True)
+    assert "<svg" in html and address.replace("&", "&amp;") in html
+    assert docs.status_address("", "LY-1") == "LY-1"
+    assert docs.status_address("https://x.example/q/", "LY-1") == "https://x.example/q/LY-1"
