@@ -13,11 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from mongoengine.connection import get_db
 import pytest
+from tests_support import open_case_for
 
 from console import storage
 from console.datamodel.interface import MongoEngineInterface
-from models import Case, ServiceItem, Window
-from models import lifecycle as life
 
 # Garbage and unknown ids are tried by these roles only (enough to reach every code path).
 GARBAGE_ROLES = {"anonymous", "ly_admin", "admin"}
@@ -40,21 +39,6 @@ def fingerprint() -> str:
         for document in db[name].find():
             digest.update(repr(document).encode())
     return digest.hexdigest()
-
-
-def open_demo_case(centre: str) -> Case:
-    actor = life.Actor(username=f"{centre.lower()}_clerk", roles=frozenset({"Clerk"}),
-                       centre=centre)
-    for window in Window.objects(centre=centre):
-        items = [item for item in ServiceItem.objects(centre__in=[centre, None])
-                 if window.accepts(item)]
-        if items:
-            return life.open_case(
-                actor, window=window, items=items[:1], mode="single_item",
-                applicant={"company_name": "洛阳测试有限公司", "legal_rep_name": "王强",
-                           "legal_rep_id": "11010519491231002X", "phone": "13803791234",
-                           "address": "洛阳市洛龙区开元大道218号"})
-    raise AssertionError(f"no window of {centre} takes an item")
 
 
 def document_of(view) -> type | None:
@@ -129,8 +113,8 @@ def app():
     # Not TESTING: an exception becomes the 500 a user would get, so the crawl lists them all.
     app = demo_app(TESTING=False)
     with app.app_context():
-        open_demo_case("LY")
-        open_demo_case("MJ")
+        open_case_for("LY")
+        open_case_for("MJ")
     yield app
     storage.disconnect()
 
