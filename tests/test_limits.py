@@ -119,3 +119,32 @@ def test_api_login_while_the_database_is_down_is_a_503_not_a_500():
         assert "数据库" in response.get_json()["message"]  # the default language: Chinese
     finally:
         storage.disconnect()
+
+
+@pytest.mark.parametrize("store", ["mongomock", "embedded"])
+def test_counters_of_run_out_windows_are_dropped_by_a_ttl_index(store):
+    """Counters carry ``expire_at`` under a TTL index (``onewindow init`` and the first write
+    create it); MongoDB's monitor, and the embedded store on its next read, drop the expired."""
+    from mongoengine.connection import get_db
+
+    from console.limits import COLLECTION, TTL_INDEX
+
+    folder = tempfile.mkdtemp()
+    app = make_app(f"embedded://{folder}" if store == "embedded" else None)
+    try:
+        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+        with app.app_context():
+            index = get_db()[COLLECTION].index_information()[TTL_INDEX]
+            assert index["key"] == [("expire_at", 1)] and index["expireAfterSeconds"] == 0
+            counter = ConsoleStorage()
+            counter.incr("gone", 0)  # a window that has already run out
+            counter.incr("kept", 600)
+            left = {row["_id"] for row in get_db()[COLLECTION].find({})}
+            assert left == {"kept"}
+        if store == "embedded":
+            storage.disconnect()
+            reopened = make_app(f"embedded://{folder}")
+            with reopened.app_context():
+                assert TTL_INDEX in get_db()[COLLECTION].index_information()
+    finally:
+        storage.disconnect()
