@@ -77,12 +77,13 @@ class InlineTableWidget:
         # Outside the f-string, where Babel's extractor finds it.
         add_label = escape(gettext("Add a row"))
         reveal = ""
+        reveal_label = gettext("Show the full values (recorded in the audit log)")
         if getattr(field, "reveal_url", None):
             # Masked phones or ID numbers in the rows: their full values, audited (the view).
             reveal = (
                 f' <a href="{escape(field.reveal_url)}" class="btn btn-default btn-sm" '
                 'target="_blank" rel="noopener" data-ow-reveal>'
-                f'{escape(gettext("Show the full values (recorded in the audit log)"))}</a>'
+                f"{escape(reveal_label)}</a>"
             )
         return Markup(
             f'<div class="ow-inline" id="{escape(field.id)}" data-ow-inline '

@@ -228,6 +228,9 @@ class CaseView(BaseView):
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
             timeline=[e for e in case.timeline if e.subtask not in hidden_tasks],
+            # A sub-task's events name its agency (and item): "子任务办结（洛阳市税务局 · 发票）".
+            task_agencies={t.key: f"{t.agency_name or t.agency} · {t.item_name or t.item}"
+                           for t in case.subtasks},
             # The delivery note lists every agency's results: not for an approver's eyes.
             hide_delivery_note=bool(hidden_tasks),
             masked_id=mask_id_number(case.legal_rep_id), masked_phone=mask_phone(case.phone),
