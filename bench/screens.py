@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 STORES = ROOT / ".stores"
 END = dt.datetime(2026, 11, 20, 8, 0)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PASSWORD = "demo1234"
+from console.cli import DEMO_PASSWORD  # noqa: E402  (after the path is set)
+
+PASSWORD = DEMO_PASSWORD
 FLOOR_TEMPLATE = """<table>{% for c in rows %}<tr><td>{{ c.number }}</td><td>{{ c.company_name }}
 </td><td>{{ c.state }}</td><td>{{ c.created_at }}</td></tr>{% endfor %}</table>{{ total }}"""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 
 from console import roles
+from console.passwords import problems
 from models.agency import Agency
 from models.centre import ServiceCentre
 
@@ -56,8 +57,9 @@ def check(login: NewLogin) -> None:
         if agency is None:
             raise AccountError(gettext("There is no agency with code %(code)s for centre "
                                        "%(centre)s.", code=login.agency, centre=login.centre))
-    if len(login.password) < 8:
-        raise AccountError(gettext("The password needs at least 8 characters."))
+    reasons = problems(login.password, [login.username]) if login.password else []
+    if reasons:
+        raise AccountError(" ".join(reasons))
 
 
 def create_login(security, login: NewLogin):

@@ -5,10 +5,17 @@ The counters live in the ``rate_limits`` collection of whatever store the consol
 MongoDB server, the embedded store, mongomock in tests), so every gunicorn worker and every
 process sees the same count without a Redis or memcached to run. ``RATELIMIT_STORAGE_URI =
 "onewindow://"`` selects it; any Flask-Limiter URI (``mongodb://…``, ``redis://…``) still works.
+
+Every counter carries ``expire_at`` (naive UTC) under a TTL index (``expireAfterSeconds=0``), so
+MongoDB deletes the counters of windows that have run out; the embedded store (litemongo, after
+mongomock) honours the same index, dropping expired documents when the collection is next read
+or written, and keeps it on disk. ``onewindow init`` creates the index, and so does the first
+counter a process writes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
@@ -26,6 +33,16 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 log = logging.getLogger(__name__)
 
 COLLECTION = "rate_limits"
+TTL_INDEX = "rate_limits_expire_at_ttl"
+
+_indexed: set[tuple[int, str]] = set()
+
+
+def ensure_ttl_index(collection: Any = None) -> None:
+    """The TTL index that lets the database drop counters whose window has run out."""
+    collection = get_db()[COLLECTION] if collection is None else collection
+    collection.create_index("expire_at", expireAfterSeconds=0, name=TTL_INDEX)
+    _indexed.add((id(collection.database.client), collection.database.name))
 
 
 class ConsoleStorage(Storage):
@@ -43,7 +60,10 @@ class ConsoleStorage(Storage):
     @staticmethod
     def _collection():
         # Looked up on every call: the connection is the app's current one (tests swap it).
-        return get_db()[COLLECTION]
+        collection = get_db()[COLLECTION]
+        if (id(collection.database.client), collection.database.name) not in _indexed:
+            ensure_ttl_index(collection)
+        return collection
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         collection = self._collection()
@@ -54,11 +74,17 @@ class ConsoleStorage(Storage):
             try:
                 found = collection.find_one_and_update(
                     {"_id": key},
-                    {"$inc": {"count": amount}, "$setOnInsert": {"expires": now + expiry}},
+                    {"$inc": {"count": amount}, "$setOnInsert": {
+                        "expires": now + expiry,
+                        # Naive UTC, like every datetime the console stores; the TTL index's.
+                        "expire_at": dt.datetime.fromtimestamp(now + expiry, dt.UTC).replace(
+                            tzinfo=None),
+                    }},
                     upsert=True,
                     return_document=pymongo.ReturnDocument.AFTER,
                 )
-                return int(found["count"])
+                # None: the TTL index dropped a window already run out (no expiry at all).
+                return int(found["count"]) if found else amount
             except DuplicateKeyError:
                 # Another worker inserted the key at the same moment: increment theirs.
                 continue

@@ -1,14 +1,17 @@
 """Password policy: long enough, not the username, not one of the commonest passwords.
 
 Used as Flask-AppBuilder's ``FAB_PASSWORD_COMPLEXITY_VALIDATOR`` (the add-user, reset-password
-and reset-my-password forms) and by ``onewindow create-user``. The common-password list is the
-30,000 most frequent passwords shipped with ``zxcvbn``.
+and reset-my-password forms), and enforced again by the security manager's ``add_user`` and
+``reset_password`` (:func:`enforce`), so every other path — ``onewindow create-user``, the logins
+screen, the demo loader, ``flask fab create-admin`` / ``reset-password`` — meets it too. The
+common-password list is the 30,000 most frequent passwords shipped with ``zxcvbn``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import click
 from flask import current_app, has_app_context, has_request_context, request
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext
@@ -35,6 +38,20 @@ def problems(password: str, usernames: Iterable[str] = ()) -> list[str]:
     if folded in COMMON or folded.rstrip("0123456789!.") in COMMON:
         found.append(gettext("This password is too common; choose another one."))
     return found
+
+
+class PasswordRefused(click.ClickException):
+    """A password the policy refuses. A ``ClickException``, so that any command (ours or
+    Flask-AppBuilder's ``fab create-admin``) stops with the translated reasons, not a traceback."""
+
+    exit_code = 2
+
+
+def enforce(password: str, usernames: Iterable[str] = ()) -> None:
+    """Raise :class:`PasswordRefused` with every reason ``password`` is refused."""
+    reasons = problems(password, usernames)
+    if reasons:
+        raise PasswordRefused(" ".join(reasons))
 
 
 def _usernames_of_request() -> list[str]:

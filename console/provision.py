@@ -42,6 +42,9 @@ def initialise(appbuilder: AppBuilder) -> InitReport:
     """Indexes, then every view's permissions, then the built-in roles."""
     report = InitReport()
     report.collections, report.indexes = ensure_all_indexes()
+    from console.limits import ensure_ttl_index
+
+    ensure_ttl_index()
     appbuilder.add_permissions(update_perms=True)
     security = appbuilder.sm
     security.create_db()

@@ -63,7 +63,7 @@ ROLE_RULES: dict[str, list[tuple[str, str]]] = {
         (r"Logins", MENU),
     ],
     CLERK: SELF_SERVICE + [
-        (r"CaseView", r"can_(list|show|add|act|late)"),
+        (r"CaseView", r"can_(list|show|add|act|late|reveal)"),
         (r"(Case work|Cases|Open a case|Late tolerated materials)", MENU),
         (r"(WindowView|ServiceItemView|AgencyView|RosterEntryView|CalendarOverrideView)", READ),
         (r"RosterWeekView", r"can_week"),

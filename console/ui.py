@@ -67,6 +67,10 @@ def error_page(error: Exception):
     if code == 500:
         log.error("unhandled error serving %s", request.path, exc_info=error)
     title, hint = (str(text) for text in ERRORS.get(code, ERRORS[500]))
+    description = getattr(error, "description", None)
+    if code == 403 and description and description != getattr(type(error), "description", None):
+        # A refusal that says why (abort(403, description=_l(...))): its reason is the hint.
+        hint = str(description)
     if _wants_json():
         return jsonify(message=title), code
     appbuilder = current_app.appbuilder

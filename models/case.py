@@ -323,6 +323,12 @@ class Case(Document):
     def clock_paused(self) -> bool:
         return bool(self.clock_pauses) and self.clock_pauses[-1].ended_at is None
 
+    @property
+    def is_finished(self) -> bool:
+        """Its processing is over (every sub-task done, or the case closed): its deadline state
+        is a result (on time or late), no longer a warning."""
+        return bool(self.finished_at) or self.state in FINAL_STATES
+
     def __str__(self) -> str:
         return f"{self.number} {self.company_name}"
 

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 import pytest
 
 from console import create_app, storage
+from console.cli import DEMO_PASSWORD
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -51,9 +52,9 @@ def login(client: FlaskClient, username: str, password: str):
     )
 
 
-# Logins the demo loads with another password than demo1234, and ones tests create (these must
-# pass the password policy).
-DEMO_PASSWORDS = {"admin": "admin123", "mj_complaints": "Mengjin-Complaints-2026"}
+# Every demo login has DEMO_PASSWORD; logins tests create themselves have their own (these must
+# pass the password policy too).
+DEMO_PASSWORDS = {"mj_complaints": "Mengjin-Complaints-2026"}
 
 
 def demo_app(**overrides) -> Flask:
@@ -69,7 +70,7 @@ def demo_app(**overrides) -> Flask:
 def client_for(app: Flask, username: str) -> FlaskClient:
     """A test client logged in as one of the demo logins."""
     client = app.test_client()
-    response = login(client, username, DEMO_PASSWORDS.get(username, "demo1234"))
+    response = login(client, username, DEMO_PASSWORDS.get(username, DEMO_PASSWORD))
     assert response.status_code == 302 and "/login" not in response.location
     return client
 

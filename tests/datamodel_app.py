@@ -20,6 +20,8 @@ from mongoengine import (
     StringField,
 )
 
+from console.cli import DEMO_PASSWORD
+
 KINDS = [("paper", "纸质"), ("scan", "扫描件")]
 
 
@@ -175,7 +177,8 @@ class SampleCaseApi(MongoModelRestApi):
 
 
 def sample_app(views=(), apis=()):
-    """An app (English messages) with sample views/APIs registered and an ``admin``/``pw`` login."""
+    """An app (English messages) with sample views/APIs registered and an ``admin`` login
+    (password ``DEMO_PASSWORD``)."""
     from conftest import make_app
 
     from console.provision import initialise
@@ -189,5 +192,5 @@ def sample_app(views=(), apis=()):
             appbuilder.add_api(api)
         initialise(appbuilder)
         sm = appbuilder.sm
-        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), "pw")
+        sm.add_user("admin", "Ad", "Min", "admin@example.cn", sm.find_role("Admin"), DEMO_PASSWORD)
     return app

@@ -15,6 +15,7 @@ import pytest
 
 from console import storage
 from console.accounts import NewLogin, create_login
+from console.cli import DEMO_PASSWORD
 from models import Window
 from models import case as c
 from models import lifecycle as life
@@ -60,7 +61,7 @@ def _no_connection_leaks():
     yield
 
 
-def token(app: Flask, username: str, password: str = "demo1234") -> dict[str, str]:
+def token(app: Flask, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
     response = app.test_client().post("/api/v1/security/login", json={
         "username": username, "password": password, "provider": "db"})
     assert response.status_code == 200, response.json
@@ -119,7 +120,7 @@ def test_the_session_cookie_alone_cannot_write(app):
         case = accepted_case()
     task = task_of(case, "LY-AMR")
     browser = app.test_client()
-    assert login(browser, "ly_approver", "demo1234").status_code == 302
+    assert login(browser, "ly_approver", DEMO_PASSWORD).status_code == 302
     before = snapshot(case)
     response = browser.post(url(case, task, "start"), json={"version": case.version})
     assert response.status_code == 401

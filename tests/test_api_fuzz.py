@@ -13,9 +13,10 @@ import pytest
 
 from console import storage
 from console.api import public
+from console.cli import DEMO_PASSWORD
 
 ACCOUNTS = ("admin", "ly_amr_system", "ly_intake", "ly_approver", None)
-PASSWORDS = {"admin": "admin123"}
+PASSWORDS = {"admin": DEMO_PASSWORD}
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -53,7 +54,7 @@ def tokens(app):
     client, found = app.test_client(), {None: {}}
     for name in ACCOUNTS[:-1]:
         response = client.post("/api/v1/security/login", json={
-            "username": name, "password": PASSWORDS.get(name, "demo1234"), "provider": "db"})
+            "username": name, "password": PASSWORDS.get(name, DEMO_PASSWORD), "provider": "db"})
         found[name] = {"Authorization": f"Bearer {response.json['access_token']}"}
     return found
 

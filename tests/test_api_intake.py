@@ -10,6 +10,7 @@ import pytest
 
 from console import storage
 from console.api import public
+from console.cli import DEMO_PASSWORD
 from models import case as c
 from models.case import Case
 
@@ -32,7 +33,7 @@ def _no_connection_leaks(app):
     yield
 
 
-def token(app: Flask, username: str, password: str = "demo1234") -> dict[str, str]:
+def token(app: Flask, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
     response = app.test_client().post("/api/v1/security/login", json={
         "username": username, "password": password, "provider": "db"})
     return {"Authorization": f"Bearer {response.json['access_token']}"}

@@ -11,6 +11,7 @@ import pytest
 
 from console import storage
 from console.audit.models import AppendOnlyError, AuditEntry
+from console.cli import DEMO_PASSWORD
 from models import Agency, ServiceItem, StaffMember, Window
 
 
@@ -77,10 +78,10 @@ def test_logins_are_recorded_success_and_failure(app):
     assert latest(kind="login_failed", actor="ly_supervisor").centre == "LY"
     login(client, "nobody-here", "wrong-password")
     assert latest(kind="login_failed", actor="nobody-here")
-    login(client, "ly_supervisor", "demo1234")
+    login(client, "ly_supervisor", DEMO_PASSWORD)
     assert latest(kind="login", actor="ly_supervisor").address == "127.0.0.1"
     app.test_client().post("/api/v1/security/login", json={
-        "username": "mj_admin", "password": "demo1234", "provider": "db"})
+        "username": "mj_admin", "password": DEMO_PASSWORD, "provider": "db"})
     assert latest(kind="login", actor="mj_admin").centre == "MJ"
 
 

@@ -50,8 +50,9 @@ def test_the_server_refuses_what_the_button_hides(app):
         shared = Agency.objects(centre=None).first()
         name = shared.name
     url = f"/agencyview/edit/{shared.id}"
-    response = post_form(client, url, {"code": shared.code, "name": "改名", "kind": shared.kind})
-    assert response.status_code in (200, 302)
+    response = post_form(client, url, {"code": shared.code, "name": "改名", "kind": shared.kind},
+                         form_url="/agencyview/add")
+    assert response.status_code == 403
     with app.app_context():
         assert Agency.objects.get(id=shared.id).name == name
 
@@ -73,3 +74,27 @@ def test_open_a_case_is_offered_only_to_who_may_open_one(app, username, may_open
         page = client.get(path).get_data(as_text=True)
         assert ('href="/cases/new"' in page) is may_open, (username, path)
     assert (client.get("/cases/new").status_code == 200) is may_open
+
+
+@pytest.mark.parametrize(("view", "model"), [("agencyview", Agency),
+                                             ("serviceitemview", ServiceItem)])
+def test_a_shared_records_form_is_refused_when_opened(app, view, model):
+    with app.app_context():
+        shared = model.objects(centre=None).first()
+        own = model.objects(centre="LY").first()
+    client = client_for(app, "ly_admin")
+    client.get("/lang/zh_CN")
+    refused = client.get(f"/{view}/edit/{shared.id}")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "共享" in page and 'class="navbar' in page  # the reason, in the console's layout
+    assert f"/{view}/edit/{shared.id}" not in client.get(
+        f"/{view}/show/{shared.id}").get_data(as_text=True)
+    assert client.get(f"/{view}/edit/{own.id}").status_code == 200
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(
+        f"/{view}/edit/{own.id}").get_data(as_text=True)).group(1)
+    assert client.post(f"/{view}/delete/{shared.id}",
+                       data={"csrf_token": token}).status_code == 403
+    with app.app_context():
+        assert model.objects(id=shared.id).count() == 1
+    assert client_for(app, "admin").get(f"/{view}/edit/{shared.id}").status_code == 200

@@ -12,6 +12,7 @@ import prison
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.datamodel import scoped
 
 BASE = "/api/v1/sample-item/"
@@ -28,7 +29,7 @@ def app():
 @pytest.fixture
 def client(app) -> FlaskClient:
     client = app.test_client()
-    assert login(client, "admin", "pw").status_code == 302
+    assert login(client, "admin", DEMO_PASSWORD).status_code == 302
     return client
 
 
@@ -201,7 +202,8 @@ def test_jwt_login_then_bearer_token(app, items):
                              json={"username": "admin", "password": "wrong", "provider": "db"})
     assert refused.status_code == 401
     response = anonymous.post("/api/v1/security/login",
-                              json={"username": "admin", "password": "pw", "provider": "db"})
+                              json={"username": "admin", "password": DEMO_PASSWORD,
+                                    "provider": "db"})
     assert response.status_code == 200, response.json
     token = response.json["access_token"]
     listed = anonymous.get(BASE, headers={"Authorization": f"Bearer {token}"})

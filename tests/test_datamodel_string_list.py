@@ -21,6 +21,7 @@ import prison
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.datamodel import MongoEngineInterface
 from console.datamodel.forms import MongoModelConverter
 
@@ -39,7 +40,7 @@ def app():
 @pytest.fixture
 def client(app) -> FlaskClient:
     client = app.test_client()
-    assert login(client, "admin", "pw").status_code == 302
+    assert login(client, "admin", DEMO_PASSWORD).status_code == 302
     return client
 
 

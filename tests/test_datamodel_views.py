@@ -12,6 +12,7 @@ from mongoengine.errors import OperationError
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.datamodel import scoped
 
 ADD = "/sampleitemview/add"
@@ -29,7 +30,7 @@ def app():
 @pytest.fixture
 def client(app) -> FlaskClient:
     client = app.test_client()
-    assert login(client, "admin", "pw").status_code == 302
+    assert login(client, "admin", DEMO_PASSWORD).status_code == 302
     return client
 
 

@@ -21,6 +21,7 @@ from conftest import login, make_app
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -175,7 +176,7 @@ def test_login_page_is_chinese_by_default_and_english_on_request(demo_app):
 
 def test_admin_window_list_in_chinese_then_english(demo_app):
     client = demo_app.test_client()
-    assert login(client, "admin", "admin123").status_code == 302
+    assert login(client, "admin", DEMO_PASSWORD).status_code == 302
     page = client.get("/windowview/list/").get_data(as_text=True)
     for label in ("窗口", "窗口号", "受理事项", "中心配置", "政务服务中心", "办件"):
         assert label in page, label
@@ -193,7 +194,7 @@ def test_admin_window_list_in_chinese_then_english(demo_app):
 
 def test_clerk_case_screens_in_chinese(demo_app):
     client = demo_app.test_client()
-    assert login(client, "ly_clerk", "demo1234").status_code == 302
+    assert login(client, "ly_clerk", DEMO_PASSWORD).status_code == 302
     page = client.get("/cases/").get_data(as_text=True)
     for label in ("在办办件", "办件编号", "全链式通办", "仅看逾期", "共 0 件"):
         assert label in page, label

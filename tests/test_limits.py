@@ -8,6 +8,7 @@ from conftest import csrf_token, demo_app, login, make_app
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.limits import ConsoleStorage
 
 
@@ -22,7 +23,7 @@ def test_failed_logins_lock_the_address_out_even_for_the_right_password(app):
     client = app.test_client()
     for _ in range(3):
         assert login(client, "ly_admin", "wrong-password").status_code == 302
-    locked = login(client, "ly_admin", "demo1234")
+    locked = login(client, "ly_admin", DEMO_PASSWORD)
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.get_data(as_text=True)
     # Nobody signed in.
@@ -32,7 +33,7 @@ def test_failed_logins_lock_the_address_out_even_for_the_right_password(app):
 def test_successful_logins_do_not_count(app):
     client = app.test_client()
     for _ in range(5):
-        assert "/login" not in login(client, "ly_admin", "demo1234").location
+        assert "/login" not in login(client, "ly_admin", DEMO_PASSWORD).location
         client.get("/logout/")
 
 
@@ -42,7 +43,7 @@ def test_api_login_is_limited_too_and_answers_in_the_users_language(app):
     body = {"username": "ly_admin", "password": "nope", "provider": "db"}
     for _ in range(3):
         assert client.post("/api/v1/security/login", json=body).status_code == 401
-    body["password"] = "demo1234"
+    body["password"] = DEMO_PASSWORD
     locked = client.post("/api/v1/security/login", json=body)
     assert locked.status_code == 429
     message = locked.get_json()["message"]
@@ -54,7 +55,7 @@ def test_lockout_is_per_address(app):
         login(app.test_client(), "ly_admin", "wrong-password")
     other = app.test_client()
     response = other.post("/login/", environ_base={"REMOTE_ADDR": "10.1.2.3"}, data={
-        "username": "ly_admin", "password": "demo1234",
+        "username": "ly_admin", "password": DEMO_PASSWORD,
         "csrf_token": csrf_token(other, "/login/")})
     assert response.status_code == 302 and "/login" not in response.location
 
@@ -113,8 +114,37 @@ def test_api_login_while_the_database_is_down_is_a_503_not_a_500():
                    TESTING=False)
     try:
         response = app.test_client().post("/api/v1/security/login", json={
-            "username": "ly_admin", "password": "demo1234", "provider": "db"})
+            "username": "ly_admin", "password": DEMO_PASSWORD, "provider": "db"})
         assert response.status_code == 503
         assert "数据库" in response.get_json()["message"]  # the default language: Chinese
+    finally:
+        storage.disconnect()
+
+
+@pytest.mark.parametrize("store", ["mongomock", "embedded"])
+def test_counters_of_run_out_windows_are_dropped_by_a_ttl_index(store):
+    """Counters carry ``expire_at`` under a TTL index (``onewindow init`` and the first write
+    create it); MongoDB's monitor, and the embedded store on its next read, drop the expired."""
+    from mongoengine.connection import get_db
+
+    from console.limits import COLLECTION, TTL_INDEX
+
+    folder = tempfile.mkdtemp()
+    app = make_app(f"embedded://{folder}" if store == "embedded" else None)
+    try:
+        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+        with app.app_context():
+            index = get_db()[COLLECTION].index_information()[TTL_INDEX]
+            assert index["key"] == [("expire_at", 1)] and index["expireAfterSeconds"] == 0
+            counter = ConsoleStorage()
+            counter.incr("gone", 0)  # a window that has already run out
+            counter.incr("kept", 600)
+            left = {row["_id"] for row in get_db()[COLLECTION].find({})}
+            assert left == {"kept"}
+        if store == "embedded":
+            storage.disconnect()
+            reopened = make_app(f"embedded://{folder}")
+            with reopened.app_context():
+                assert TTL_INDEX in get_db()[COLLECTION].index_information()
     finally:
         storage.disconnect()

@@ -7,6 +7,7 @@ from conftest import client_for, csrf_token, demo_app, flashes, login
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.security.models import User
 from models.staff import StaffMember
 
@@ -89,7 +90,7 @@ def test_deactivating_a_login_stops_it_signing_in(app):
                     staff="", role="Supervisor", agency="", password="")
     assert response.status_code == 302, flashes(admin)
     assert not User.objects.get(username="ly_supervisor").active
-    assert "/login" in login(app.test_client(), "ly_supervisor", "demo1234").location
+    assert "/login" in login(app.test_client(), "ly_supervisor", DEMO_PASSWORD).location
 
 
 def test_the_super_administrator_manages_every_centre(app):
@@ -103,9 +104,9 @@ def test_a_centre_role_without_a_centre_sees_nothing(app):
     security = app.appbuilder.sm
     with app.app_context():
         security.add_user("stray_clerk", "S", "C", "stray@example.org",
-                          security.find_role("Clerk"), "stray12345")
+                          security.find_role("Clerk"), DEMO_PASSWORD)
     stray = app.test_client()
-    assert login(stray, "stray_clerk", "stray12345").status_code == 302
+    assert login(stray, "stray_clerk", DEMO_PASSWORD).status_code == 302
     assert "企业开办综合窗口一" not in stray.get("/windowview/list/").get_data(as_text=True)
     page = client_for(app, "ly_clerk").get("/windowview/list/").get_data(as_text=True)
     assert "企业开办综合窗口一" in page

@@ -7,6 +7,7 @@ import pathlib
 
 import pytest
 
+from console.cli import DEMO_PASSWORD
 from tests.crawl import assets, crawl
 from tests.installed import SOURCE, installation, serving
 from tests.installed import Session as HttpSession
@@ -68,7 +69,7 @@ def test_the_installed_console_runs_from_the_installed_package(installed):
 def test_every_asset_the_pages_load_answers_200_from_the_installed_package(installed):
     with serving(installed) as server:
         session = HttpSession(server.url)
-        session.login("admin", "admin123")
+        session.login("admin", DEMO_PASSWORD)
 
         def get(path: str) -> tuple[int, str]:
             status, _, body = session.get(path)

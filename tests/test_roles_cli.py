@@ -6,6 +6,7 @@ from conftest import make_app
 import pytest
 
 from console import roles, storage
+from console.cli import DEMO_PASSWORD
 
 
 @pytest.fixture
@@ -48,8 +49,8 @@ def test_init_creates_the_stable_roles_with_only_their_permissions(ready):
 def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     first = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0, first.output
-    assert "ly_clerk / demo1234 / Clerk / LY" in first.output
-    assert "admin / admin123 / Admin" in first.output
+    assert f"ly_clerk / {DEMO_PASSWORD} / Clerk / LY" in first.output
+    assert f"admin / {DEMO_PASSWORD} / Admin" in first.output
     second = runner.invoke(args=["load-demo"])
     assert second.exit_code == 0, second.output
     security = ready.appbuilder.sm

@@ -15,6 +15,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.security import cache
 from console.security.manager import MongoSecurityManager
 from console.security.models import (
@@ -27,6 +28,8 @@ from console.security.models import (
     User,
     ViewMenu,
 )
+
+NEW_PASSWORD = "new-" + DEMO_PASSWORD
 
 
 def start_manager(
@@ -126,7 +129,7 @@ def test_role_crud_and_signals(sm):
     assert renamed.name == "Senior clerk" and sm.find_role("Clerk") is None
     assert sm.update_role("not-an-id", "x") is None
 
-    user = sm.add_user("li", "Li", "Na", "li@example.cn", role, "pw")
+    user = sm.add_user("li", "Li", "Na", "li@example.cn", role, DEMO_PASSWORD)
     assert role.user == [user]
     assert sm.delete_role(str(role.pk)) is True
     assert User.objects.get(pk=user.pk).roles == []  # pulled from the user
@@ -139,14 +142,14 @@ def test_user_crud(sm):
     user_created.connect(lambda sender, event: seen.append(event.model.username), weak=False)
     try:
         user = sm.add_user(
-            "wang", "Wang", "Fang", "wang@example.cn", admin_role, "s3cret", centre="3101"
+            "wang", "Wang", "Fang", "wang@example.cn", admin_role, DEMO_PASSWORD, centre="3101"
         )
     finally:
         user_created.receivers.clear()
     assert seen == ["wang"]
     assert user.roles == [admin_role]
     assert user.centre == "3101" and user.agency is None
-    assert user.password != "s3cret" and check_password_hash(user.password, "s3cret")
+    assert user.password != DEMO_PASSWORD and check_password_hash(user.password, DEMO_PASSWORD)
     assert user.created_on is not None and user.is_active
 
     assert sm.find_user(username="wang") == user
@@ -161,8 +164,8 @@ def test_user_crud(sm):
     assert sm.get_first_user() == user
 
     # The same name or e-mail is refused, and nothing is written.
-    assert sm.add_user("wang", "W", "F", "other@example.cn", admin_role, "x") is False
-    assert sm.add_user("wang2", "W", "F", "wang@example.cn", admin_role, "x") is False
+    assert sm.add_user("wang", "W", "F", "other@example.cn", admin_role, DEMO_PASSWORD) is False
+    assert sm.add_user("wang2", "W", "F", "wang@example.cn", admin_role, DEMO_PASSWORD) is False
     assert sm.count_users() == 1
 
     user.first_name = "Wáng"
@@ -184,12 +187,12 @@ def test_user_crud(sm):
 
 def test_users_created_by_the_signed_in_user(app_sm):
     app, sm = app_sm
-    boss = sm.add_user("boss", "B", "S", "boss@example.cn", sm.find_role("Admin"), "pw")
+    boss = sm.add_user("boss", "B", "S", "boss@example.cn", sm.find_role("Admin"), DEMO_PASSWORD)
     with app.test_request_context():
         from flask import g
 
         g.user = boss
-        clerk = sm.add_user("clerk", "C", "K", "clerk@example.cn", None, "pw")
+        clerk = sm.add_user("clerk", "C", "K", "clerk@example.cn", None, DEMO_PASSWORD)
     assert User.objects.get(pk=clerk.pk).created_by == boss
     sm.delete_user(boss)
     assert User.objects.get(pk=clerk.pk).created_by is None
@@ -198,8 +201,8 @@ def test_users_created_by_the_signed_in_user(app_sm):
 def test_groups_membership_is_stored_on_the_user(sm):
     pv = sm.add_permission_view_menu("can_list", "CaseView")
     role = sm.add_role("Reader", [pv])
-    user = sm.add_user("chen", "Chen", "Jie", "chen@example.cn", None, "pw")
-    other = sm.add_user("liu", "Liu", "Yang", "liu@example.cn", None, "pw")
+    user = sm.add_user("chen", "Chen", "Jie", "chen@example.cn", None, DEMO_PASSWORD)
+    other = sm.add_user("liu", "Liu", "Yang", "liu@example.cn", None, DEMO_PASSWORD)
     group = sm.add_group("window", "Window clerks", "Front desk", roles=[role], users=[user])
     assert sm.add_group("window", "x", "y") == group
     assert sm.find_group("window") == group
@@ -226,28 +229,28 @@ def test_groups_membership_is_stored_on_the_user(sm):
 
 
 def test_user_without_roles_or_groups_has_no_permissions(sm):
-    user = sm.add_user("nobody", "N", "B", "n@example.cn", None, "pw")
+    user = sm.add_user("nobody", "N", "B", "n@example.cn", None, DEMO_PASSWORD)
     with pytest.raises(AttributeError):
         sm.get_user_roles_permissions(user)
     assert sm.get_user_roles(user) == []
 
 
 def test_password_login_counters_and_reset(sm):
-    user = sm.add_user("sun", "Sun", "Li", "sun@example.cn", sm.find_role("Admin"), "right")
+    user = sm.add_user("sun", "Sun", "Li", "sun@example.cn", sm.find_role("Admin"), DEMO_PASSWORD)
     assert sm.auth_user_db("sun", "wrong") is None
     assert sm.auth_user_db("sun", "wrong") is None
     assert User.objects.get(pk=user.pk).fail_login_count == 2
-    assert sm.auth_user_db("sun", "right") == user
+    assert sm.auth_user_db("sun", DEMO_PASSWORD) == user
     stored = User.objects.get(pk=user.pk)
     assert (stored.login_count, stored.fail_login_count) == (1, 0)
     assert stored.last_login is not None
-    assert sm.auth_user_db("sun@example.cn", "right") == user  # by e-mail too
-    assert sm.auth_user_db("ghost", "right") is None
+    assert sm.auth_user_db("sun@example.cn", DEMO_PASSWORD) == user  # by e-mail too
+    assert sm.auth_user_db("ghost", DEMO_PASSWORD) is None
     assert sm.auth_user_db("sun", "") is None
 
-    assert sm.reset_password(str(user.pk), "new-one") is True
-    assert sm.auth_user_db("sun", "right") is None
-    assert sm.auth_user_db("sun", "new-one") == user
+    assert sm.reset_password(str(user.pk), NEW_PASSWORD) is True
+    assert sm.auth_user_db("sun", DEMO_PASSWORD) is None
+    assert sm.auth_user_db("sun", NEW_PASSWORD) == user
     assert sm.reset_password("not-an-id", "x") is False
 
 
@@ -264,7 +267,7 @@ def test_register_user(sm):
 
 def test_api_keys(app_sm):
     app, sm = app_sm
-    user = sm.add_user("bot", "Bot", "One", "bot@example.cn", sm.find_role("Admin"), "pw")
+    user = sm.add_user("bot", "Bot", "One", "bot@example.cn", sm.find_role("Admin"), DEMO_PASSWORD)
     created = sm.create_api_key(user, "nightly import", scopes="cases:read")
     assert created["key"].startswith("sst_")
     stored = ApiKey.objects.get(uuid=created["uuid"])
@@ -338,7 +341,7 @@ def test_idempotent_across_restart_on_the_embedded_store(tmp_path, monkeypatch):
         pv = sm.add_permission_view_menu("can_list", "CaseView")
         role = sm.add_role("Clerk", [pv])
         group = sm.add_group("window", "Window", "", roles=[role])
-        user = sm.add_user("he", "He", "Ping", "he@example.cn", role, "pw", groups=[group])
+        user = sm.add_user("he", "He", "Ping", "he@example.cn", role, DEMO_PASSWORD, groups=[group])
         ids = (pv.pk, role.pk, group.pk, user.pk, pv.permission.pk, pv.view_menu.pk)
     storage.disconnect()
 
@@ -359,8 +362,8 @@ def test_idempotent_across_restart_on_the_embedded_store(tmp_path, monkeypatch):
             assert (Permission.objects.count(), ViewMenu.objects.count()) == (1, 1)
             assert (PermissionView.objects.count(), Role.objects.count()) == (1, 3)
             assert Group.objects.count() == 1
-            assert sm.add_user("he", "He", "Ping", "he@example.cn", None, "pw") is False
-            assert sm.auth_user_db("he", "pw").groups == [Group.objects.get()]
+            assert sm.add_user("he", "He", "Ping", "he@example.cn", None, DEMO_PASSWORD) is False
+            assert sm.auth_user_db("he", DEMO_PASSWORD).groups == [Group.objects.get()]
             # Grants survive the restart too.
             sm.add_permission_role(sm.find_role("Clerk"), again_pv)
             assert Role.objects.get(name="Clerk").permissions == [again_pv]
@@ -390,7 +393,7 @@ def test_permission_checks_read_the_database_once_per_request(app_sm, count_find
     views = [f"View{index}" for index in range(30)]
     role = sm.add_role("Clerk", [sm.add_permission_view_menu("can_list", v) for v in views])
     group = sm.add_group("g", "g", "", roles=[sm.add_role("Other")])
-    user = sm.add_user("ma", "Ma", "Li", "ma@example.cn", role, "pw", groups=[group])
+    user = sm.add_user("ma", "Ma", "Li", "ma@example.cn", role, DEMO_PASSWORD, groups=[group])
     user = User.objects.get(pk=user.pk)
 
     with app.test_request_context():
@@ -434,7 +437,7 @@ def test_nothing_is_cached_outside_a_request(sm):
 
 def test_changes_made_before_counting_a_sign_in_are_saved(sm):
     """LDAP/OAuth sign-in syncs ``user.roles`` and then only counts the sign-in."""
-    user = sm.add_user("tang", "Tang", "Yu", "tang@example.cn", None, "pw")
+    user = sm.add_user("tang", "Tang", "Yu", "tang@example.cn", None, DEMO_PASSWORD)
     user = User.objects.get(pk=user.pk)
     user.roles = [sm.find_role("Public")]
     sm.update_user_auth_stat(user, True)
@@ -478,7 +481,7 @@ def test_builtin_roles_are_checked_without_the_database(monkeypatch, count_finds
         with app.app_context():
             auditor = sm.find_role("Auditor")
             assert auditor is not None
-            user = sm.add_user("qian", "Qian", "Bo", "qian@example.cn", auditor, "pw")
+            user = sm.add_user("qian", "Qian", "Bo", "qian@example.cn", auditor, DEMO_PASSWORD)
             with app.test_request_context():
                 assert sm._has_view_access(user, "can_list", "CaseView")
                 count_finds.clear()

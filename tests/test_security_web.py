@@ -10,6 +10,7 @@ import mongomock
 import pytest
 
 from console import cli, storage
+from console.cli import DEMO_PASSWORD
 from console.security.models import (
     Group,
     Permission,
@@ -191,7 +192,7 @@ def test_admin_resets_a_password_and_users_reset_their_own(admin_app, admin_clie
     with admin_app.app_context():
         clerk = admin_app.appbuilder.sm.add_user(
             "clerk", "Li", "Na", "clerk@example.cn",
-            admin_app.appbuilder.sm.find_role("Admin"), "Old-pass1",
+            admin_app.appbuilder.sm.find_role("Admin"), DEMO_PASSWORD,
         )
     url = f"/resetpassword/form?pk={pk_of(clerk)}"
     response = post_form(
@@ -199,7 +200,7 @@ def test_admin_resets_a_password_and_users_reset_their_own(admin_app, admin_clie
     )
     assert response.status_code == 302
     logout(admin_client)
-    assert "/login/" in login(admin_client, "clerk", "Old-pass1").headers["Location"]
+    assert "/login/" in login(admin_client, "clerk", DEMO_PASSWORD).headers["Location"]
     assert "/login/" not in login(admin_client, "clerk", "New-pass-19").headers["Location"]
 
     response = post_form(
@@ -281,7 +282,7 @@ def test_fab_cli_commands(admin_app, tmp_path):
     output = run(
         admin_app, "fab", "create-user", "--role", "Public", "--username", "wu",
         "--firstname", "Wu", "--lastname", "Gang", "--email", "wu@example.cn",
-        "--password", "Wu-pass1",
+        "--password", DEMO_PASSWORD,
     )
     assert "User wu created" in output
     output = run(
@@ -300,10 +301,10 @@ def test_fab_cli_commands(admin_app, tmp_path):
     assert "username:admin" in output and "username:wu" in output and "[Public]" in output
 
     assert "reseted" in run(
-        admin_app, "fab", "reset-password", "--username", "wu", "--password", "Wu-pass2"
+        admin_app, "fab", "reset-password", "--username", "wu", "--password", "new-" + DEMO_PASSWORD
     )
     client = admin_app.test_client()
-    assert "/login/" not in login(client, "wu", "Wu-pass2").headers["Location"]
+    assert "/login/" not in login(client, "wu", "new-" + DEMO_PASSWORD).headers["Location"]
 
     # A view-menu no view or menu uses any more is removed with its grants.
     with admin_app.app_context():

@@ -17,6 +17,8 @@ import urllib.request
 
 import pytest
 
+from console.cli import DEMO_PASSWORD
+
 BIN = os.path.dirname(sys.executable)
 
 
@@ -70,7 +72,7 @@ def session(base: str, username: str, password: str) -> urllib.request.OpenerDir
 def exercise(base: str) -> None:
     """Eight clients at once: read lists, and each adds a calendar day (a write)."""
     def one(index: int) -> int:
-        opener = session(base, "ly_admin", "demo1234")
+        opener = session(base, "ly_admin", DEMO_PASSWORD)
         page = opener.open(base + "/windowview/list/", timeout=20).read().decode()
         assert "/windowview/show/" in page
         form = opener.open(base + "/calendaroverrideview/add", timeout=20).read().decode()

@@ -6,6 +6,7 @@ from conftest import client_for, demo_app, login, post_form
 import pytest
 
 from console import storage
+from console.cli import DEMO_PASSWORD
 from console.security.models import User
 
 
@@ -21,7 +22,7 @@ def signed_in(client) -> bool:
     return response.status_code == 200
 
 
-def api_token(app, username="ly_admin", password="demo1234", refresh=False):
+def api_token(app, username="ly_admin", password=DEMO_PASSWORD, refresh=False):
     response = app.test_client().post(
         "/api/v1/security/login",
         json={"username": username, "password": password, "provider": "db", "refresh": refresh},

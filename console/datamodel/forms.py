@@ -3,7 +3,8 @@
 Additions to FAB's conversion: choice fields become select boxes, embedded lists become inline
 row tables (:mod:`console.datamodel.inline`), lists of strings become text areas with one entry
 per line (:class:`StringListField`), blank text is stored as "no value", MongoEngine's
-own rules (``regex``, ``min_value``/``max_value``) become validators, and a whole-record check
+own rules (``regex``, ``min_value``/``max_value``) become validators, phones and ID numbers are
+edited masked (:class:`MaskedField`), and a whole-record check
 (:class:`DocumentForm`) runs the document's validation and uniqueness checks before FAB saves, so
 that those errors are shown on the form with the user's input kept.
 """
@@ -27,6 +28,7 @@ from flask_appbuilder.forms import DynamicForm, GeneralModelConverter
 from flask_appbuilder.validators import Unique
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms import validators as wtv
 from wtforms.fields import DateField, DateTimeLocalField
@@ -34,7 +36,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import DateInput, DateTimeLocalInput, Select
 
 from console.datamodel.errors import NON_FIELD
-from console.datamodel.inline import InlineList, InlineListField
+from console.datamodel.inline import InlineList, InlineListField, personal_mask
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,73 @@ class StringListField(TextAreaField):
 
     def _value(self) -> str:
         return "\n".join(self.data or [])
+
+
+class MaskedInput(BS3TextFieldWidget):
+    """A text input with, for the roles allowed to see it, a link to the full value (audited)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        html = super().__call__(field, **kwargs)
+        url = getattr(field, "reveal_url", None)
+        if not url:
+            return html
+        label = gettext("Show the full value (recorded in the audit log)")
+        return html + Markup(
+            ' <a href="{}" class="btn btn-xs btn-default" target="_blank" rel="noopener"'
+            ' data-ow-reveal>{}</a>'
+        ).format(url, label)
+
+
+class MaskedField(StringField):
+    """A phone or ID number edited without being shown: the form shows the stored value masked
+    (``138****5678``); sent back unchanged, the stored value is kept (:meth:`keep`); a new value
+    typed in replaces it and is checked like any other. The full value is one audited click
+    away for the roles allowed to see it (``reveal_url``, set by the view)."""
+
+    reveal_url: str | None = None
+
+    def __init__(self, *args: Any, mask: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask = mask
+        self.placeholder = False
+
+    def _value(self) -> str:
+        if self.raw_data:  # what was posted, as posted: never more than the user sent
+            return str(self.raw_data[0])
+        return self.mask(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        self.placeholder = bool(self.data) and "*" in str(self.data)
+
+    def keep(self, stored: Any) -> None:
+        """Take the stored value when the masked one came back unchanged."""
+        if self.placeholder and stored and self.mask(str(stored)) == self.data:
+            self.data, self.placeholder = stored, False
+
+    def pre_validate(self, form: Any) -> None:
+        if self.placeholder:
+            raise wtv.StopValidation(gettext(
+                "Type the full number, or leave the masked value as it was shown."))
+
+
+def keep_masked(form: Any, stored: Any) -> None:
+    """Masked values sent back unchanged take the stored record's values (rows included)."""
+    for field in form:
+        if isinstance(field, MaskedField):
+            field.keep(getattr(stored, field.name, None) if stored is not None else None)
+        elif isinstance(field, InlineListField):
+            rows = list(getattr(stored, field.name, None) or []) if stored is not None else []
+            for index, entry in enumerate(field.entries):
+                for sub in entry.form:
+                    if not isinstance(sub, MaskedField) or not sub.placeholder:
+                        continue
+                    # The same row first, then any stored row showing the same masked value.
+                    ordered = rows[index:index + 1] + rows
+                    for row in ordered:
+                        sub.keep(getattr(row, sub.short_name, None))
+                        if not sub.placeholder:
+                            break
 
 
 class LinesRequired:
@@ -143,11 +212,13 @@ class DocumentForm(DynamicForm):
     _datamodel: Any = None
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        pk = getattr(self, "_id", None)
+        if self._datamodel is not None:
+            keep_masked(self, self._datamodel.get(pk) if pk is not None else None)
         if not super().validate(extra_validators=extra_validators):
             return False
         if self._datamodel is None:
             return True
-        pk = getattr(self, "_id", None)
         target = self._datamodel.obj() if pk is None else self._datamodel.get(pk)
         if target is None:
             return True
@@ -348,6 +419,11 @@ class MongoModelConverter(GeneralModelConverter):
         if low is not None or high is not None:
             checks.append(wtv.NumberRange(min=low, max=high))
         kwargs["validators"] = checks
+        mask = None if self._search else personal_mask(dm.field(col_name))
+        if mask is not None and issubclass(field_class, StringField):
+            field_class, kwargs["mask"] = MaskedField, mask
+            if not self.row_form:
+                kwargs["widget"] = MaskedInput()
         if kwargs.get("allow_blank") and not kwargs.get("blank_text"):
             # WTForms 3.3 shows an option without a label by its value, FAB's "__None".
             kwargs["blank_text"] = _l("(none)")

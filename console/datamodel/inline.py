@@ -76,6 +76,15 @@ class InlineTableWidget:
         template = self.row(template_row, columns)
         # Outside the f-string, where Babel's extractor finds it.
         add_label = escape(gettext("Add a row"))
+        reveal = ""
+        reveal_label = gettext("Show the full values (recorded in the audit log)")
+        if getattr(field, "reveal_url", None):
+            # Masked phones or ID numbers in the rows: their full values, audited (the view).
+            reveal = (
+                f' <a href="{escape(field.reveal_url)}" class="btn btn-default btn-sm" '
+                'target="_blank" rel="noopener" data-ow-reveal>'
+                f"{escape(reveal_label)}</a>"
+            )
         return Markup(
             f'<div class="ow-inline" id="{escape(field.id)}" data-ow-inline '
             f'data-ow-next-index="{field.next_index() + 1}" '
@@ -85,7 +94,7 @@ class InlineTableWidget:
             f"<tbody data-ow-rows>{''.join(rows)}</tbody></table>"
             f"<template data-ow-template>{template}</template>"
             '<button type="button" class="btn btn-default btn-sm" data-ow-add>'
-            f'<i class="fa fa-plus"></i> {add_label}</button>'
+            f'<i class="fa fa-plus"></i> {add_label}</button>{reveal}'
             "</div>"
             f'<script src="{escape(_script_url())}" defer></script>'
         )

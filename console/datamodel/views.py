@@ -239,10 +239,26 @@ class MongoModelView(SafeRoutesMixin, ModelView):
         widgets["show"].template_args["formatters_columns"] = formatters
         return widgets
 
+    def _get_edit_widget(
+        self, form: Any, exclude_cols: Any = None, widgets: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        # The form shows phones and ID numbers masked; the roles that may see the full value
+        # get a link to it (audited) beside the field.
+        pk = (request.view_args or {}).get("pk")
+        if pk is not None and self._may_reveal():
+            for column in self.revealable_columns:
+                head = column.split(".")[0]
+                if head in form:
+                    form[head].reveal_url = url_for(
+                        f"{self.endpoint}.reveal", pk=str(pk), column=column)
+        return super()._get_edit_widget(form, exclude_cols, widgets)
+
+    def _may_reveal(self) -> bool:
+        return bool(self.revealable_columns) and self.appbuilder.sm.has_access(
+            "can_reveal", self.class_permission_name)
+
     def _reveal_links(self, pk: Any, formatters: Mapping[str, Any]) -> dict[str, Any]:
-        if not self.revealable_columns or not self.appbuilder.sm.has_access(
-            "can_reveal", self.class_permission_name
-        ):
+        if not self._may_reveal():
             return {}
         links = {}
         for column in self.revealable_columns:

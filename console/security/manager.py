@@ -48,6 +48,8 @@ from mongoengine.errors import NotUniqueError, OperationError, ValidationError
 import pymongo.errors
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from console.passwords import enforce
+
 from . import cache, views
 from .models import (
     ApiKey,
@@ -324,6 +326,9 @@ class MongoSecurityManager(BaseSecurityManager):
         else:
             roles = [role]
         if not hashed_password:
+            if password:
+                # Every way of creating a login (FAB's CLI included) meets the policy.
+                enforce(password, [username])
             # No password (LDAP, OAuth…): a random one, so the account cannot sign in here.
             hashed_password = self._hash_password(password or secrets.token_urlsafe(32))
         user = User(
@@ -404,6 +409,7 @@ class MongoSecurityManager(BaseSecurityManager):
         if user is None:
             log.warning("Password reset for an unknown user id %s", userid)
             return False
+        enforce(password, [user.username])
         user.password = self._hash_password(password)
         done = self.update_user(user) is None
         if done:

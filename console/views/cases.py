@@ -70,6 +70,10 @@ def calendar(centre: str):
     return cache[centre]
 
 
+REVEALABLE = ("legal_rep_id", "phone")
+"""The case's personal identifiers shown masked, whose full value a clerk may ask for."""
+
+
 class CaseView(BaseView):
     """办件: list, open, show, act, and the approvers' queue."""
 
@@ -224,9 +228,13 @@ class CaseView(BaseView):
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
             timeline=[e for e in case.timeline if e.subtask not in hidden_tasks],
+            # A sub-task's events name its agency (and item): "子任务办结（洛阳市税务局 · 发票）".
+            task_agencies={t.key: f"{t.agency_name or t.agency} · {t.item_name or t.item}"
+                           for t in case.subtasks},
             # The delivery note lists every agency's results: not for an approver's eyes.
             hide_delivery_note=bool(hidden_tasks),
             masked_id=mask_id_number(case.legal_rep_id), masked_phone=mask_phone(case.phone),
+            may_reveal=self.appbuilder.sm.has_access("can_reveal", self.class_permission_name),
             provisional=_provisional_years([case]),
             checklist=life.delivery_checklist(case),
             result_fields=r.CATALOGUE,
@@ -240,6 +248,21 @@ class CaseView(BaseView):
                         if any(t.name == "accept" for t in case_actions) else None),
             simple_actions=[t for t in case_actions if t.name in SIMPLE_ACTIONS],
         )
+
+    @expose("/<pk>/reveal/<column>")
+    @has_access
+    @permission_name("reveal")
+    def reveal(self, pk: str, column: str):
+        """The applicant's full ID number or phone, for the centre's clerks; recorded in the
+        audit log. Approvers never have it: their agencies' work does not need it here."""
+        if column not in REVEALABLE:
+            abort(404)
+        case = self._case(pk)
+        from console.audit.log import reveal as audit_reveal
+        from console.limits import render_page
+
+        audit_reveal(Case, case, column)
+        return render_page(f"{case.number} {case.legal_rep_name}: {getattr(case, column) or ''}")
 
     def _case(self, pk: str) -> Case:
         case = self.cases.get(pk)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -26,6 +28,7 @@ from models import (
 )
 
 SHARED_LABEL = _l("— shared by all centres —")
+SHARED_REFUSAL = _l("Shared records are maintained by the super-administrator.")
 
 
 def centre_choices(allow_shared: bool = False) -> list[tuple[str, str]]:
@@ -107,6 +110,26 @@ class CentreOwnedView(MongoModelView):
     def pre_delete(self, item: Any) -> None:
         self._refuse_shared(item)
 
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk: str) -> Any:
+        """A shared record's form is refused when opened, not only when saved."""
+        self._refuse_shared_page(pk)
+        return super().edit(pk)
+
+    @expose("/delete/<pk>", methods=["GET", "POST"])
+    @has_access
+    def delete(self, pk: str) -> Any:
+        self._refuse_shared_page(pk)
+        return super().delete(pk)
+
+    def _refuse_shared_page(self, pk: str) -> None:
+        if not self.allow_shared or not user_centre():
+            return
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None and getattr(item, "centre", None) is None:
+            abort(403, description=SHARED_REFUSAL)
+
     def _get_list_widget(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Rows the user may not change (shared records, for a centre user) get no edit or
         delete button: the same rule as :meth:`_refuse_shared`."""
@@ -125,9 +148,7 @@ class CentreOwnedView(MongoModelView):
             return
         stored = type(item).objects(id=item.id).only("centre").first()
         if stored is not None and stored.centre is None:
-            raise RecordError(
-                message=str(_l("Shared records are maintained by the super-administrator."))
-            )
+            raise RecordError(message=str(SHARED_REFUSAL))
 
 
 class ServiceCentreView(MongoModelView):

@@ -33,7 +33,7 @@ class LoginForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[])
     agency = SelectField(_l("Agency (approvers, agency systems)"), choices=[])
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=128)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
 
 
 def _my_centre() -> str | None:
@@ -128,7 +128,7 @@ class LoginsView(BaseView):
         if agency and role not in ROLES_WITH_AGENCY:
             raise AccountError(gettext("Only approvers and agency systems belong to an agency."))
         name = staff.name if staff else form.username.data
-        return NewLogin(username=form.username.data, password=form.password.data or "x" * 8,
+        return NewLogin(username=form.username.data, password=form.password.data or "",
                         email=f"{form.username.data}@{centre.lower()}.onewindow.local",
                         role=role, centre=centre, agency=agency, first_name=name,
                         last_name="-")

@@ -8,13 +8,14 @@ import os
 
 import pytest
 
+from console.cli import DEMO_PASSWORD
 from tests.browser.harness import Browser, available
 from tests.installed import installation, serving
 
 # The demo's approver logins for the agencies besides market regulation (ly_approver).
 APPROVERS = {"LY-PSB": "ly_psb", "LY-TAX": "ly_tax", "LY-SI": "ly_si", "LY-MI": "ly_mi",
              "LY-HF": "ly_hf", "PBC-LY": "ly_bank"}
-PASSWORD = APPROVER_PASSWORD = "demo1234"  # the demo logins' (one approver per agency)
+PASSWORD = APPROVER_PASSWORD = DEMO_PASSWORD  # the demo logins' (one approver per agency)
 
 
 def pytest_collection_modifyitems(items):

@@ -72,3 +72,35 @@ def test_return_with_one_time_notification_and_resubmission(browser):
     assert browser.case_state() == "accepted"
     browser.screenshot("accepted-after-correction")
     browser.check_clean()
+
+
+# The text of the selected option, measured in the select's own font, against the room the
+# select gives it (its inner width less padding and the drop-down arrow).
+MEASURE_SELECTED = """
+const select = arguments[0];
+const style = getComputedStyle(select);
+const context = document.createElement('canvas').getContext('2d');
+context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+const text = select.options[select.selectedIndex].text;
+const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+return [text, context.measureText(text).width, room - 16];
+"""
+
+
+def test_every_material_state_is_readable_at_1366_pixels(browser):
+    """At the counter's 1366 px screen, 缺件 and 缺件（容缺） must not look alike: the whole
+    text of each state fits its select."""
+    browser.login("ly_clerk", PASSWORD)
+    open_case(browser, ITEMS[:1], "洛阳宽屏检查有限公司", mode="单链式")
+    browser.act("start_review")
+    assert browser.driver.execute_script("return window.innerWidth") <= 1366
+    selects = browser.all("tr[data-material] select[name^=state-]")
+    assert selects
+    for select in selects:
+        values = [option.get_attribute("value") for option in
+                  select.find_elements("css selector", "option")]
+        for value in values:
+            browser.driver.execute_script("arguments[0].value = arguments[1];", select, value)
+            text, needed, room = browser.driver.execute_script(MEASURE_SELECTED, select)
+            assert needed <= room, f"{text!r} needs {needed:.0f}px, the select gives {room:.0f}px"
+    browser.screenshot("material-states")

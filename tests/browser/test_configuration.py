@@ -8,6 +8,7 @@ import re
 
 from selenium.webdriver.common.keys import Keys
 
+from console.cli import DEMO_PASSWORD
 from tests.browser.harness import Browser
 
 
@@ -110,7 +111,7 @@ def add_staff_and_roster(browser: Browser) -> None:
 
 
 def test_centre_administrator_sets_up_the_centre(browser):
-    browser.login("ly_admin", "demo1234")
+    browser.login("ly_admin", DEMO_PASSWORD)
     add_window(browser)
     add_item_with_materials(browser)
     add_staff_and_roster(browser)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from console.cli import DEMO_PASSWORD
+
 
 def test_language_switch_returns_to_the_same_page(browser):
-    browser.login("ly_clerk", "demo1234")
+    browser.login("ly_clerk", DEMO_PASSWORD)
     browser.open("/serviceitemview/list/")
     page = browser.driver.current_url
     assert "事项" in browser.text()
