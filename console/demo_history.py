@@ -112,6 +112,12 @@ def opening_moments(rng: random.Random, cases: int, start: dt.datetime,
     return moments
 
 
+def span(months: int, end: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The history's first and last moment (naive UTC): ``months`` months up to ``end`` (now)."""
+    end = (end or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(second=0, microsecond=0)
+    return end - dt.timedelta(days=round(months * 365.25 / 12)), end
+
+
 def remove_history() -> dict[str, int]:
     """Delete the demo centres' cases, complaints, ratings, rectifications and their number
     counters (``--replace``)."""
@@ -136,8 +142,7 @@ def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
             "The demo centres already hold %(count)d cases: history not added. Use --replace to "
             "delete them and load the history again.", count=found))
     started = time.perf_counter()
-    end = (end or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(second=0, microsecond=0)
-    start = end - dt.timedelta(days=round(months * 365.25 / 12))
+    start, end = span(months, end)
     rng = random.Random(seed)
     report = HistoryReport(cases=cases)
     if replace:

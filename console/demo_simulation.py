@@ -289,7 +289,10 @@ class Story:
         """Plan the work of every sub-task that may start now and has no plan yet."""
         for task in self.case.subtasks:
             if task.status == c.PENDING and task.ready_at == now:
-                pickup = self.minutes(now, 3, 40 if task.limit_unit == MINUTES else 120)
+                # Picked up after a small share of its time limit (a 20-minute seal at once).
+                total = self.sim.calendar(self.centre).open_minutes_between(now, task.deadline)
+                pickup = self.sim.later(self.centre, now,
+                                        max(1.0, total * self.rng.uniform(0.02, 0.25)))
                 self.at(pickup, lambda when, key=task.key: self.start_task(key, when))
 
     def task(self, key: str) -> c.SubTask:
@@ -303,6 +306,7 @@ class Story:
         if self.case.state != c.ACCEPTED or task.status != c.PENDING:
             return
         life.start_subtask(self.case, self.actor(task), key, now=now)
+        task = self.task(key)  # the lifecycle writes a new copy of the sub-tasks
         budget = self.sim.calendar(self.centre).open_minutes_between(now, task.deadline)
         budget = max(budget, 10.0)
         roll = self.rng.random()
@@ -335,6 +339,7 @@ class Story:
         if self.case.state != c.ACCEPTED or task.status != c.SUPPLEMENT:
             return
         life.record_supplement(self.case, self.actor(task), key, "补正材料已收到", now=now)
+        task = self.task(key)  # with its deadline moved by the pause
         left = self.sim.calendar(self.centre).open_minutes_between(now, task.deadline)
         self.at(self.sim.later(self.centre, now, max(left, 10.0) * min(share, 0.9)),
                 lambda when: self.complete_task(key, when))

@@ -38,7 +38,10 @@ class MemoryRun:
 
     def __init__(self, seed: int | None = None,
                  receivers: tuple[Callable[..., Any], ...] = ()) -> None:
-        self.rng = random.Random(seed)
+        # Sub-task keys and document ids each from their own stream of the seed, so a key does
+        # not depend on how many ids were drawn before it.
+        self.keys = random.Random(seed)
+        self.ids = random.Random(f"ids-{seed}")
         self.receivers = receivers
         self.documents: dict[type[Document], list[Document]] = defaultdict(list)
         self.keyed: dict[Hashable, Document] = {}
@@ -58,14 +61,14 @@ class MemoryRun:
 
     def key(self) -> str:
         """A sub-task key: 12 hex digits like the lifecycle's, drawn from the run's seed."""
-        return f"{self.rng.getrandbits(48):012x}"
+        return f"{self.keys.getrandbits(48):012x}"
 
     def add(self, document: Document, key: Hashable | None = None,
             at: dt.datetime | None = None) -> Document:
         """Keep a new document; its id sorts by ``at`` (its creation time) like a server's."""
         if document.pk is None:
             seconds = int((at or dt.datetime(2000, 1, 1)).replace(tzinfo=dt.UTC).timestamp())
-            document.pk = ObjectId(struct.pack(">I", seconds) + self.rng.randbytes(8))
+            document.pk = ObjectId(struct.pack(">I", seconds) + self.ids.randbytes(8))
         self._ids.add(document.pk)
         self.documents[type(document)].append(document)
         if key is not None:
