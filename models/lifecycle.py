@@ -118,8 +118,9 @@ def _commit(
         )
         if not matched:
             _raise_stale(case)
-    for name, value in written.items():
-        setattr(case, name, value)
+    if trial is not case:
+        for name, value in written.items():
+            setattr(case, name, value)
     case.timeline.extend(written_events)
     case.version += 1
     case.changed_by, case.changed_at = actor.username, now
