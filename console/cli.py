@@ -56,11 +56,22 @@ DEMO_PASSWORD = "Yichuang-2026"
 
 
 @click.command("load-demo")
+@click.option("--history", is_flag=True,
+              help="also act out a year of cases, complaints and ratings at both centres")
+@click.option("--cases", default=None, help="cases of history (default 5000, at most 100000)")
+@click.option("--months", default=None, help="months of history up to now (default 12)")
+@click.option("--seed", default=None, help="seed of the history: the same seed, the same cases")
+@click.option("--replace", is_flag=True,
+              help="delete the demo centres' cases, complaints and ratings first")
 @with_appcontext
-def load_demo_command() -> None:
-    """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and one login per role (idempotent)."""
+def load_demo_command(history: bool, cases: str | None, months: str | None, seed: str | None,
+                      replace: bool) -> None:
+    """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and one login per role (idempotent);
+    with --history, a year of cases through the lifecycle (added once)."""
     from console.accounts import AccountError, NewLogin, create_login
     from console.demo import STEPS, load_demo
+
+    arguments = _history_arguments(history, cases, months, seed, replace)
 
     with click.progressbar(length=len(STEPS), label="demo", show_pos=True) as bar:
         report = load_demo(progress=lambda step, done, total: bar.update(1))
@@ -79,6 +90,67 @@ def load_demo_command() -> None:
             except AccountError as error:
                 raise click.ClickException(str(error)) from error
         click.echo(f"  {login.username} / {password} / {login.role} / {login.centre or '*'}")
+    if arguments is not None:
+        _load_history(**arguments)
+
+
+def _history_arguments(history: bool, cases: str | None, months: str | None, seed: str | None,
+                       replace: bool) -> dict | None:
+    """The history's arguments as numbers, refused with a translated message before anything
+    is written."""
+    from flask_babel import gettext
+
+    from console import demo_history
+
+    if not history:
+        if any(value is not None for value in (cases, months, seed)) or replace:
+            raise click.UsageError(gettext("--cases, --months, --seed and --replace go with "
+                                           "--history."))
+        return None
+    numbers = {}
+    for name, value, default in (("cases", cases, demo_history.DEFAULT_CASES),
+                                 ("months", months, demo_history.DEFAULT_MONTHS),
+                                 ("seed", seed, demo_history.DEFAULT_SEED)):
+        try:
+            numbers[name] = default if value is None else int(value)
+        except ValueError:
+            raise click.UsageError(gettext("--%(name)s must be a whole number, not “%(value)s”.",
+                                           name=name, value=value)) from None
+    try:
+        demo_history.check_arguments(numbers["cases"], numbers["months"])
+    except demo_history.HistoryError as error:
+        raise click.UsageError(str(error)) from error
+    return {**numbers, "replace": replace}
+
+
+def _load_history(*, cases: int, months: int, seed: int, replace: bool) -> None:
+    import sys
+
+    from flask_babel import gettext
+
+    from console import demo_history
+
+    stderr = click.get_text_stream("stderr")
+    try:
+        with click.progressbar(length=cases, label=gettext("history"), file=stderr,
+                               show_pos=True, show_eta=True) as bar:
+            report = demo_history.load_history(
+                cases=cases, months=months, seed=seed, replace=replace,
+                progress=lambda step, count: bar.update(count) if step == "cases" else None)
+    except demo_history.HistoryExists as error:
+        click.echo(str(error))  # already there: nothing to do, not a failure (run.sh reruns it)
+        return
+    except demo_history.HistoryError as error:
+        raise click.ClickException(str(error)) from error
+    sys.stderr.flush()
+    states = ", ".join(f"{name}: {count}" for name, count in sorted(report.states.items()))
+    click.echo(gettext("history: %(cases)d cases (%(states)s), %(complaints)d complaints, "
+                       "%(ratings)d ratings, %(rectifications)d rectifications in %(seconds).1f s",
+                       cases=report.cases, states=states,
+                       complaints=report.written.get("complaints", 0),
+                       ratings=report.written.get("ratings", 0),
+                       rectifications=report.written.get("rectifications", 0),
+                       seconds=report.seconds))
 
 
 @click.command("create-user")

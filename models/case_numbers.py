@@ -31,5 +31,10 @@ def next_number(centre: str, now: dt.datetime, series: str = "") -> str:
     """The next number of a ``series`` of ``centre`` ("" for cases, "TS" for complaints…):
     ``LY-TS-20261123-0001``; each series counts on its own."""
     prefix = f"{centre}-{series + '-' if series else ''}{to_china(now):%Y%m%d}"
+    from models import memory
+
+    memory_run = memory.current()
+    if memory_run is not None:
+        return memory_run.number(prefix)
     counter = CaseCounter.objects(key=prefix).modify(upsert=True, new=True, inc__seq=1)
     return f"{prefix}-{counter.seq:04d}"

@@ -9,7 +9,6 @@ writes nothing. :func:`commit` is shared with the rectification tasks of :mod:`m
 from __future__ import annotations
 
 from collections.abc import Mapping
-import copy
 from dataclasses import dataclass
 import datetime as dt
 from typing import Any
@@ -18,6 +17,7 @@ from flask_babel import gettext
 from mongoengine import Document, ValidationError
 
 from models import complaint as m
+from models import memory
 from models.case import Case, format_local
 from models.case_numbers import next_number
 from models.centre import ServiceCentre
@@ -99,18 +99,23 @@ def commit(record: Document, actor: Actor, action: str, changes: Mapping[str, An
     from_state = record.state
     if to_state:
         changes = {**changes, "state": to_state}
-    trial = copy.deepcopy(record)
+    memory_run = memory.current()
+    if memory_run is not None:
+        memory_run.require(record)
+    trial = memory.working_copy(record)
     for name, value in changes.items():
         setattr(trial, name, value)
-    try:
-        trial.validate()
-    except ValidationError as error:
-        raise TransitionError(validation_message(error)) from error
+    if memory_run is None:  # a memory run validates each document once, when it is flushed
+        try:
+            trial.validate()
+        except ValidationError as error:
+            raise TransitionError(validation_message(error)) from error
     event = ComplaintEvent(at=now, actor=actor.username, action=action, from_state=from_state,
                            to_state=to_state or from_state, note=note or None)
     written = {name: getattr(trial, name) for name in changes}
     updates = {f"set__{name}": value for name, value in written.items()}
-    matched = type(record).objects(id=record.id, version=record.version).update_one(
+    matched = memory_run is not None or type(record).objects(
+        id=record.id, version=record.version).update_one(
         push__timeline=event, inc__version=1, set__changed_by=actor.username,
         set__changed_at=now, **updates,
     )
@@ -198,7 +203,7 @@ def log_complaint(
     except ValidationError as error:
         raise TransitionError(validation_message(error)) from error
     complaint.number = next_number(centre, received_at, NUMBER_SERIES)
-    complaint.save(validate=False)
+    memory.save(complaint, validate=False, at=received_at)
     return complaint
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import case as c
+from models import memory
 from models.centre import ServiceCentre
 from models.workcalendar import work_calendar
 from models.workdays import WORKING_DAYS, WorkCalendar
@@ -16,11 +17,15 @@ DEFAULT_WARNING_PERCENT = 80
 
 def calendar_for(centre_code: str) -> WorkCalendar:
     """The centre's calendar: national and centre overrides, the centre's opening hours."""
-    return work_calendar(centre_code)
+    return memory.cached(("calendar", centre_code), lambda: work_calendar(centre_code))
 
 
 def case_limit(centre_code: str) -> tuple[int, str]:
     """The centre's whole-case limit (default: one working day)."""
+    return memory.cached(("case_limit", centre_code), lambda: _case_limit(centre_code))
+
+
+def _case_limit(centre_code: str) -> tuple[int, str]:
     centre = ServiceCentre.objects(code=centre_code).first()
     amount = getattr(centre, "case_limit", None) if centre else None
     unit = getattr(centre, "case_limit_unit", None) if centre else None

@@ -11,7 +11,6 @@ current time is read only when a caller passes none.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-import copy
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
@@ -21,6 +20,7 @@ from flask_babel import gettext
 from mongoengine import ValidationError
 
 from models import case as c
+from models import memory
 from models import results as r
 from models import transitions as tr
 from models.case import Case, MaterialReceipt, Pause, SubTask, TimelineEvent
@@ -88,14 +88,18 @@ def _commit(
     from_state = case.state
     if to_state:
         changes = {**changes, "state": to_state}
-    trial = copy.deepcopy(case)
+    memory_run = memory.current()
+    if memory_run is not None:
+        memory_run.require(case)
+    trial = memory.working_copy(case)
     for name, value in changes.items():
         setattr(trial, name, value)
     _refresh_derived(trial)
-    try:
-        trial.validate()
-    except ValidationError as error:
-        raise TransitionError(_validation_message(error)) from error
+    if memory_run is None:  # a run validates each document once, when it is flushed
+        try:
+            trial.validate()
+        except ValidationError as error:
+            raise TransitionError(_validation_message(error)) from error
 
     event = TimelineEvent(
         at=now, actor=actor.username, action=action, from_state=from_state,
@@ -106,20 +110,31 @@ def _commit(
     written["open_agencies"] = trial.open_agencies
     written["tolerated_due"] = trial.tolerated_due
     written["clock_stopped_at"] = trial.clock_stopped_at
-    updates = {f"set__{name}": value for name, value in written.items()}
-    matched = Case.objects(id=case.id, version=case.version).update_one(
-        push_all__timeline=written_events, inc__version=1, set__changed_by=actor.username,
-        set__changed_at=now, **updates,
-    )
-    if not matched:
-        _raise_stale(case)
-    for name, value in written.items():
-        setattr(case, name, value)
+    if memory_run is None:
+        updates = {f"set__{name}": value for name, value in written.items()}
+        matched = Case.objects(id=case.id, version=case.version).update_one(
+            push_all__timeline=written_events, inc__version=1, set__changed_by=actor.username,
+            set__changed_at=now, **updates,
+        )
+        if not matched:
+            _raise_stale(case)
+    if trial is not case:
+        for name, value in written.items():
+            setattr(case, name, value)
     case.timeline.extend(written_events)
     case.version += 1
     case.changed_by, case.changed_at = actor.username, now
-    case_changed.send(case, actor=actor, action=action, event=event, now=now)
+    _announce(case, actor=actor, action=action, event=event, now=now)
     return case
+
+
+def _announce(case: Case, **kwargs: Any) -> None:
+    """``case_changed`` after a committed change; in a memory run, the run's own receivers."""
+    memory_run = memory.current()
+    if memory_run is None:
+        case_changed.send(case, **kwargs)
+    else:
+        memory_run.changed(case, **kwargs)
 
 
 def _raise_stale(case: Case) -> None:
@@ -194,8 +209,8 @@ def open_case(
     except ValidationError as error:
         raise TransitionError(_validation_message(error)) from error
     case.number = next_case_number(window.centre, now)
-    case.save(validate=False)
-    case_changed.send(case, actor=actor, action="open", event=case.timeline[0], now=now)
+    memory.save(case, validate=False, at=now)
+    _announce(case, actor=actor, action="open", event=case.timeline[0], now=now)
     return case
 
 
@@ -275,7 +290,7 @@ def record_materials(
     tr.check("record_materials", case, actor)
     now = now or _now()
     today = tr.today_of(now)
-    rows = copy.deepcopy(case.materials)
+    rows = memory.working_copy(case.materials)
     by_name = {row.name: row for row in rows}
     for name, value in states.items():
         state, promised_on, note = (tuple(value) + (None, None))[:3]
@@ -330,7 +345,7 @@ def accept(case: Case, actor: Actor, note: str = "", now: dt.datetime | None = N
         )
     now = now or _now()
     calendar = calendar_for(case.centre)
-    items = _items_by_code(case.items)
+    items = items_by_code(case.items)
     subtasks = [_new_subtask(item, now) for item in items]
     _release_waiting(subtasks, calendar, now)
     amount, unit = case_limit(case.centre)
@@ -397,7 +412,7 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
                                           window=case.window.code, item=item.name))
     now = now or _now()
     accepted = case.state in (c.ACCEPTED, c.READY)
-    materials = copy.deepcopy(case.materials)
+    materials = memory.working_copy(case.materials)
     known = {row.name: row for row in materials}
     for row in checklist(new_items):
         if row.name in known:
@@ -414,7 +429,7 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
     to_state = None
     if accepted:
         calendar = calendar_for(case.centre)
-        subtasks = copy.deepcopy(case.subtasks) + [_new_subtask(i, now) for i in new_items]
+        subtasks = memory.working_copy(case.subtasks) + [_new_subtask(i, now) for i in new_items]
         _release_waiting(subtasks, calendar, now)
         amount, unit = case_limit(case.centre)
         due = calendar.add(now, amount, unit)
@@ -425,8 +440,17 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
                    note=note or "、".join(item.name for item in new_items), now=now)
 
 
-def _items_by_code(codes: Iterable[str]) -> list[ServiceItem]:
+def items_by_code(codes: Iterable[str]) -> list[ServiceItem]:
+    """The service items of ``codes``, in that order; unknown codes are refused."""
     codes = list(codes)
+    if memory.current() is None:
+        return _load_items(codes)
+    # A run reads each item once (and its agency with it), whatever the mix of items.
+    return [memory.cached(("item", code), lambda code=code: _load_items([code])[0])
+            for code in codes]
+
+
+def _load_items(codes: list[str]) -> list[ServiceItem]:
     found = {item.code: item for item in ServiceItem.objects(code__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
@@ -437,12 +461,18 @@ def _items_by_code(codes: Iterable[str]) -> list[ServiceItem]:
 def _new_subtask(item: ServiceItem, now: dt.datetime) -> SubTask:
     """A sub-task that waits; :func:`_release_waiting` starts its clock when it may start."""
     return SubTask(
-        key=uuid.uuid4().hex[:12], agency=item.agency.code, agency_name=item.agency.name,
+        key=_new_key(), agency=item.agency.code, agency_name=item.agency.name,
         item=item.code, item_name=item.name, status=c.WAITING, created_at=now,
         limit=item.promised_limit, limit_unit=item.promised_unit,
         after=list(item.after_items or []), consolidates=bool(item.consolidates),
         result_fields=list(item.result_fields or []), warning_percent=item.warning_percent,
     )
+
+
+def _new_key() -> str:
+    """A sub-task's key: random, or drawn from a memory run's seed (reproducible history)."""
+    memory_run = memory.current()
+    return memory_run.key() if memory_run is not None else uuid.uuid4().hex[:12]
 
 
 def _release_waiting(subtasks: list[SubTask], calendar, now: dt.datetime) -> list[SubTask]:
@@ -466,7 +496,7 @@ def _change_subtask(case, actor, key, action, mutate, *, note="", now=None) -> C
     now = now or _now()
     tr.check(action, case, actor, case.subtask(key))
     calendar = calendar_for(case.centre)
-    subtasks = copy.deepcopy(case.subtasks)
+    subtasks = memory.working_copy(case.subtasks)
     task = next(task for task in subtasks if task.key == key)
     extra = mutate(task, now) or {}
     changes: dict[str, Any] = {"subtasks": subtasks, **extra}
@@ -491,7 +521,7 @@ def _case_clock(case: Case, subtasks: list[SubTask], calendar, now: dt.datetime)
     working = [t for t in subtasks if t.status in (c.PENDING, c.IN_PROGRESS)]
     paused = [t for t in subtasks if t.status == c.SUPPLEMENT]
     should_pause = bool(paused) and not working
-    pauses = copy.deepcopy(case.clock_pauses)
+    pauses = memory.working_copy(case.clock_pauses)
     if should_pause and not case.clock_paused:
         pauses.append(Pause(started_at=now, reason=gettext("Every open sub-task waits for the "
                                                            "applicant (补正).")))
@@ -582,7 +612,7 @@ def drop_item(case: Case, actor: Actor, key: str, note: str = "", *,
     waiting for it are dropped with it (a seal cannot follow a licence that will not come)."""
     tr.check("drop_item", case, actor, case.subtask(key))
     now = now or _now()
-    subtasks = copy.deepcopy(case.subtasks)
+    subtasks = memory.working_copy(case.subtasks)
     dropped = {next(t for t in subtasks if t.key == key).item}
     for task in subtasks:
         if task.key == key:
@@ -682,7 +712,7 @@ def _end(case: Case, actor: Actor, action: str, state: str, reason: str,
     """End the case early with a reason; every sub-task still open is dropped."""
     if not reason:
         raise TransitionError(gettext("Give the reason."))
-    subtasks = copy.deepcopy(case.subtasks)
+    subtasks = memory.working_copy(case.subtasks)
     for task in subtasks:
         if task.is_open:
             task.status = c.DROPPED
@@ -695,7 +725,7 @@ def receive_tolerated(case: Case, actor: Actor, name: str, *,
                       now: dt.datetime | None = None) -> Case:
     """A 容缺 material promised at acceptance has now been handed in."""
     tr.check("receive_tolerated", case, actor)
-    rows = copy.deepcopy(case.materials)
+    rows = memory.working_copy(case.materials)
     row = next((r for r in rows if r.name == name and r.state == c.TOLERATED), None)
     if row is None:
         raise TransitionError(gettext("“%(name)s” is not outstanding on this case.", name=name))

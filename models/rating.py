@@ -22,6 +22,7 @@ from mongoengine import (
 )
 
 from models import case as c
+from models import memory
 from models.case import Case
 from models.case_numbers import next_number
 from models.complaint import ComplaintEvent
@@ -146,13 +147,18 @@ def clerk_staff(case: Case) -> StaffMember | None:
     """The staff member whose login accepted the case, when that login is linked to one."""
     if not case.clerk:
         return None
-    return StaffMember.objects(username=case.clerk, centre=case.centre).first()
+    return memory.cached(
+        ("staff", case.clerk, case.centre),
+        lambda: StaffMember.objects(username=case.clerk, centre=case.centre).first())
 
 
 def rating_of(case: Case | None) -> Rating | None:
     """The case's rating, if one was recorded (for the case page)."""
     if case is None or not case.pk:
         return None
+    memory_run = memory.current()
+    if memory_run is not None and memory_run.holds(case):  # only this run knows the case
+        return memory_run.keyed.get(("rating", case.pk))
     return Rating.objects(centre=case.centre, case=case).first()
 
 
@@ -178,7 +184,7 @@ def rate_case(case: Case, actor: Actor, *, score: int, comment: str = "",
         rating.validate()
     except ValidationError as error:
         raise TransitionError(validation_message(error)) from error
-    rating.save(validate=False)
+    memory.save(rating, validate=False, key=("rating", case.pk), at=now)
     if rating.dissatisfied:
         open_rectification(rating, actor, now=now)
     return rating
@@ -194,7 +200,7 @@ def open_rectification(rating: Rating, actor: Actor, now: dt.datetime) -> Rectif
         timeline=[ComplaintEvent(at=now, actor=actor.username, action="open", to_state=OPEN,
                                  note=rating.comment)],
     )
-    task.save()
+    memory.save(task, at=now)
     return task
 
 
@@ -225,7 +231,7 @@ def close_rectification(task: Rectification, actor: Actor, *, measures: str,
 
 
 @case_changed.connect
-def _rating_from_follow_up(case: Case, *, actor: Actor, action: str, now: dt.datetime,
+def rating_from_follow_up(case: Case, *, actor: Actor, action: str, now: dt.datetime,
                            **_: Any) -> None:
     """The rating typed at closing (``case.follow_up.rating``) becomes a Rating record."""
     if action != "close":
