@@ -212,6 +212,49 @@ def test_times_are_shown_in_china_time(world):
     assert "2026-11-23 09:00" in page  # now, in the heading
 
 
+def test_ready_late_tolerated_and_delivered_today(world):
+    app, _cases = world
+    psb = life.Actor("ly_psb", frozenset({life.APPROVER}), centre="LY", agency="LY-PSB")
+    with app.app_context():
+        # Licence and seals done on Tuesday 17 November: ready for pick-up, then delivered
+        # Wednesday 10:00.
+        ready = accepted_case(LY_CLERK, "洛阳取件测试有限公司", cst(2026, 11, 17, 9, 0))
+        for task, actor, results in (
+                ("LY-AMR", LY_AMR, {"licence_number": "豫洛市监登字2026第0099号",
+                                    "credit_code": "91410300MA9F12345E"}),
+                ("LY-PSB", psb, {"seals": "公章、财务专用章"})):
+            key = next(t.key for t in ready.subtasks if t.agency == task)
+            ready = life.complete_subtask(ready, actor, key, results,
+                                          now=cst(2026, 11, 17, 11, 0))
+        assert ready.state == c.READY
+        # A 容缺 material promised for Tuesday and not handed in.
+        window = Window.objects.get(centre="LY", code="W01")
+        items = ServiceItem.objects(code__in=["LY-EO-REG", "LY-EO-SEAL"])
+        late = life.open_case(LY_CLERK, window=window, items=items, mode=c.PARTIAL_CHAIN,
+                              now=cst(2026, 11, 17, 9, 0), applicant={
+                                  "company_name": "洛阳容缺测试有限公司", "legal_rep_name": "王强",
+                                  "legal_rep_id": "11010519491231002X", "phone": "13803791234",
+                                  "address": "洛阳市洛龙区开元大道9号"})
+        life.start_review(late, LY_CLERK, now=cst(2026, 11, 17, 9, 0))
+        tolerated = {row.name: (c.TOLERATED, dt.date(2026, 11, 17))
+                     if row.requirement == "tolerated" else (c.RECEIVED, None)
+                     for row in late.materials}
+        assert c.TOLERATED in {state for state, _ in tolerated.values()}
+        life.record_materials(late, LY_CLERK, tolerated, now=cst(2026, 11, 17, 9, 0))
+        late = life.accept(late, LY_CLERK, now=cst(2026, 11, 17, 9, 5))
+    tuesday = boxes(home(app, "ly_clerk", cst(2026, 11, 17, 15, 0)))
+    assert ready.number in tuesday["ready"] and late.number not in tuesday["late"]
+    wednesday = boxes(home(app, "ly_clerk", cst(2026, 11, 18, 9, 0)))
+    assert late.number in wednesday["late"] and "2026-11-17" in wednesday["late"]
+    with app.app_context():
+        life.deliver(c.Case.objects.get(pk=ready.pk), LY_CLERK, recipient="王强",
+                     now=cst(2026, 11, 18, 10, 0))
+    shown = figures(home(app, "ly_admin", cst(2026, 11, 18, 12, 0)))
+    assert shown["delivered_today"] == 1
+    assert figures(home(app, "ly_admin", cst(2026, 11, 19, 0, 0)))["delivered_today"] == 0
+    assert ready.number not in boxes(home(app, "ly_clerk", cst(2026, 11, 18, 12, 0)))["ready"]
+
+
 # --- the approver ---------------------------------------------------------------------------
 
 def test_the_approver_sees_their_agencys_subtasks_due_soon_then_overdue(world):
