@@ -22,6 +22,10 @@ ONEWINDOW_MONGODB_TIMEOUT_MS = 5000
 # Risk prompts on the case page: other open cases of the same person / at the same address.
 ONEWINDOW_RISK_THRESHOLDS = {"person": 2, "address": 3}
 
+# The screens' clock (console.clock): unset, the real time; an ISO datetime in UTC (or a
+# datetime) fixes "now" for the home pages, so tests and screenshots show a known moment.
+ONEWINDOW_NOW = None
+
 # Chinese first: zh_CN is the default language, English is one click away.
 BABEL_DEFAULT_LOCALE = "zh_CN"
 BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

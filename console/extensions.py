@@ -18,7 +18,10 @@ csrf = CSRFProtect()
 
 
 def init_appbuilder(app: Flask) -> AppBuilder:
-    """A fresh AppBuilder bound to ``app`` (inside its app context)."""
-    appbuilder = AppBuilder(update_perms=False)
+    """A fresh AppBuilder bound to ``app`` (inside its app context), with the console's home
+    page in place of FAB's empty index."""
+    from console.views.home import HomeView
+
+    appbuilder = AppBuilder(update_perms=False, indexview=HomeView)
     appbuilder.init_app(app, None)
     return appbuilder

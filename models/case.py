@@ -308,6 +308,10 @@ class Case(Document):
             ("centre", "window", "state"),
             ("centre", "subtasks.agency", "state"),
             ("centre", "tolerated_due"),
+            # The home pages: overdue and due-soon cases, accepted and delivered today.
+            ("centre", "state", "due_at"),
+            ("centre", "accepted_at"),
+            ("centre", "handover.at"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import abort, current_app
-from flask_appbuilder import expose, has_access
+from flask import current_app
+from flask_appbuilder import expose
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.security import api as fab_api
@@ -199,48 +199,6 @@ class PermissionViewModelView(SafeRoutesMixin, fab.PermissionViewModelView):
 
 class RegisterUserModelView(SafeRoutesMixin, fab.RegisterUserModelView):
     """Pending self-registrations."""
-
-
-class UserStatsChartView(fab.UserStatsChartView):
-    """Login counts per user."""
-
-    # FAB gives the two charts and most search columns English names that are never translated.
-    definitions = [
-        {"label": lazy_gettext("Login count"), "group": "username", "series": ["login_count"]},
-        {"label": lazy_gettext("Failed login count"), "group": "username",
-         "series": ["fail_login_count"]},
-    ]
-    label_columns_given = {
-        "first_name": lazy_gettext("First Name"),
-        "last_name": lazy_gettext("Last Name"),
-        "email": lazy_gettext("Email"),
-        "active": lazy_gettext("Is Active?"),
-        "roles": lazy_gettext("Roles"),
-        "groups": lazy_gettext("Groups"),
-        "created_on": lazy_gettext("Created on"),
-        "changed_on": lazy_gettext("Changed on"),
-        "last_login": lazy_gettext("Last login"),
-        "username": lazy_gettext("User Name"),
-        "login_count": lazy_gettext("Login count"),
-        "fail_login_count": lazy_gettext("Failed login count"),
-    }
-    label_columns = {**fab.UserStatsChartView.label_columns, **label_columns_given}
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        # FAB overwrites the labels of the charted series with prettified English names.
-        for definition in self.definitions:
-            for serie in definition["series"]:
-                self.label_columns[serie] = type(self).label_columns_given[serie]
-
-    @expose("/chart/<group_by>")
-    @expose("/chart/")
-    @has_access
-    def chart(self, group_by: str = "0") -> Any:
-        # FAB reads the chart number with a bare int(): anything else is a 404, not a 500.
-        if not str(group_by).isdigit() or int(group_by) >= len(self.definitions):
-            abort(404)
-        return super().chart(int(group_by))
 
 
 class SecurityApi(fab_api.SecurityApi):

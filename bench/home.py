@@ -1,0 +1,59 @@
+"""How fast each role's home page (``/``) answers on the embedded store as cases pile up.
+
+    .venv/bin/python bench/home.py [--sizes 1000 10000] [--repeat 11]
+
+Reuses the stores of ``bench/screens.py`` (built once under ``bench/.stores/``), fixes the clock
+at the end of their twelve months (``ONEWINDOW_NOW``) so the figures are those of a working
+morning, and times ``/`` through the WSGI app (Flask test client, logged in) per login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import screens
+
+from console.cli import DEMO_PASSWORD, DEMO_PASSWORDS
+
+LOGINS = ("ly_clerk", "ly_approver", "ly_complaints", "ly_admin", "ly_supervisor", "admin")
+
+
+def run_size(n: int, repeat: int) -> list[tuple[str, float, float]]:
+    from console import storage
+
+    folder = screens.build(n)
+    app = screens.our_app(folder / "store", ONEWINDOW_NOW=screens.END)
+    rows = []
+    for username in LOGINS:
+        client = app.test_client()
+        screens.login(client, "/login/", username,
+                      DEMO_PASSWORDS.get(username, DEMO_PASSWORD))
+        client.get("/")  # the first request builds the key tables of new indexes
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get("/")
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        times.sort()
+        rows.append((username, statistics.median(times), times[int(0.9 * (len(times) - 1))]))
+    storage.disconnect()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=11)
+    args = parser.parse_args()
+    print("| cases | login | median ms | p90 ms |")
+    print("|---|---|---|---|")
+    for n in args.sizes:
+        for username, median, p90 in run_size(n, args.repeat):
+            print(f"| {n:,} | {username} | {median:.0f} | {p90:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
