@@ -259,6 +259,15 @@ def stages_table(query: Query) -> Table:
     ], rows)
 
 
+def stage_summary(query: Query) -> list[dict]:
+    """Each case stage over the whole period: cases, average and 90th percentile minutes."""
+    merged = _merge(durations(query, f.CENTRE, by_period=False), lambda g: None,
+                    lambda: defaultdict(list), _add_lists).get(None, {})
+    return [{"stage": str(STAGE_LABELS[stage]), "count": len(merged[stage]),
+             "average": average(merged[stage]), "p90": percentile(merged[stage])}
+            for stage in (f.COACHING, f.REVIEW, f.BACK_OFFICE, f.PICKUP) if merged.get(stage)]
+
+
 def agency_names(query: Query, codes: Iterable[str]) -> dict[str, str]:
     """Agency code → name, among the centres' own and the shared agencies."""
     from models.agency import Agency
