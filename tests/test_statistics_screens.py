@@ -119,7 +119,7 @@ def test_the_dashboard_loads_nothing_from_outside_the_server(app):
     assert "//" not in "".join(re.findall(r"url\(([^)]*)\)", page))
     # Every script answers from the package, and so does what the dashboard's module imports.
     scripts = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page)
-    module = next(src for src in scripts if src.endswith("/dashboard.js"))
+    module = next(src for src in scripts if src.endswith("/charts.js"))
     source = client.get(module).get_data(as_text=True)
     for imported in re.findall(r'import [^"]+ from "([^"]+)"', source):
         target = urllib.parse.urljoin(module, imported)
@@ -187,3 +187,14 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(value)
     return str(value)
+
+
+def test_the_login_statistics_chart_is_drawn_by_the_packaged_echarts(app):
+    # Flask-AppBuilder's user-statistics chart loaded Google Charts from the internet.
+    client = client_for(app, "admin")
+    for url in ("/userstatschartview/chart/", "/userstatschartview/chart/1"):
+        page = client.get(url).get_data(as_text=True)
+        assert "google" not in page.lower()
+        assert 'data-chart="' in page and "/static/onewindow/charts.js" in page
+        for src in re.findall(r'<script[^>]*\bsrc="([^"]+)"', page):
+            assert src.startswith("/static/"), src

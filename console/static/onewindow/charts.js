@@ -1,5 +1,5 @@
-// The centre dashboard: draw each chart whose ECharts option the server wrote into the page
-// (data-chart), with the Apache ECharts build served from the package.
+// Charts (the centre dashboard, the login statistics): draw each chart whose ECharts option
+// the server wrote into the page (data-chart), with the Apache ECharts build in the package.
 import * as echarts from "./vendor/echarts/echarts.esm.min.js";
 
 const charts = [];
