@@ -198,3 +198,18 @@ def test_the_login_statistics_chart_is_drawn_by_the_packaged_echarts(app):
         assert 'data-chart="' in page and "/static/onewindow/charts.js" in page
         for src in re.findall(r'<script[^>]*\bsrc="([^"]+)"', page):
             assert src.startswith("/static/"), src
+
+
+def test_stats_rebuild_command_recounts_with_progress_and_refuses_unknown_centres(app):
+    client = client_for(app, "admin")
+    before = _cells(client.get("/statistics/").get_data(as_text=True), "centres")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["stats", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "LY: 2 cases" in result.output and "MJ: 1 cases" in result.output
+    assert "daily figures rebuilt from 3 cases" in result.output
+    assert _cells(client.get("/statistics/").get_data(as_text=True), "centres") == before
+    one = runner.invoke(args=["stats", "rebuild", "--centre", "MJ"])
+    assert one.exit_code == 0 and "rebuilt from 1 cases" in one.output
+    refused = runner.invoke(args=["stats", "rebuild", "--centre", "XX"])
+    assert refused.exit_code != 0 and "unknown centre 'XX'" in refused.output
