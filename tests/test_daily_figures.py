@@ -241,3 +241,22 @@ def test_a_month_reads_tens_of_rows(fixture):
     assert planner.is_strict()
     for name, table in st.TABLES.items():
         assert isinstance(table(week_of_april(st.MONTH)), st.Table), name
+
+
+def test_batched_figures_are_written_once_at_the_end_and_equal_a_rebuild(fixture):
+    from models.daily_figures import batched
+    from models.item import ServiceItem
+
+    items = list(ServiceItem.objects(centre="LY", code__in=["EO-REG", "EO-SEAL"]))
+    with batched():
+        case = life.open_case(CLERK, window=fixture["w01"], items=items, applicant=APPLICANT,
+                              now=at(8, 9))
+        life.start_review(case, CLERK, now=at(8, 9, 15))
+        # Nothing written while the block runs (the demo loader's year of history)...
+        assert not DailyFigure.objects(centre="LY", day=dt.datetime(2025, 4, 8)).count()
+    # ...then one row per centre, window and day, as a rebuild counts them.
+    row = DailyFigure.objects.get(centre="LY", dim="centre", day=dt.datetime(2025, 4, 8))
+    assert row.n == {"opened": 1}
+    written = _rows()
+    rebuild_figures(["LY"])
+    assert _rows() == written
