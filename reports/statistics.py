@@ -132,14 +132,17 @@ def durations(query: Query, dim: str, by_period: bool = True) -> dict[tuple, dic
         {"$project": {**_period(query, by_period), "centre": 1, "key": 1,
                       "d": {"$objectToArray": "$d"}}},
         {"$unwind": "$d"},
-        {"$unwind": "$d.v"},
+        # Each day's list is pushed whole (not unwound value by value): a month is then tens of
+        # documents through the group stage, not one per case.
         {"$group": {"_id": {"p": "$p", "c": "$centre", "key": "$key", "s": "$d.k"},
                     "values": {"$push": "$d.v"}}},
     ]
     found: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in f.DailyFigure._get_collection().aggregate(pipeline):
         group = row["_id"]
-        found[(group.get("p"), group["c"], group["key"])][group["s"]].extend(row["values"])
+        bucket = found[(group.get("p"), group["c"], group["key"])][group["s"]]
+        for values in row["values"]:
+            bucket.extend(values)
     return found
 
 
