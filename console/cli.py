@@ -208,7 +208,34 @@ def calendar_show_command(year: int, centre: str | None) -> None:
     show_command(year, centre)
 
 
-COMMANDS = (init_command, serve_command, load_demo_command, create_user_command, calendar_group)
+@click.group("stats")
+def stats_group() -> None:
+    """Statistics: the daily figures behind the statistics screen and the dashboard."""
+
+
+@stats_group.command("rebuild")
+@click.option("--centre", "centres", multiple=True,
+              help="service-centre code (repeatable; default: every centre)")
+@with_appcontext
+def stats_rebuild_command(centres: tuple[str, ...]) -> None:
+    """Recount the daily figures from every case's timeline (after a restore, an import, or
+    when a figure looks wrong); the screens read the new rows at once."""
+    from models.centre import ServiceCentre
+    from models.daily_figures import rebuild_figures
+
+    for code in centres:
+        if not ServiceCentre.objects(code=code).only("code").first():
+            raise click.ClickException(f"unknown centre {code!r}")
+
+    def progress(centre: str, cases: int) -> None:
+        click.echo(f"{centre}: {cases} cases", err=True)
+
+    total = rebuild_figures(list(centres) or None, progress=progress)
+    click.echo(f"daily figures rebuilt from {total} cases")
+
+
+COMMANDS = (init_command, serve_command, load_demo_command, create_user_command, calendar_group,
+            stats_group)
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,7 @@ from models import rating as ratings
 from models.case import Case
 from models.case_numbers import CaseCounter
 from models.complaint import Complaint
+from models.daily_figures import DailyFigure, rebuild_figures
 from models.deadlines import calendar_for
 from models.rating import Rating, Rectification
 from models.workdays import to_china, to_utc
@@ -119,10 +120,10 @@ def span(months: int, end: dt.datetime | None = None) -> tuple[dt.datetime, dt.d
 
 
 def remove_history() -> dict[str, int]:
-    """Delete the demo centres' cases, complaints, ratings, rectifications and their number
-    counters (``--replace``)."""
+    """Delete the demo centres' cases, complaints, ratings, rectifications, daily figures and
+    their number counters (``--replace``)."""
     removed = {}
-    for document in (Case, Complaint, Rating, Rectification):
+    for document in (Case, Complaint, Rating, Rectification, DailyFigure):
         removed[document._meta["collection"]] = document.objects(centre__in=CENTRES).delete()
     for centre in CENTRES:
         CaseCounter.objects(key__startswith=f"{centre}-").delete()
@@ -149,6 +150,10 @@ def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
         remove_history()
     try:
         _act_out(report, rng, seed, cases, start, end, progress)
+        # The memory run sends no case_changed: the statistics' daily rows are counted afresh
+        # from the cases just written (the same counting the receiver does, per event).
+        rebuild_figures(CENTRES, progress=(lambda centre, done: progress("figures", done))
+                        if progress else None)
     except BaseException:
         remove_history()  # a failed load leaves no partial history behind
         raise

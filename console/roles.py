@@ -181,3 +181,12 @@ EXPORTS = {
 }
 for _role, _lists in EXPORTS.items():
     ROLE_RULES[_role] += [(r"ExportView", rf"can_(index|{_lists})"), (r"(Exports|Case work)", MENU)]
+
+# Statistics and the centre dashboard: read by the centre's administrator and supervisor (their
+# centre only) and the super-administrator (every centre); nobody writes through them.
+for _role in (CENTRE_ADMIN, SUPERVISOR):
+    ROLE_RULES[_role] += [
+        (r"StatisticsView", r"can_(index|export)"),
+        (r"DashboardView", r"can_index"),
+        (r"(Statistics|Centre dashboard|Statistics tables)", MENU),
+    ]

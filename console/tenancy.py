@@ -105,6 +105,10 @@ def register() -> None:
     # centre (the super-administrator's work, shared records) to the super-administrator only.
     register_scope(AuditEntry, own_centre)
     register_scope(Case, case_scope)
+    # Daily figures: a centre's own (the statistics screens also pass the centre explicitly).
+    from models.daily_figures import DailyFigure
+
+    register_scope(DailyFigure, own_centre)
     # Online-intake submission keys: the intake account's centre only.
     from console.api.intake import IntakeKey
 

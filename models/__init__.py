@@ -27,3 +27,8 @@ from models.rating import Rating, Rectification  # noqa: E402
 from models.review import Review  # noqa: E402
 
 __all__ += ["Complaint", "Rating", "Rectification", "Review"]
+
+# Daily figures for the statistics and dashboards (its module subscribes to case changes).
+from models.daily_figures import DailyFigure  # noqa: E402
+
+__all__ += ["DailyFigure"]

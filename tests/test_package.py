@@ -41,6 +41,9 @@ def test_the_source_tree_has_the_files_the_app_serves():
     files = data_files()
     assert "console/datamodel/static/onewindow/inline.js" in files
     assert "translations/zh/LC_MESSAGES/messages.mo" in files
+    # The dashboard's charting library is vendored with its licence (no CDN).
+    for name in ("echarts.esm.min.js", "LICENSE", "NOTICE", "LICENSE-d3"):
+        assert f"console/static/onewindow/vendor/echarts/{name}" in files
     assert any(name.startswith("console/templates/") for name in files)
 
 

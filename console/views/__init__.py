@@ -77,6 +77,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(ExportView, "Exports", label=_l("Exports"), icon="fa-download", **work)
 
     register_complaint_views(appbuilder)
+    register_statistics_views(appbuilder)
 
     from console import audit
 
@@ -106,3 +107,18 @@ def register_complaint_views(appbuilder: AppBuilder) -> None:
                         label=_l("Rectifications"), icon="fa-wrench", **menu)
     appbuilder.add_view(reviews.ReviewView, "Effectiveness reviews",
                         label=_l("Effectiveness reviews"), icon="fa-line-chart", **menu)
+
+
+STATISTICS = "Statistics"
+
+
+def register_statistics_views(appbuilder: AppBuilder) -> None:
+    """The statistics screen with its exports and the centre dashboard (read-only)."""
+    from console.views.statistics import DashboardView, StatisticsView
+
+    menu = {"category": STATISTICS, "category_label": _l("Statistics"),
+            "category_icon": "fa-bar-chart"}
+    appbuilder.add_view(DashboardView, "Centre dashboard", label=_l("Centre dashboard"),
+                        icon="fa-area-chart", **menu)
+    appbuilder.add_view(StatisticsView, "Statistics tables", label=_l("Statistics tables"),
+                        icon="fa-table", **menu)
