@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from forms.validators import mask_id_number, mask_phone
 from models import case as c
 from models.choices import (
     LIMIT_UNITS,
@@ -18,7 +19,6 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
-from reports.document import mask_id, mask_mobile
 from reports.exports import Column
 
 
@@ -44,8 +44,8 @@ def case_columns() -> list[Column]:
         Column(gettext("Accepting clerk"), lambda case: case.clerk or ""),
         Column(gettext("Items"), lambda case: "、".join(case.items)),
         Column(gettext("Legal representative"), lambda case: case.legal_rep_name),
-        Column(gettext("Resident ID number"), lambda case: mask_id(case.legal_rep_id)),
-        Column(gettext("Contact phone"), lambda case: mask_mobile(case.phone)),
+        Column(gettext("Resident ID number"), lambda case: mask_id_number(case.legal_rep_id)),
+        Column(gettext("Contact phone"), lambda case: mask_phone(case.phone)),
         Column(gettext("Registered address"), lambda case: case.address),
         Column(gettext("Unified social credit code"), lambda case: case.credit_code or ""),
         Column(gettext("Created at"), lambda case: _local(case.created_at)),
@@ -77,7 +77,7 @@ def staff_columns() -> list[Column]:
         Column(gettext("Trained for items"), lambda s: "、".join(_name(i) for i in s.items)),
         Column(gettext("Training date"), lambda s: s.trained_on.isoformat() if s.trained_on
                else ""),
-        Column(gettext("Mobile phone"), lambda s: mask_mobile(s.phone)),
+        Column(gettext("Mobile phone"), lambda s: mask_phone(s.phone)),
         Column(gettext("Active"), lambda s: _yes(s.active)),
     ]
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
+import tempfile
 
 from conftest import client_for, demo_app
 from pypdf import PdfReader
@@ -23,7 +25,7 @@ from models.staff import StaffMember
 from models.workcalendar import today_in_china
 from reports import case_documents as docs
 from reports.document import Printable, Table
-from reports.pdf import render_pdf
+from reports.pdf import fonts, missing_glyphs, render_pdf
 
 MASKED_ID = "110105********002X"
 MASKED_PHONE = "138****1234"
@@ -213,18 +215,71 @@ def test_other_centres_get_404_and_roles_without_printables_403(app):
         f"/printables/cases/{case.pk}/receipt/pdf").status_code == 200
 
 
-def test_a_character_the_font_lacks_is_reported_not_dropped(app):
+def pdffonts(data: bytes) -> list[tuple[str, str]]:
+    """poppler's pdffonts: each font's name and its "emb" column."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        done = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True,
+                              text=True)
+    rows = done.stdout.splitlines()[2:]
+    # name, type (one or more words), encoding, emb, sub, uni, object number, generation
+    return [(row.split()[0], row.split()[-5]) for row in rows if row.strip()]
+
+
+def test_rare_characters_print_through_the_fallback_font_embedded(app):
     clerk, case = accepted(app, legal_rep_name="𠮷野䶮")
     response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert response.status_code == 200
+    # 𠮷 (CJK Extension B) through the Noto Sans CJK fallback, 䶮 (Extension A) in Noto Sans SC.
+    assert "𠮷野䶮" in pdftotext(response.data)
+    fonts = pdffonts(response.data)
+    assert {name.split("+")[-1] for name, _emb in fonts} == {"NotoSansSC", "NotoSansCJKSC"}
+    assert all(emb == "yes" for _name, emb in fonts)
+    assert all("+" in name for name, _emb in fonts)  # subsets, not the 19 MB collection
+    # An ordinary document embeds the body font alone.
+    _clerk, plain = accepted(app, legal_rep_name="王䶮")
+    data = clerk.get(f"/printables/cases/{plain.pk}/receipt/pdf").data
+    assert "王䶮" in pdftotext(data)
+    assert [name.split("+")[-1] for name, _emb in pdffonts(data)] == ["NotoSansSC"]
+
+
+def test_a_character_no_font_has_is_reported_with_the_print_view_not_dropped(app):
+    # 𪚥 (U+2A6A5, Extension B) is in neither pip-installed font.
+    clerk, case = accepted(app, legal_rep_name="王𪚥")
+    response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
     assert response.status_code == 422
-    assert "𠮷" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "𪚥（U+2A6A5）" in page
+    assert f'href="/printables/cases/{case.pk}/receipt/html"' in page
     # The print view, drawn with the browser's fonts, still carries the name whole.
-    assert "𠮷野䶮" in clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(
+    assert "王𪚥" in clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(
         as_text=True)
-    # 䶮 (CJK Extension A) is in the font.
-    _clerk, other = accepted(app, legal_rep_name="王䶮")
-    text, _reader = pdf_of(clerk, f"/printables/cases/{other.pk}/receipt/pdf")
-    assert "王䶮" in text
+
+
+HANAZONO_B = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+
+
+@pytest.mark.skipif(not os.path.exists(HANAZONO_B),
+                    reason="Debian's fonts-hanazono is an optional extra")
+def test_an_extra_font_from_the_settings_prints_what_the_pip_fonts_lack(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_PDF_EXTRA_FONTS", ["/nonexistent.ttf",
+                                                                  HANAZONO_B])
+    clerk, case = accepted(app, legal_rep_name="王𪚥")
+    response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert response.status_code == 200 and "王𪚥" in pdftotext(response.data)
+    fonts = pdffonts(response.data)
+    assert any("HanaMinB" in name for name, _emb in fonts)
+    assert all(emb == "yes" for _name, emb in fonts)
+
+
+def test_the_fallback_is_the_simplified_chinese_face():
+    from fontTools.ttLib import TTFont
+
+    fallback = fonts()[1]
+    with TTFont(fallback.path, fontNumber=fallback.face, lazy=True) as font:
+        assert font["name"].getDebugName(4) == "Noto Sans CJK SC"
+    assert missing_glyphs(["𠮷野䶮 王强"]) == [] and missing_glyphs(["𪚥𠮷"]) == ["𪚥"]
 
 
 def test_the_centres_lists_as_annexes(app):

@@ -32,8 +32,9 @@ DELIVERABLE = (c.READY, c.DELIVERED, c.CLOSED)
 
 
 def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = None):
-    """The document in ``fmt``: the print view, or the PDF as a download. A character the PDF
-    font cannot draw is reported on a page of its own (the print view still serves)."""
+    """The document in ``fmt``: the print view, or the PDF as a download. A character no PDF
+    font can draw is named, with its code point, on a page of its own that links the print
+    view (drawn by the browser's fonts)."""
     if fmt not in FORMATS:
         abort(404)
     if fmt == "pdf":
@@ -42,7 +43,8 @@ def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = Non
         except MissingGlyphs as error:
             return view.render_template(
                 "onewindow/printables/missing_glyphs.html", title=doc.title,
-                characters="".join(error.characters),
+                characters="、".join(f"{char}（U+{ord(char):04X}）"
+                                    for char in error.characters),
                 html_url=request.path.rsplit("/", 1)[0] + "/html"), 422
         response = Response(data, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
