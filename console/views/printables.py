@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from console.datamodel.interface import MongoEngineInterface
-from console.tenancy import user_centre
+from console.tenancy import NOBODY, user_centre
 from models import case as c
 from models.agency import Agency
 from models.case import Case
@@ -124,9 +124,15 @@ class PrintablesView(BaseView):
 
     def _centre(self) -> tuple[str, str]:
         """The centre whose lists are printed: the user's own; the super-administrator names
-        one with ``?centre=CODE``."""
-        code = user_centre() or request.args.get("centre", "")
+        one with ``?centre=CODE``. A centre user naming another centre gets a 404."""
+        named = request.args.get("centre", "").strip()
+        own = user_centre()
+        if own is NOBODY or (own and named and named != own):
+            abort(404)
+        code = own or named
         centre = ServiceCentre.objects(code=code).first() if code else None
+        if centre is None and named:
+            abort(404)
         if centre is None:
             abort(Response(gettext("Name the centre: ?centre=CODE."), status=400,
                            content_type="text/plain; charset=utf-8"))
