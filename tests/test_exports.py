@@ -14,6 +14,7 @@ import pytest
 from test_case_screens import ID_NUMBER, open_case
 
 from console import roles, storage
+from console.storage import planner
 from models import complaint_lifecycle as cl
 from models import lifecycle as life
 from models.staff import StaffMember
@@ -226,3 +227,37 @@ def test_list_screens_carry_export_buttons_with_their_filters(app):
     assert "/exports/cases." not in client_for(app, "ly_approver").get(
         "/cases/").get_data(as_text=True)
     assert "onewindow-export" not in admin.get("/agencyview/list/").get_data(as_text=True)
+
+
+def test_export_queries_are_served_by_declared_indexes(tmp_path):
+    """The exports skip the screen crawl of tests/test_indexes.py (they are files): their
+    queries, with the screens' filters, run here on the embedded store in strict mode."""
+    strict_app = demo_app(ONEWINDOW_MONGODB_URI=f"embedded://{tmp_path}")
+    try:
+        clerk = client_for(strict_app, "ly_clerk")
+        open_case(clerk, company_name="索引导出有限公司")
+        window = Window.objects.get(centre="LY", code="W01")
+        cl.log_complaint(LY_HANDLER, centre="LY", channel="hotline", category="attitude",
+                         description="索引", subject=window, anonymous=True)
+        urls = {
+            "ly_clerk": ["/exports/cases.csv", "/exports/cases.xlsx?state=all&q=索引",
+                         f"/exports/cases.csv?state=accepted&window={window.pk}&overdue=1",
+                         "/exports/cases.csv?late=1&from=2026-01-01&to=2026-12-31",
+                         "/exports/complaints.csv", "/exports/items.csv",
+                         "/exports/windows.csv", "/exports/rosters.csv"],
+            "ly_complaints": ["/exports/complaints.csv?state=open",
+                              "/exports/complaints.csv?category=attitude&from=2026-01-01",
+                              f"/exports/complaints.xlsx?window={window.pk}",
+                              "/exports/complaints.csv?overdue=1", "/exports/staff.csv"],
+            "ly_admin": ["/exports/staff.csv?_flt_0_name=李", "/exports/items.xlsx"],
+        }
+        for login, addresses in urls.items():
+            client = client_for(strict_app, login)
+            for url in addresses:
+                with planner.strict(), planner.watch() as scans:
+                    response = client.get(url)
+                    assert response.status_code == 200, (login, url)
+                    response.get_data()  # the streamed rows are read here
+                assert not scans, (login, url, scans)
+    finally:
+        storage.disconnect()
