@@ -1,7 +1,8 @@
-"""Printables through the screens on the demo centres: for a case in each state its PDF (text
-extracted with pypdf) holds the materials, results, dates and masked identifiers with every
-font embedded; the print view says the same; other centres get 404, roles without the
-printables 403; a character the font lacks is reported, never dropped."""
+"""Printables through the screens on the demo centres: for a case in each state every PDF its
+page offers (text read back with poppler's pdftotext) holds the materials, results, dates and
+masked identifiers with every font embedded (pdffonts); the print view says the same; other
+centres get 404, roles without the printables 403; a rare character (𠮷) prints through the
+fallback font, and one no font has is reported, never dropped."""
 
 from __future__ import annotations
 
@@ -329,3 +330,92 @@ def test_receipt_carries_a_qr_code_of_the_status_lookup_address(app, monkeypatch
     assert "<svg" in html and address.replace("&", "&amp;") in html
     assert docs.status_address("", "LY-1") == "LY-1"
     assert docs.status_address("https://x.example/q/", "LY-1") == "https://x.example/q/LY-1"
+
+
+PRINTABLE_PDF = re.compile(r'href="(/printables/cases/[0-9a-f]{24}/([a-z]+)(?:/\d+)?/pdf)"')
+
+
+def printed(client, case: Case) -> dict[str, str]:
+    """Each document the case page offers, by kind, as the text of its PDF; every font of every
+    PDF embedded (poppler's pdffonts)."""
+    page = client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    found = {}
+    for url, kind in PRINTABLE_PDF.findall(page):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        fonts = pdffonts(response.data)
+        assert fonts and all(emb == "yes" for _name, emb in fonts), (url, fonts)
+        found[kind] = compact(pdftotext(response.data))
+    return found
+
+
+def assert_documents(client, case: Case, kinds: set[str]) -> dict[str, str]:
+    case = Case.objects.get(pk=case.pk)
+    texts = printed(client, case)
+    assert set(texts) == kinds, (case.state, set(texts))
+    for kind, text in texts.items():
+        assert case.number in text and MASKED_ID in text and MASKED_PHONE in text, kind
+        assert ID_NUMBER not in text and "13803791234" not in text, kind
+        assert re.search(r"\d{4}-\d{2}-\d{2}", text), kind  # the document's date
+    for kind, url in (("receipt", "receipt"), ("delivery", "delivery")):
+        if kind not in kinds:  # not offered, and not served either
+            assert client.get(f"/printables/cases/{case.pk}/{url}/pdf").status_code == 404
+    return texts
+
+
+def test_a_case_in_each_state_prints_its_materials_results_dates_and_masked_ids(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="全状态打印有限公司")
+    assert_documents(clerk, case, set())  # coaching
+    act(clerk, case, "start_review")
+    assert_documents(clerk, case, set())  # review
+    case = Case.objects.get(pk=case.pk)
+    form = next(i for i, row in enumerate(case.materials) if "申请书" in row.name)
+    point = case.materials[form].review_points[0]
+    act(clerk, case, "return", note="补正后再来", **{f"reason-{form}": point})
+    texts = assert_documents(clerk, case, {"notification"})  # returned
+    returned = Case.objects.get(pk=case.pk)
+    assert compact(returned.materials[form].name) in texts["notification"]
+    assert compact(point) in texts["notification"]
+    assert compact(c.format_local(returned.returns[0].at)) in texts["notification"]
+    act(clerk, case, "resubmit")
+    assert_documents(clerk, case, {"notification"})  # review again
+    case = Case.objects.get(pk=case.pk)
+    act(clerk, case, "materials", **{f"state-{index}": "received"
+                                     for index in range(len(case.materials))})
+    act(clerk, case, "accept")
+    texts = assert_documents(clerk, case, {"notification", "receipt"})  # accepted
+    case = Case.objects.get(pk=case.pk)
+    assert all(compact(row.name) in texts["receipt"] for row in case.materials)
+    assert compact(c.format_local(case.due_at)) in texts["receipt"]
+    assert compact(c.format_local(case.accepted_at)) in texts["receipt"]
+    admin = client_for(app, "admin")
+    for task in case.subtasks:
+        values = ({"licence_number": "LIC-410300-88", "credit_code": "91410300MA9F12345E"}
+                  if task.agency == "LY-AMR" else {"seals": "公章、财务专用章"})
+        act(admin, case, "complete_subtask", subtask=task.key, **values)
+    texts = assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # ready
+    for result in ("LIC-410300-88", "91410300MA9F12345E", "公章", "财务专用章"):
+        assert result in texts["delivery"]
+    act(clerk, case, "deliver", recipient="赵敏")
+    texts = assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # delivered
+    case = Case.objects.get(pk=case.pk)
+    assert "赵敏" in texts["delivery"]
+    assert compact(c.format_local(case.handover.at)) in texts["delivery"]
+    act(clerk, case, "close", method="call", rating="5", note="回访满意")
+    assert Case.objects.get(pk=case.pk).state == c.CLOSED
+    assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # closed
+
+
+def test_withdrawn_and_rejected_cases_keep_the_paper_they_had(app):
+    clerk, case = accepted(app, company_name="撤回打印有限公司")
+    act(clerk, case, "withdraw", note="申请人撤回")
+    assert Case.objects.get(pk=case.pk).state == c.WITHDRAWN
+    assert_documents(clerk, case, {"receipt"})
+    clerk, case = accepted(app, company_name="驳回打印有限公司")
+    task = next(task for task in case.subtasks if task.agency == "LY-AMR")
+    act(client_for(app, "admin"), case, "reject_subtask", subtask=task.key,
+        note="名称与已登记企业重名")
+    act(clerk, case, "close_rejected", note="名称不予登记")
+    assert Case.objects.get(pk=case.pk).state == c.REJECTED
+    assert_documents(clerk, case, {"receipt"})
