@@ -81,7 +81,7 @@ class Printable:
     filename: str = "document"
 
     def texts(self):
-        """Every piece of text the document prints (for the glyph check)."""
+        """Every piece of text the document prints (for the glyph check and the fallback fonts)."""
         yield from (self.centre, self.title, self.reference, self.date.isoformat())
         for block in self.blocks:
             if isinstance(block, Heading | Paragraph):
@@ -92,7 +92,8 @@ class Printable:
                     yield value
             elif isinstance(block, Table):
                 yield from block.header
-                yield block.empty
+                if not block.rows:
+                    yield block.empty
                 for row in block.rows:
                     yield from row
             elif isinstance(block, Signatures):

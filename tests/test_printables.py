@@ -7,6 +7,7 @@ fallback font, and one no font has is reported, never dropped."""
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 import io
 import os
 import re
@@ -419,3 +420,24 @@ def test_withdrawn_and_rejected_cases_keep_the_paper_they_had(app):
     act(clerk, case, "close_rejected", note="名称不予登记")
     assert Case.objects.get(pk=case.pk).state == c.REJECTED
     assert_documents(clerk, case, {"receipt"})
+
+
+def test_the_print_view_and_the_pdf_say_the_same(app):
+    clerk, case = ready(app, company_name="同一内容测试有限公司")
+    act(clerk, case, "deliver", recipient="钱七")
+    case = Case.objects.get(pk=case.pk)
+    with app.test_request_context():
+        documents = {"receipt": docs.acceptance_receipt(case), "delivery": docs.delivery_checklist(
+            case)}
+        expected = {kind: [text for text in doc.texts() if text and text.strip()]
+                    for kind, doc in documents.items()}
+    for kind, texts in expected.items():
+        pdf = compact(pdftotext(clerk.get(f"/printables/cases/{case.pk}/{kind}/pdf").data))
+        html = clerk.get(f"/printables/cases/{case.pk}/{kind}/html").get_data(as_text=True)
+        html = compact(unescape(re.sub(r"<[^>]+>", " ", html)))
+        for text in texts:
+            assert compact(text) in html, (kind, text)
+            # pdftotext reads a label beside a value of several lines in between its lines:
+            # each phrase of the value is compared.
+            for phrase in re.split(r"[\s，；]+", text):
+                assert phrase in pdf, (kind, phrase)
