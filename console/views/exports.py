@@ -1,6 +1,7 @@
 """Exports of the centre's lists as CSV and xlsx, through the same scoped queries and filters
-as their screens: the case list's URL filters, the configuration screens' ``_flt_`` filters and
-order. Rows are streamed; personal data is masked."""
+as their screens (the case and complaint lists' URL filters, the configuration screens' ``_flt_``
+filters and order), and the export buttons those screens show. Rows are streamed; personal data
+is masked."""
 
 from __future__ import annotations
 
