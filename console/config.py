@@ -36,6 +36,10 @@ LANGUAGES = {
     "en": {"flag": "gb", "name": "English"},
 }
 ONEWINDOW_TIMEZONE = "Asia/Shanghai"
+# Font files (TTF/OTF/TTC) the PDFs fall back to after the pip-installed Noto fonts, for a rare
+# character neither covers, e.g. Debian's fonts-hanazono: ["/usr/share/fonts/truetype/hanazono/
+# HanaMinB.ttf"]. Optional: without them such a character is reported, never dropped.
+ONEWINDOW_PDF_EXTRA_FONTS: list[str] = []
 
 AUTH_TYPE = AUTH_DB
 AUTH_ROLE_ADMIN = "Admin"

@@ -173,11 +173,11 @@ for _role in (CENTRE_ADMIN, SUPERVISOR):
 
 # Exports: each role exports the lists it reads on screen.
 EXPORTS = {
-    CENTRE_ADMIN: "cases|windows|staff|rosters|items",
-    CLERK: "cases|windows|rosters|items",
+    CENTRE_ADMIN: "cases|windows|staff|rosters|items|complaints",
+    CLERK: "cases|windows|rosters|items|complaints",
     APPROVER: "items",
-    COMPLAINT_HANDLER: "windows|staff",
-    SUPERVISOR: "cases|windows|staff|rosters|items",
+    COMPLAINT_HANDLER: "windows|staff|complaints",
+    SUPERVISOR: "cases|windows|staff|rosters|items|complaints",
 }
 for _role, _lists in EXPORTS.items():
     ROLE_RULES[_role] += [(r"ExportView", rf"can_(index|{_lists})"), (r"(Exports|Case work)", MENU)]

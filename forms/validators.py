@@ -85,7 +85,8 @@ def _mask(text: str, keep_start: int, keep_end: int) -> str:
 
 
 def mask_phone(value: str | None) -> str:
-    """``13812345678`` → ``138****5678``; unparseable input is masked the same way."""
+    """``13812345678`` → ``138****5678`` ("phone 3+4", everywhere a phone is masked);
+    unparseable input is masked the same way."""
     if not value:
         return ""
     try:
@@ -96,10 +97,12 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """``410302199003071231`` → ``410***********1231`` (region prefix and last four kept)."""
+    """``410302199003071231`` → ``410302********1231``: the six-digit region code and the last
+    four kept (the issue's "ID 6+4"), so a clerk can match it against the card without the
+    birth date showing. Screens, documents, exports and the audit log all mask with this."""
     if not value:
         return ""
-    return _mask(ric.compact(str(value)), 3, 4)
+    return _mask(ric.compact(str(value)), 6, 4)
 
 
 class _NormalisingValidator:

@@ -8,6 +8,7 @@ import datetime as dt
 
 from flask_babel import gettext
 
+from forms.validators import mask_id_number, mask_phone
 from models import case as c
 from models.centre import ServiceCentre
 from models.choices import LIMIT_UNITS, MATERIAL_FORMS, MATERIAL_REQUIREMENTS, label
@@ -24,8 +25,6 @@ from reports.document import (
     Qr,
     Signatures,
     Table,
-    mask_id,
-    mask_mobile,
 )
 
 
@@ -57,8 +56,8 @@ def _applicant(case: c.Case) -> Fields:
         (gettext("Case number"), case.number),
         (gettext("Proposed name"), case.registered_name or case.company_name),
         (gettext("Legal representative"), case.legal_rep_name),
-        (gettext("Resident ID number"), mask_id(case.legal_rep_id)),
-        (gettext("Contact phone"), mask_mobile(case.phone)),
+        (gettext("Resident ID number"), mask_id_number(case.legal_rep_id)),
+        (gettext("Contact phone"), mask_phone(case.phone)),
         (gettext("Registered address"), case.address),
     ])
 

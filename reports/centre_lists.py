@@ -10,10 +10,11 @@ from typing import Any
 
 from flask_babel import gettext
 
+from forms.validators import mask_phone
 from models.choices import LIMIT_UNITS, SHIFTS, STAFF_ROLES, WEEKDAYS, WINDOW_KINDS, label
 from models.roster import week_entries
 from models.workcalendar import week_of
-from reports.document import Heading, Printable, Table, mask_mobile
+from reports.document import Heading, Printable, Table
 
 
 def _name(reference: Any) -> str:
@@ -40,7 +41,7 @@ def window_items(centre: str, windows: Iterable[Any], all_items: list[Any],
 
 def staff_list(centre: str, staff: Iterable[Any], today: dt.date) -> Printable:
     rows = [[member.name, _name(member.agency), label(STAFF_ROLES, member.role),
-             "、".join(_name(item) for item in member.items), mask_mobile(member.phone)]
+             "、".join(_name(item) for item in member.items), mask_phone(member.phone)]
             for member in staff if member.active]
     table = Table([gettext("Name"), gettext("Seconding agency"), gettext("Role"),
                    gettext("Trained for items"), gettext("Mobile phone")], rows,
@@ -50,7 +51,7 @@ def staff_list(centre: str, staff: Iterable[Any], today: dt.date) -> Printable:
 
 
 def liaison_list(centre: str, agencies: Iterable[Any], today: dt.date) -> Printable:
-    rows = [[agency.name, person.name, person.post or "", mask_mobile(person.phone),
+    rows = [[agency.name, person.name, person.post or "", mask_phone(person.phone),
              person.email or ""]
             for agency in agencies for person in agency.liaisons]
     table = Table([gettext("Agency"), gettext("Liaison"), gettext("Post"),

@@ -8,9 +8,6 @@ import datetime as dt
 import io
 
 import segno
-from stdnum.cn import ric
-
-from forms.validators import mask_phone
 
 
 @dataclass
@@ -84,7 +81,7 @@ class Printable:
     filename: str = "document"
 
     def texts(self):
-        """Every piece of text the document prints (for the glyph check)."""
+        """Every piece of text the document prints (for the glyph check and the fallback fonts)."""
         yield from (self.centre, self.title, self.reference, self.date.isoformat())
         for block in self.blocks:
             if isinstance(block, Heading | Paragraph):
@@ -95,26 +92,11 @@ class Printable:
                     yield value
             elif isinstance(block, Table):
                 yield from block.header
-                yield block.empty
+                if not block.rows:
+                    yield block.empty
                 for row in block.rows:
                     yield from row
             elif isinstance(block, Signatures):
                 yield from block.labels
             elif isinstance(block, Qr):
                 yield block.caption
-
-
-def mask_id(value: str | None) -> str:
-    """An identity card number as printed: the six-digit region code and the last four kept
-    (``410302********1231``), so a clerk can match it against the card without exposing it."""
-    if not value:
-        return ""
-    text = ric.compact(str(value))
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
-def mask_mobile(value: str | None) -> str:
-    """A phone number as printed: the first three and last four digits kept."""
-    return mask_phone(value)

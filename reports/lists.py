@@ -1,5 +1,5 @@
-"""What each export holds: the columns of the case list, windows, staff, rosters and items with
-their materials, personal data masked as on the screens."""
+"""What each export holds: the columns of the case list, windows, staff, rosters, items with
+their materials and complaints, personal data masked as on the screens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 from flask_babel import gettext
 
+from forms.validators import mask_id_number, mask_phone
 from models import case as c
+from models import complaint as cm
 from models.choices import (
     LIMIT_UNITS,
     MATERIAL_FORMS,
@@ -18,7 +20,6 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
-from reports.document import mask_id, mask_mobile
 from reports.exports import Column
 
 
@@ -44,8 +45,8 @@ def case_columns() -> list[Column]:
         Column(gettext("Accepting clerk"), lambda case: case.clerk or ""),
         Column(gettext("Items"), lambda case: "、".join(case.items)),
         Column(gettext("Legal representative"), lambda case: case.legal_rep_name),
-        Column(gettext("Resident ID number"), lambda case: mask_id(case.legal_rep_id)),
-        Column(gettext("Contact phone"), lambda case: mask_mobile(case.phone)),
+        Column(gettext("Resident ID number"), lambda case: mask_id_number(case.legal_rep_id)),
+        Column(gettext("Contact phone"), lambda case: mask_phone(case.phone)),
         Column(gettext("Registered address"), lambda case: case.address),
         Column(gettext("Unified social credit code"), lambda case: case.credit_code or ""),
         Column(gettext("Created at"), lambda case: _local(case.created_at)),
@@ -77,7 +78,7 @@ def staff_columns() -> list[Column]:
         Column(gettext("Trained for items"), lambda s: "、".join(_name(i) for i in s.items)),
         Column(gettext("Training date"), lambda s: s.trained_on.isoformat() if s.trained_on
                else ""),
-        Column(gettext("Mobile phone"), lambda s: mask_mobile(s.phone)),
+        Column(gettext("Mobile phone"), lambda s: mask_phone(s.phone)),
         Column(gettext("Active"), lambda s: _yes(s.active)),
     ]
 
@@ -119,3 +120,34 @@ def item_columns() -> list[Column]:
 def item_rows(items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
     for item in items:
         yield from ((item, m) for m in item.materials) if item.materials else [(item, None)]
+
+
+def complaint_columns() -> list[Column]:
+    """The complaint list's columns and what the complaint page adds; the complainant's phone
+    masked, an anonymous complainant's name left out."""
+    def upheld(complaint) -> str:
+        return "" if complaint.upheld is None else _yes(complaint.upheld)
+
+    return [
+        Column(gettext("Complaint number"), lambda x: x.number),
+        Column(gettext("Received at"), lambda x: _local(x.received_at)),
+        Column(gettext("Channel"), lambda x: label(cm.CHANNELS, x.channel)),
+        Column(gettext("Category"), lambda x: label(cm.CATEGORIES, x.category)),
+        Column(gettext("About"), lambda x: label(cm.SUBJECT_KINDS, x.subject_kind)),
+        Column(gettext("Subject"), lambda x: str(x.subject() or "")),
+        Column(gettext("State"), lambda x: label(cm.STATES, x.state)),
+        Column(gettext("Handler"), lambda x: x.handler or ""),
+        Column(gettext("Deadline"), lambda x: _local(x.due_at)),
+        Column(gettext("Complainant"), lambda x: gettext("Anonymous") if x.anonymous
+               else x.complainant_name or ""),
+        Column(gettext("Complainant's phone"), lambda x: mask_phone(x.complainant_phone)),
+        Column(gettext("Description"), lambda x: x.description),
+        Column(gettext("Finding"), lambda x: x.finding or ""),
+        Column(gettext("Upheld"), upheld),
+        Column(gettext("Measures taken"), lambda x: x.measures or ""),
+        Column(gettext("Resolved at"), lambda x: _local(x.resolved_at)),
+        Column(gettext("Complainant informed by"),
+               lambda x: label(cm.INFORM_METHODS, x.informed_via) if x.informed_via else ""),
+        Column(gettext("Complainant's satisfaction"),
+               lambda x: label(cm.SATISFACTION, x.satisfaction) if x.satisfaction else ""),
+    ]

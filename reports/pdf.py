@@ -1,48 +1,105 @@
-"""PDF rendering of a :class:`~reports.document.Printable` on A4 with fpdf2 and the OFL Noto Sans
-SC font, subset-embedded, so the PDF prints the same on a machine without any Chinese font."""
+"""PDF rendering of a :class:`~reports.document.Printable` on A4 with fpdf2: the OFL Noto Sans SC
+font, and for the rare characters it lacks (𠮷 and the rest of CJK Extension B) the OFL Noto Sans
+CJK SC face as a fallback, each subset-embedded, so the PDF prints the same on a machine without
+any Chinese font."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 import unicodedata
 
+from flask import current_app, has_app_context
 from flask_babel import gettext
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, XPos, YPos
+import noto_cjk_sans_otc
 import pylopdf_fonts_zh_cn
 
 from reports.document import Fields, Heading, Paragraph, Printable, Qr, Signatures, Table
 
 FONT = "noto"
 MARGIN = 15  # millimetres
+# The face of the Noto Sans CJK collection with the Simplified Chinese glyph forms (the order is
+# JP, KR, SC, TC, HK, then the Mono faces; tests check the name).
+CJK_SC_FACE = 2
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font the PDF may embed: its family name in the PDF, file and face in a collection."""
+
+    family: str
+    path: str
+    face: int = 0
+
+
+def fonts() -> list[FontFile]:
+    """The body font, then the fallbacks in the order they are tried: the pip-installed Noto
+    Sans CJK SC, then any font files the settings name (``ONEWINDOW_PDF_EXTRA_FONTS``)."""
+    chain = [FontFile(FONT, str(pylopdf_fonts_zh_cn.sans_path())),
+             FontFile("notocjk", str(noto_cjk_sans_otc.FONT_PATH), CJK_SC_FACE)]
+    extra = current_app.config.get("ONEWINDOW_PDF_EXTRA_FONTS") if has_app_context() else None
+    chain += [FontFile(f"extra{number}", str(path))
+              for number, path in enumerate(extra or [], start=1)]
+    return chain
 
 
 class MissingGlyphs(ValueError):
-    """Characters the embedded font cannot draw: refused rather than silently dropped."""
+    """Characters no font of the chain can draw: refused rather than silently dropped."""
 
     def __init__(self, characters: list[str]) -> None:
         self.characters = characters
         super().__init__("".join(characters))
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
+@lru_cache(maxsize=8)
+def covered(font: FontFile) -> frozenset[int]:
+    """The code points ``font`` has a glyph for (an unreadable extra font covers none)."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(pylopdf_fonts_zh_cn.sans_path()), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    try:
+        with TTFont(font.path, lazy=True, fontNumber=font.face) as ttf:
+            return frozenset(ttf.getBestCmap())
+    except (OSError, ValueError, AssertionError):
+        return frozenset()
 
 
-def missing_glyphs(texts) -> list[str]:
-    """The characters of ``texts`` the font has no glyph for (䶮 is in Noto Sans SC; 𠮷, of CJK
-    Extension B, is not), in order of first appearance."""
-    covered = _covered()
-    missing: dict[str, None] = {}
+def _printed(texts: Iterable[str | None]) -> list[str]:
+    """The distinct characters of ``texts`` that print as glyphs (not spaces or controls)."""
+    seen: dict[str, None] = {}
     for text in texts:
         for char in text or "":
-            if ord(char) not in covered and not unicodedata.category(char).startswith(("Z", "C")):
-                missing[char] = None
-    return list(missing)
+            if not unicodedata.category(char).startswith(("Z", "C")):
+                seen[char] = None
+    return list(seen)
+
+
+def missing_glyphs(texts: Iterable[str | None], chain: list[FontFile] | None = None
+                   ) -> list[str]:
+    """The characters of ``texts`` no font of ``chain`` (by default :func:`fonts`) can draw,
+    in order of first appearance: 䶮 is in Noto Sans SC, 𠮷 in the Noto Sans CJK fallback,
+    𪚥 (U+2A6A5) in neither."""
+    chain = fonts() if chain is None else chain
+    return [char for char in _printed(texts)
+            if not any(ord(char) in covered(font) for font in chain)]
+
+
+def needed_fallbacks(texts: Iterable[str | None], chain: list[FontFile]) -> list[FontFile]:
+    """The fallback fonts the document needs: only those drawing a character the body font
+    lacks, so an ordinary document embeds (and loads) the body font alone."""
+    body, fallbacks = chain[0], chain[1:]
+    rare = [ord(char) for char in _printed(texts) if ord(char) not in covered(body)]
+    needed = []
+    for font in fallbacks:
+        if not rare:
+            break
+        drawn = [point for point in rare if point in covered(font)]
+        if drawn:
+            needed.append(font)
+            rare = [point for point in rare if point not in drawn]
+    return needed
 
 
 class _Pdf(FPDF):
@@ -51,7 +108,15 @@ class _Pdf(FPDF):
         self.printable = printable
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 5)
-        self.add_font(FONT, fname=str(pylopdf_fonts_zh_cn.sans_path()))
+        chain = fonts()
+        self.add_font(FONT, fname=chain[0].path)
+        texts = list(printable.texts())
+        fallbacks = needed_fallbacks(texts, chain)
+        for font in fallbacks:
+            self.add_font(font.family, fname=font.path, collection_font_number=font.face)
+        if fallbacks:
+            # Tried character by character where the body font has no glyph.
+            self.set_fallback_fonts([font.family for font in fallbacks], exact_match=False)
         self.set_title(printable.title)
         self.set_creator("onewindow")
 
@@ -99,8 +164,8 @@ def _table(pdf: _Pdf, header: list[str] | None, rows: list[list[str]],
 
 
 def render_pdf(printable: Printable) -> bytes:
-    """The document as PDF bytes; raises :class:`MissingGlyphs` naming any character the
-    font cannot print (the print view, drawn by the browser's fonts, still serves)."""
+    """The document as PDF bytes; raises :class:`MissingGlyphs` naming any character no font
+    can print (the print view, drawn by the browser's fonts, still serves)."""
     missing = missing_glyphs(printable.texts())
     if missing:
         raise MissingGlyphs(missing)

@@ -13,8 +13,12 @@ from openpyxl import load_workbook
 import pytest
 from test_case_screens import ID_NUMBER, open_case
 
-from console import storage
+from console import roles, storage
+from console.storage import planner
+from models import complaint_lifecycle as cl
+from models import lifecycle as life
 from models.staff import StaffMember
+from models.window import Window
 from reports.exports import BOM, Column, csv_stream, neutralise
 
 
@@ -115,3 +119,145 @@ def test_neutralise_and_stream_in_batches():
     chunks = list(csv_stream([Column("n", lambda n: n)], range(1200), batch=500))
     assert len(chunks) == 4 and chunks[0] == BOM + "n\r\n"
     assert sum(chunk.count("\n") for chunk in chunks) == 1201
+
+
+LY_HANDLER = life.Actor("ly_complaints", frozenset({"ComplaintHandler"}), centre="LY")
+LY_CLERK = life.Actor("ly_clerk", frozenset({"Clerk"}), centre="LY")
+MJ_CLERK = life.Actor("mj_clerk", frozenset({"Clerk"}), centre="MJ")
+
+
+def complaint_numbers(html: str) -> list[str]:
+    return re.findall(r'href="/complaints/[0-9a-f]{24}">([^<]+)</a>', html)
+
+
+def test_complaint_export_rows_equal_the_screen_rows_for_the_same_filters(app):
+    w01 = Window.objects.get(centre="LY", code="W01")
+    w04 = Window.objects.get(centre="LY", code="W04")
+    logged = [
+        cl.log_complaint(LY_HANDLER, centre="LY", channel="hotline", category="attitude",
+                         description="=cmd|' /C calc'!A0", subject=w01, complainant_name="张三",
+                         complainant_phone="13803791234"),
+        cl.log_complaint(LY_HANDLER, centre="LY", channel="letter", category="fees",
+                         description="多收费", subject=w04, anonymous=True),
+        cl.log_complaint(LY_CLERK, centre="LY", channel="window", category="attitude",
+                         description="窗口人员态度", subject=w04, complainant_name="李四"),
+    ]
+    cl.log_complaint(MJ_CLERK, centre="MJ", channel="hotline", category="attitude",
+                     description="孟津的投诉", subject=Window.objects(centre="MJ").first(),
+                     anonymous=True)
+    handler = client_for(app, "ly_complaints")
+    for query in ("", "state=open", "category=attitude", f"window={w04.pk}",
+                  "channel=letter&category=fees", f"q={logged[0].number}", "state=closed"):
+        screen = complaint_numbers(handler.get(f"/complaints/?{query}").get_data(as_text=True))
+        rows = csv_rows(handler, f"/exports/complaints.csv?{query}")
+        assert [row[0] for row in rows[1:]] == screen, query
+        assert [row[0] for row in xlsx_rows(handler, f"/exports/complaints.xlsx?{query}")[1:]] \
+            == screen, query
+    rows = {row[0]: row for row in csv_rows(handler, "/exports/complaints.csv")[1:]}
+    assert set(rows) >= {complaint.number for complaint in logged}
+    assert all(not number.startswith("MJ") for number in rows)  # the centre's own only
+    first = rows[logged[0].number]
+    assert "13803791234" not in first and "138****1234" in first  # masked
+    assert first[11].startswith("'=")  # the description would have been a formula
+    assert rows[logged[1].number][9] == "Anonymous"
+    # A clerk's screen and export hold the complaints they logged, nothing else.
+    clerk = client_for(app, "ly_clerk")
+    mine = complaint_numbers(clerk.get("/complaints/").get_data(as_text=True))
+    assert mine and logged[2].number in mine and logged[0].number not in mine
+    assert [row[0] for row in csv_rows(clerk, "/exports/complaints.csv")[1:]] == mine
+    # A bad filter is named and nothing is exported.
+    response = handler.get("/exports/complaints.csv?category=noise")
+    assert response.status_code == 400 and "noise" in response.get_data(as_text=True)
+
+
+def test_another_centre_is_a_404_and_a_role_without_the_list_a_403(app):
+    mj = client_for(app, "mj_clerk")
+    for url in ("/exports/cases.csv?centre=LY", "/exports/complaints.xlsx?centre=LY",
+                "/exports/windows.csv?centre=LY", "/exports/items.csv?centre=LY",
+                "/exports/cases.csv?centre=NOWHERE"):
+        assert mj.get(url).status_code == 404, url
+    assert mj.get("/exports/cases.csv?centre=MJ").status_code == 200
+    assert client_for(app, "mj_admin").get(
+        "/printables/lists/staff/pdf?centre=LY").status_code == 404
+    # The super-administrator narrows an export to one centre.
+    admin = client_for(app, "admin")
+    rows = csv_rows(admin, "/exports/cases.csv?state=all&centre=MJ")[1:]
+    assert all(row[0].startswith("MJ-") for row in rows)
+    windows = csv_rows(admin, "/exports/windows.csv?centre=MJ")[1:]
+    assert sorted(row[0] for row in windows) == sorted(
+        w.code for w in Window.objects(centre__in=["MJ", None]))
+    # An approver reads no complaint list, so exports none.
+    for login, url in (("ly_approver", "/exports/complaints.csv"),
+                       ("ly_approver", "/exports/cases.xlsx"),
+                       ("ly_complaints", "/exports/rosters.csv")):
+        assert client_for(app, login).get(url).status_code in (302, 403), (login, url)
+
+
+SCREENS = {"cases": "CaseView", "windows": "WindowView", "staff": "StaffMemberView",
+           "rosters": "RosterEntryView", "items": "ServiceItemView",
+           "complaints": "ComplaintView"}
+
+
+def test_each_role_exports_exactly_the_lists_it_reads():
+    for role in roles.CENTRE_ROLES:
+        for name, screen in SCREENS.items():
+            reads = roles.matches(role, screen, "can_list")
+            if (role, name) == (roles.APPROVER, "cases"):
+                reads = False  # an agency's queue of other agencies' cases, not a list to file
+            assert roles.matches(role, "ExportView", f"can_{name}") == reads, (role, name)
+
+
+def test_list_screens_carry_export_buttons_with_their_filters(app):
+    handler = client_for(app, "ly_complaints")
+    page = handler.get("/complaints/?category=fees&page=0").get_data(as_text=True)
+    assert 'href="/exports/complaints.xlsx?category=fees"' in page
+    assert 'href="/exports/complaints.csv?category=fees"' in page
+    clerk = client_for(app, "ly_clerk")
+    page = clerk.get("/cases/?state=all&q=%E5%AF%BC%E5%87%BA").get_data(as_text=True)
+    assert 'href="/exports/cases.csv?state=all&amp;q=%E5%AF%BC%E5%87%BA"' in page
+    admin = client_for(app, "ly_admin")
+    for screen, export, column in (("windowview", "windows", "name"),
+                                   ("staffmemberview", "staff", "name"),
+                                   ("rosterentryview", "rosters", "shift"),
+                                   ("serviceitemview", "items", "name")):
+        page = admin.get(f"/{screen}/list/?_flt_0_{column}=x&page_X=2").get_data(as_text=True)
+        assert f'href="/exports/{export}.xlsx?_flt_0_{column}=x"' in page, screen
+    # No button where the user may not export (a clerk reads windows but not staff; an
+    # approver reads cases but exports none), nor on a screen without an export.
+    assert "/exports/cases." not in client_for(app, "ly_approver").get(
+        "/cases/").get_data(as_text=True)
+    assert "onewindow-export" not in admin.get("/agencyview/list/").get_data(as_text=True)
+
+
+def test_export_queries_are_served_by_declared_indexes(tmp_path):
+    """The exports skip the screen crawl of tests/test_indexes.py (they are files): their
+    queries, with the screens' filters, run here on the embedded store in strict mode."""
+    strict_app = demo_app(ONEWINDOW_MONGODB_URI=f"embedded://{tmp_path}")
+    try:
+        clerk = client_for(strict_app, "ly_clerk")
+        open_case(clerk, company_name="索引导出有限公司")
+        window = Window.objects.get(centre="LY", code="W01")
+        cl.log_complaint(LY_HANDLER, centre="LY", channel="hotline", category="attitude",
+                         description="索引", subject=window, anonymous=True)
+        urls = {
+            "ly_clerk": ["/exports/cases.csv", "/exports/cases.xlsx?state=all&q=索引",
+                         f"/exports/cases.csv?state=accepted&window={window.pk}&overdue=1",
+                         "/exports/cases.csv?late=1&from=2026-01-01&to=2026-12-31",
+                         "/exports/complaints.csv", "/exports/items.csv",
+                         "/exports/windows.csv", "/exports/rosters.csv"],
+            "ly_complaints": ["/exports/complaints.csv?state=open",
+                              "/exports/complaints.csv?category=attitude&from=2026-01-01",
+                              f"/exports/complaints.xlsx?window={window.pk}",
+                              "/exports/complaints.csv?overdue=1", "/exports/staff.csv"],
+            "ly_admin": ["/exports/staff.csv?_flt_0_name=李", "/exports/items.xlsx"],
+        }
+        for login, addresses in urls.items():
+            client = client_for(strict_app, login)
+            for url in addresses:
+                with planner.strict(), planner.watch() as scans:
+                    response = client.get(url)
+                    assert response.status_code == 200, (login, url)
+                    response.get_data()  # the streamed rows are read here
+                assert not scans, (login, url, scans)
+    finally:
+        storage.disconnect()

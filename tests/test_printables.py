@@ -1,14 +1,18 @@
-"""Printables through the screens on the demo centres: for a case in each state its PDF (text
-extracted with pypdf) holds the materials, results, dates and masked identifiers with every
-font embedded; the print view says the same; other centres get 404, roles without the
-printables 403; a character the font lacks is reported, never dropped."""
+"""Printables through the screens on the demo centres: for a case in each state every PDF its
+page offers (text read back with poppler's pdftotext) holds the materials, results, dates and
+masked identifiers with every font embedded (pdffonts); the print view says the same; other
+centres get 404, roles without the printables 403; a rare character (𠮷) prints through the
+fallback font, and one no font has is reported, never dropped."""
 
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 import io
+import os
 import re
 import subprocess
+import tempfile
 
 from conftest import client_for, demo_app
 from pypdf import PdfReader
@@ -23,7 +27,7 @@ from models.staff import StaffMember
 from models.workcalendar import today_in_china
 from reports import case_documents as docs
 from reports.document import Printable, Table
-from reports.pdf import render_pdf
+from reports.pdf import fonts, missing_glyphs, render_pdf
 
 MASKED_ID = "110105********002X"
 MASKED_PHONE = "138****1234"
@@ -213,18 +217,71 @@ def test_other_centres_get_404_and_roles_without_printables_403(app):
         f"/printables/cases/{case.pk}/receipt/pdf").status_code == 200
 
 
-def test_a_character_the_font_lacks_is_reported_not_dropped(app):
+def pdffonts(data: bytes) -> list[tuple[str, str]]:
+    """poppler's pdffonts: each font's name and its "emb" column."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        done = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True,
+                              text=True)
+    rows = done.stdout.splitlines()[2:]
+    # name, type (one or more words), encoding, emb, sub, uni, object number, generation
+    return [(row.split()[0], row.split()[-5]) for row in rows if row.strip()]
+
+
+def test_rare_characters_print_through_the_fallback_font_embedded(app):
     clerk, case = accepted(app, legal_rep_name="𠮷野䶮")
     response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert response.status_code == 200
+    # 𠮷 (CJK Extension B) through the Noto Sans CJK fallback, 䶮 (Extension A) in Noto Sans SC.
+    assert "𠮷野䶮" in pdftotext(response.data)
+    fonts = pdffonts(response.data)
+    assert {name.split("+")[-1] for name, _emb in fonts} == {"NotoSansSC", "NotoSansCJKSC"}
+    assert all(emb == "yes" for _name, emb in fonts)
+    assert all("+" in name for name, _emb in fonts)  # subsets, not the 19 MB collection
+    # An ordinary document embeds the body font alone.
+    _clerk, plain = accepted(app, legal_rep_name="王䶮")
+    data = clerk.get(f"/printables/cases/{plain.pk}/receipt/pdf").data
+    assert "王䶮" in pdftotext(data)
+    assert [name.split("+")[-1] for name, _emb in pdffonts(data)] == ["NotoSansSC"]
+
+
+def test_a_character_no_font_has_is_reported_with_the_print_view_not_dropped(app):
+    # 𪚥 (U+2A6A5, Extension B) is in neither pip-installed font.
+    clerk, case = accepted(app, legal_rep_name="王𪚥")
+    response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
     assert response.status_code == 422
-    assert "𠮷" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "𪚥（U+2A6A5）" in page
+    assert f'href="/printables/cases/{case.pk}/receipt/html"' in page
     # The print view, drawn with the browser's fonts, still carries the name whole.
-    assert "𠮷野䶮" in clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(
+    assert "王𪚥" in clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(
         as_text=True)
-    # 䶮 (CJK Extension A) is in the font.
-    _clerk, other = accepted(app, legal_rep_name="王䶮")
-    text, _reader = pdf_of(clerk, f"/printables/cases/{other.pk}/receipt/pdf")
-    assert "王䶮" in text
+
+
+HANAZONO_B = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+
+
+@pytest.mark.skipif(not os.path.exists(HANAZONO_B),
+                    reason="Debian's fonts-hanazono is an optional extra")
+def test_an_extra_font_from_the_settings_prints_what_the_pip_fonts_lack(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_PDF_EXTRA_FONTS", ["/nonexistent.ttf",
+                                                                  HANAZONO_B])
+    clerk, case = accepted(app, legal_rep_name="王𪚥")
+    response = clerk.get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert response.status_code == 200 and "王𪚥" in pdftotext(response.data)
+    fonts = pdffonts(response.data)
+    assert any("HanaMinB" in name for name, _emb in fonts)
+    assert all(emb == "yes" for _name, emb in fonts)
+
+
+def test_the_fallback_is_the_simplified_chinese_face():
+    from fontTools.ttLib import TTFont
+
+    fallback = fonts()[1]
+    with TTFont(fallback.path, fontNumber=fallback.face, lazy=True) as font:
+        assert font["name"].getDebugName(4) == "Noto Sans CJK SC"
+    assert missing_glyphs(["𠮷野䶮 王强"]) == [] and missing_glyphs(["𪚥𠮷"]) == ["𪚥"]
 
 
 def test_the_centres_lists_as_annexes(app):
@@ -274,3 +331,113 @@ def test_receipt_carries_a_qr_code_of_the_status_lookup_address(app, monkeypatch
     assert "<svg" in html and address.replace("&", "&amp;") in html
     assert docs.status_address("", "LY-1") == "LY-1"
     assert docs.status_address("https://x.example/q/", "LY-1") == "https://x.example/q/LY-1"
+
+
+PRINTABLE_PDF = re.compile(r'href="(/printables/cases/[0-9a-f]{24}/([a-z]+)(?:/\d+)?/pdf)"')
+
+
+def printed(client, case: Case) -> dict[str, str]:
+    """Each document the case page offers, by kind, as the text of its PDF; every font of every
+    PDF embedded (poppler's pdffonts)."""
+    page = client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    found = {}
+    for url, kind in PRINTABLE_PDF.findall(page):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        fonts = pdffonts(response.data)
+        assert fonts and all(emb == "yes" for _name, emb in fonts), (url, fonts)
+        found[kind] = compact(pdftotext(response.data))
+    return found
+
+
+def assert_documents(client, case: Case, kinds: set[str]) -> dict[str, str]:
+    case = Case.objects.get(pk=case.pk)
+    texts = printed(client, case)
+    assert set(texts) == kinds, (case.state, set(texts))
+    for kind, text in texts.items():
+        assert case.number in text and MASKED_ID in text and MASKED_PHONE in text, kind
+        assert ID_NUMBER not in text and "13803791234" not in text, kind
+        assert re.search(r"\d{4}-\d{2}-\d{2}", text), kind  # the document's date
+    for kind, url in (("receipt", "receipt"), ("delivery", "delivery")):
+        if kind not in kinds:  # not offered, and not served either
+            assert client.get(f"/printables/cases/{case.pk}/{url}/pdf").status_code == 404
+    return texts
+
+
+def test_a_case_in_each_state_prints_its_materials_results_dates_and_masked_ids(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="全状态打印有限公司")
+    assert_documents(clerk, case, set())  # coaching
+    act(clerk, case, "start_review")
+    assert_documents(clerk, case, set())  # review
+    case = Case.objects.get(pk=case.pk)
+    form = next(i for i, row in enumerate(case.materials) if "申请书" in row.name)
+    point = case.materials[form].review_points[0]
+    act(clerk, case, "return", note="补正后再来", **{f"reason-{form}": point})
+    texts = assert_documents(clerk, case, {"notification"})  # returned
+    returned = Case.objects.get(pk=case.pk)
+    assert compact(returned.materials[form].name) in texts["notification"]
+    assert compact(point) in texts["notification"]
+    assert compact(c.format_local(returned.returns[0].at)) in texts["notification"]
+    act(clerk, case, "resubmit")
+    assert_documents(clerk, case, {"notification"})  # review again
+    case = Case.objects.get(pk=case.pk)
+    act(clerk, case, "materials", **{f"state-{index}": "received"
+                                     for index in range(len(case.materials))})
+    act(clerk, case, "accept")
+    texts = assert_documents(clerk, case, {"notification", "receipt"})  # accepted
+    case = Case.objects.get(pk=case.pk)
+    assert all(compact(row.name) in texts["receipt"] for row in case.materials)
+    assert compact(c.format_local(case.due_at)) in texts["receipt"]
+    assert compact(c.format_local(case.accepted_at)) in texts["receipt"]
+    admin = client_for(app, "admin")
+    for task in case.subtasks:
+        values = ({"licence_number": "LIC-410300-88", "credit_code": "91410300MA9F12345E"}
+                  if task.agency == "LY-AMR" else {"seals": "公章、财务专用章"})
+        act(admin, case, "complete_subtask", subtask=task.key, **values)
+    texts = assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # ready
+    for result in ("LIC-410300-88", "91410300MA9F12345E", "公章", "财务专用章"):
+        assert result in texts["delivery"]
+    act(clerk, case, "deliver", recipient="赵敏")
+    texts = assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # delivered
+    case = Case.objects.get(pk=case.pk)
+    assert "赵敏" in texts["delivery"]
+    assert compact(c.format_local(case.handover.at)) in texts["delivery"]
+    act(clerk, case, "close", method="call", rating="5", note="回访满意")
+    assert Case.objects.get(pk=case.pk).state == c.CLOSED
+    assert_documents(clerk, case, {"notification", "receipt", "delivery"})  # closed
+
+
+def test_withdrawn_and_rejected_cases_keep_the_paper_they_had(app):
+    clerk, case = accepted(app, company_name="撤回打印有限公司")
+    act(clerk, case, "withdraw", note="申请人撤回")
+    assert Case.objects.get(pk=case.pk).state == c.WITHDRAWN
+    assert_documents(clerk, case, {"receipt"})
+    clerk, case = accepted(app, company_name="驳回打印有限公司")
+    task = next(task for task in case.subtasks if task.agency == "LY-AMR")
+    act(client_for(app, "admin"), case, "reject_subtask", subtask=task.key,
+        note="名称与已登记企业重名")
+    act(clerk, case, "close_rejected", note="名称不予登记")
+    assert Case.objects.get(pk=case.pk).state == c.REJECTED
+    assert_documents(clerk, case, {"receipt"})
+
+
+def test_the_print_view_and_the_pdf_say_the_same(app):
+    clerk, case = ready(app, company_name="同一内容测试有限公司")
+    act(clerk, case, "deliver", recipient="钱七")
+    case = Case.objects.get(pk=case.pk)
+    with app.test_request_context():
+        documents = {"receipt": docs.acceptance_receipt(case), "delivery": docs.delivery_checklist(
+            case)}
+        expected = {kind: [text for text in doc.texts() if text and text.strip()]
+                    for kind, doc in documents.items()}
+    for kind, texts in expected.items():
+        pdf = compact(pdftotext(clerk.get(f"/printables/cases/{case.pk}/{kind}/pdf").data))
+        html = clerk.get(f"/printables/cases/{case.pk}/{kind}/html").get_data(as_text=True)
+        html = compact(unescape(re.sub(r"<[^>]+>", " ", html)))
+        for text in texts:
+            assert compact(text) in html, (kind, text)
+            # pdftotext reads a label beside a value of several lines in between its lines:
+            # each phrase of the value is compared.
+            for phrase in re.split(r"[\s，；]+", text):
+                assert phrase in pdf, (kind, phrase)

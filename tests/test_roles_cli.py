@@ -39,7 +39,7 @@ def test_init_creates_the_stable_roles_with_only_their_permissions(ready):
                  "can_userinfo", "resetmypassword", "can_this_form_get", "can_this_form_post",
                  # printing and exporting what the supervisor reads
                  "can_case", "can_item", "can_lists", "can_index", "can_cases", "can_windows",
-                 "can_staff", "can_rosters", "can_items"}
+                 "can_staff", "can_rosters", "can_items", "can_complaints"}
     assert {perm for _, perm in granted(ready, "Supervisor")} <= read_only
     for role in roles.CENTRE_ROLES:  # user administration stays with the super-administrator
         assert not {("UserDBModelView", p) for p in ("can_add", "can_edit", "can_list")} & (

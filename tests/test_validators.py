@@ -75,7 +75,7 @@ def test_masks():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("+86 138-1234-5678") == "138****5678"
     assert mask_phone("") == ""
-    assert mask_id_number(VALID_ID) == "410***********1231"
+    assert mask_id_number(VALID_ID) == "410302********1231"
     assert mask_id_number(None) == ""
     assert mask_id_number("1234") == "****"
 

@@ -72,8 +72,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view_no_menu(PrintablesView)
 
     # Exports: each list as CSV and xlsx, through its screen's scoped query and filters.
-    from console.views.exports import ExportView
+    from console.views.exports import ExportView, register_template_helpers
 
+    register_template_helpers(current_app)
     appbuilder.add_view(ExportView, "Exports", label=_l("Exports"), icon="fa-download", **work)
 
     register_complaint_views(appbuilder)

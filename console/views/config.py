@@ -87,6 +87,8 @@ class CentreOwnedView(MongoModelView):
 
     allow_shared = False
     list_widget = LockedRowsListWidget
+    # FAB's list with the export buttons of the screens that have an export.
+    list_template = "onewindow/config/list.html"
 
     def __init__(self, **kwargs: Any) -> None:
         self.add_form_extra_fields = {"centre": centre_field(self.allow_shared)}

@@ -1,20 +1,37 @@
 """Exports of the centre's lists as CSV and xlsx, through the same scoped queries and filters
-as their screens: the case list's URL filters, the configuration screens' ``_flt_`` filters and
-order. Rows are streamed; personal data is masked."""
+as their screens (the case and complaint lists' URL filters, the configuration screens' ``_flt_``
+filters and order), and the export buttons those screens show. Rows are streamed; personal data
+is masked."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, send_file, stream_with_context
+import re
+from urllib.parse import urlencode
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from console.datamodel.interface import MongoEngineInterface
+from console.tenancy import NOBODY, user_centre
 from console.views import config
 from console.views.cases import CaseView
+from console.views.complaints import ComplaintView
 from models import Window
 from models.case import Case
+from models.centre import ServiceCentre
+from models.complaint import Complaint
 from models.item import ServiceItem
 from models.workcalendar import today_in_china
 from reports import lists
@@ -32,7 +49,40 @@ SCREENS = {
 LABELS = {
     "cases": _l("Cases"), "windows": _l("Windows"), "staff": _l("Staff"),
     "rosters": _l("Rosters"), "items": _l("Service items with their materials"),
+    "complaints": _l("Complaints"),
 }
+
+# The screen (by view class) each export serves, and the export's endpoint.
+EXPORT_OF_SCREEN = {
+    "CaseView": "cases", "ComplaintView": "complaints", "WindowView": "windows",
+    "StaffMemberView": "staff", "RosterEntryView": "rosters", "ServiceItemView": "items",
+}
+ENDPOINTS = {"windows": "windows_export"}
+# Paging is the screen's business: an export holds every row the filters select.
+_PAGING = re.compile(r"page(_.+)?|psize_.+")
+
+
+def export_links() -> list[tuple[str, str]]:
+    """The export buttons of the current list screen, ``(label, address)`` per format, each
+    carrying the screen's current filters and order; none where the user may not export."""
+    view = next((v for v in current_app.appbuilder.baseviews
+                 if getattr(v, "blueprint", None) is not None
+                 and v.blueprint.name == request.blueprint), None)
+    name = EXPORT_OF_SCREEN.get(type(view).__name__) if view is not None else None
+    if name is None or not current_app.appbuilder.sm.has_access(f"can_{name}", "ExportView"):
+        return []
+    query = urlencode([(key, value) for key, value in request.args.items(multi=True)
+                       if not _PAGING.fullmatch(key)])
+    endpoint = f"ExportView.{ENDPOINTS.get(name, name)}"
+    return [(text, url_for(endpoint, fmt=fmt) + (f"?{query}" if query else ""))
+            for fmt, text in (("xlsx", gettext("Export as Excel")),
+                              ("csv", gettext("Export as CSV")))]
+
+
+def register_template_helpers(app) -> None:
+    """List screens show their export buttons with ``onewindow/exports/_buttons.html``."""
+    app.jinja_env.globals["onewindow_export_links"] = export_links
+
 
 # The centre's lists printed as the seeds' annexes (PrintablesView endpoints).
 LIST_LABELS = {
@@ -57,6 +107,25 @@ def download(name: str, fmt: str, columns, records):
     return response
 
 
+def named_centre() -> str | None:
+    """The centre ``?centre=CODE`` names: the super-administrator narrows an export to one
+    centre; a centre user naming another centre (or one that does not exist) gets a 404, as
+    for another centre's record."""
+    code = request.args.get("centre", "").strip()
+    if not code:
+        return None
+    own = user_centre()
+    if (own and code != own) or own is NOBODY or not ServiceCentre.objects(code=code).first():
+        abort(404)
+    return code
+
+
+def refused(problems: list[str]) -> Response:
+    """A filter the screen would ignore with a warning: named, and nothing exported (a file
+    holding other rows than the user asked for would be worse than none)."""
+    return Response("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
+
+
 class ExportView(BaseView):
     """导出: each list a centre works from, as CSV and xlsx."""
 
@@ -71,9 +140,11 @@ class ExportView(BaseView):
         return next((view for view in current_app.appbuilder.baseviews
                      if screen is not None and isinstance(view, screen)), self)
     case_data = MongoEngineInterface(Case)
-    windows = MongoEngineInterface(Window)  # read by the case list's filters
-    # The case list's own filter parser, so an export holds exactly the rows the screen shows.
-    _filters = CaseView._filters
+    complaint_data = MongoEngineInterface(Complaint)
+    windows = MongoEngineInterface(Window)  # read by the case and complaint lists' filters
+    # The lists' own filter parsers, so an export holds exactly the rows the screen shows.
+    _case_filters = CaseView._filters
+    _complaint_filters = ComplaintView._filters
 
     @expose("/")
     @has_access
@@ -85,9 +156,6 @@ class ExportView(BaseView):
         items = (list(MongoEngineInterface(ServiceItem).base_query().only("code", "name"))
                  if sm.has_access("can_item", "PrintablesView") else [])
         # A centre user prints their centre's lists; the super-administrator picks a centre.
-        from console.tenancy import user_centre
-        from models.centre import ServiceCentre
-
         centres = ([(None, "")] if user_centre() else
                    [(centre.code, centre.name) for centre in ServiceCentre.objects.only(
                        "code", "name").order_by("code")])
@@ -101,13 +169,31 @@ class ExportView(BaseView):
     @permission_name("cases")
     def cases(self, fmt: str):
         """The case list with the filters of its URL (``/exports/cases.csv?state=all&q=…``)."""
-        filters, problems = self._filters()
+        filters, problems = self._case_filters()
         if problems:
-            return Response("\n".join(problems), status=400,
-                            content_type="text/plain; charset=utf-8")
+            return refused(problems)
+        centre = named_centre()
+        if centre:
+            filters["centre"] = centre
         records = (self.case_data.base_query().filter(**filters).order_by("-created_at")
                    .no_cache())
         return download("cases", fmt, lists.case_columns(), records)
+
+    @expose("/complaints.<fmt>")
+    @has_access
+    @permission_name("complaints")
+    def complaints(self, fmt: str):
+        """The complaint list with the filters of its URL (``?state=open&category=…``), in
+        the scope the screen has (a clerk's own complaints, never one about the user)."""
+        filters, problems = self._complaint_filters()
+        if problems:
+            return refused(problems)
+        centre = named_centre()
+        if centre:
+            filters["centre"] = centre
+        records = (self.complaint_data.base_query().filter(**filters)
+                   .order_by("-received_at").no_cache())
+        return download("complaints", fmt, lists.complaint_columns(), records)
 
     def _screen_rows(self, name: str):
         screen, _columns, rows = SCREENS[name]
@@ -118,6 +204,9 @@ class ExportView(BaseView):
         get_filter_args(filters)
         joined = filters.get_joined_filters(view._base_filters)
         queryset = joined.apply_all(view.datamodel.base_query())
+        centre = named_centre()
+        if centre:  # the centre's own records and the shared ones it uses
+            queryset = queryset.filter(centre__in=[centre, None])
         column, direction = get_order_args().get(view.__class__.__name__,
                                                  view.base_order or ("", ""))
         queryset = view.datamodel._apply_order(queryset, column, direction).no_cache()

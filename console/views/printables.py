@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from console.datamodel.interface import MongoEngineInterface
-from console.tenancy import user_centre
+from console.tenancy import NOBODY, user_centre
 from models import case as c
 from models.agency import Agency
 from models.case import Case
@@ -32,8 +32,9 @@ DELIVERABLE = (c.READY, c.DELIVERED, c.CLOSED)
 
 
 def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = None):
-    """The document in ``fmt``: the print view, or the PDF as a download. A character the PDF
-    font cannot draw is reported on a page of its own (the print view still serves)."""
+    """The document in ``fmt``: the print view, or the PDF as a download. A character no PDF
+    font can draw is named, with its code point, on a page of its own that links the print
+    view (drawn by the browser's fonts)."""
     if fmt not in FORMATS:
         abort(404)
     if fmt == "pdf":
@@ -42,7 +43,8 @@ def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = Non
         except MissingGlyphs as error:
             return view.render_template(
                 "onewindow/printables/missing_glyphs.html", title=doc.title,
-                characters="".join(error.characters),
+                characters="、".join(f"{char}（U+{ord(char):04X}）"
+                                    for char in error.characters),
                 html_url=request.path.rsplit("/", 1)[0] + "/html"), 422
         response = Response(data, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
@@ -122,9 +124,15 @@ class PrintablesView(BaseView):
 
     def _centre(self) -> tuple[str, str]:
         """The centre whose lists are printed: the user's own; the super-administrator names
-        one with ``?centre=CODE``."""
-        code = user_centre() or request.args.get("centre", "")
+        one with ``?centre=CODE``. A centre user naming another centre gets a 404."""
+        named = request.args.get("centre", "").strip()
+        own = user_centre()
+        if own is NOBODY or (own and named and named != own):
+            abort(404)
+        code = own or named
         centre = ServiceCentre.objects(code=code).first() if code else None
+        if centre is None and named:
+            abort(404)
         if centre is None:
             abort(Response(gettext("Name the centre: ?centre=CODE."), status=400,
                            content_type="text/plain; charset=utf-8"))
