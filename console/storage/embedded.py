@@ -382,7 +382,9 @@ class PlannedCursor(mock_collection.Cursor):
                 documents = [helpers.make_datetime_timezone_aware_in_document(doc)
                              for doc in documents]
             self._results = documents
-            self._planned_key = key
+            # (mongomock adds "_id" to the projection while copying: key it as it is now, or
+            # every next document would run the query again)
+            self._planned_key = (skip, limit, repr(self._sort), repr(self._projection))
         return self._results
 
     def clone(self):

@@ -202,8 +202,35 @@ def _regex(t: str, v: str, pattern: Any, options: Any = None) -> Predicate | Non
         re.compile(text, flags)
     except re.error:
         return None
+    literal = _literal(text)
+    if literal and not flags & re.VERBOSE and (
+            not flags & re.IGNORECASE or literal.lower() == literal.upper() == literal):
+        # "Contains" a plain text (a Chinese company name: no letter case to fold) is SQLite's
+        # own instr(), not a call into Python for every row of the centre.
+        return Predicate(f"({t} = {k.STRING} AND instr({v}, ?) > 0)", [literal], True)
     return Predicate(f"({t} = {k.STRING} AND ow_regex(?, ?, {v}))",
                      [text, flags], True)
+
+
+_SPECIAL = set(".^$*+?{}[]|()\\")
+
+
+def _literal(pattern: str) -> str | None:
+    """The text a regex matches literally anywhere (as ``re.escape`` writes it), or None."""
+    out, escaped = [], False
+    for char in pattern:
+        if escaped:
+            if char.isalnum() or char == "_":
+                return None  # \d, \b, \1…: not a literal character
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in _SPECIAL:
+            return None
+        else:
+            out.append(char)
+    return None if escaped or not out else "".join(out)
 
 
 def _translate(t: str, v: str, condition: Any, multikey: bool) -> Predicate | None:
