@@ -177,3 +177,25 @@ def test_a_literal_is_matched_with_sql_and_other_patterns_with_python():
     assert "instr" in planner._regex("t", "v", re.compile("龙门", re.IGNORECASE)).sql
     # a letter has a case to fold: Python's matcher decides, as mongomock's does
     assert "ow_regex" in planner._regex("t", "v", re.compile("Abc", re.IGNORECASE)).sql
+
+
+def test_a_clause_another_key_table_holds_is_decided_in_sql(tmp_path, monkeypatch):
+    """An approver's queue: its open agencies on one key table, the scope's "a sub-task of my
+    agency" on another; the count and the page come from SQL, decoding only the page."""
+    collection = EmbeddedClient(tmp_path)["db"]["cases"]
+    collection.create_index([("centre", 1), ("open_agencies", 1), ("due_at", 1)])
+    collection.create_index([("centre", 1), ("subtasks.agency", 1), ("state", 1)])
+    collection.insert_many([
+        {"centre": "LY", "open_agencies": ["AMR"] if n % 3 else [],
+         "subtasks": [{"agency": "AMR"}, {"agency": "PSB"}] if n % 2 else [{"agency": "TAX"}],
+         "due_at": dt.datetime(2026, 1, 1) + dt.timedelta(hours=n)} for n in range(120)])
+    documents = collection._store._documents
+    decoded = []
+    original = documents._decode_doc
+    monkeypatch.setattr(documents, "_decode_doc", lambda blob: decoded.append(1) or original(blob))
+    spec = {"centre": "LY", "open_agencies": "AMR", "subtasks.agency": "AMR"}
+    with planner.strict():
+        assert collection.count_documents(spec) == 40  # odd n, not a multiple of 3
+        assert not decoded
+        page = list(collection.find(spec, sort=[("due_at", 1)], skip=2, limit=3))
+    assert [d["due_at"].hour for d in page] == [7, 11, 13] and len(decoded) == 3

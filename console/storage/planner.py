@@ -316,8 +316,9 @@ def plan(store, spec: dict, sort: Any = None) -> Plan:
             return Plan("all", shape, exact=True,
                         order=["_id DESC" if order[0][1] < 0 else "_id ASC"])
     best: tuple | None = None
-    for table in store.key_tables():
-        candidate = _table_plan(store, table, clauses, residual, order, shape)
+    known = _Known(store)
+    for table in known.tables:
+        candidate = _table_plan(store, known, table, clauses, residual, order, shape)
         if candidate is None:
             continue
         plan_, score = candidate
@@ -349,11 +350,27 @@ def _id_plan(store, clauses, residual, shape) -> Plan | None:
     return None
 
 
-def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tuple | None:
-    flags = store.key_flags(table)
+class _Known:
+    """The key tables and their flags, read once for one plan."""
+
+    def __init__(self, store) -> None:
+        self.tables = store.key_tables()
+        self._store = store
+        self._flags: dict[str, Any] = {}
+
+    def flags(self, table: KeyTable):
+        if table.table not in self._flags:
+            self._flags[table.table] = self._store.key_flags(table)
+        return self._flags[table.table]
+
+
+def _table_plan(store, known: _Known, table: KeyTable, clauses, residual, order,
+                shape) -> tuple | None:
+    flags = known.flags(table)
     positions = {path: i for i, path in enumerate(table.paths)}
     by_column: dict[int, Predicate] = {}
     id_predicates: list[Predicate] = []
+    elsewhere: list[Predicate] = []  # clauses checked on another key table of the same id
     exact = not residual
     for path, condition in clauses:
         if path == "_id":
@@ -369,6 +386,12 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
         if column is not None:
             predicate = _translate(f"a.t{column}", f"a.v{column}", condition,
                                    column in flags.multikey)
+        elif not residual:
+            predicate = _elsewhere(known, table, path, condition, len(elsewhere))
+            if predicate is not None:
+                elsewhere.append(predicate)
+                exact &= predicate.exact
+                continue
         if predicate is None:
             exact = False
             continue
@@ -392,8 +415,8 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
     distinct = bool(flags.multikey)
     if sql_order is None and order and by_column:
         # Sort on another index's key table holding the sort paths, joined on the id.
-        for other in store.key_tables():
-            other_flags = store.key_flags(other)
+        for other in known.tables:
+            other_flags = known.flags(other)
             terms = _order_terms(store, other, "b", order, other_flags)
             if other != table and terms is not None:
                 sorter, sql_order = other, terms
@@ -409,14 +432,33 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
     built = Plan(
         kind, shape, table=table, sorter=sorter,
         where=[by_column[column].sql for column in sorted(by_column)]
-        + [predicate.sql for predicate in id_predicates],
+        + [predicate.sql for predicate in id_predicates + elsewhere],
         params=[p for column in sorted(by_column) for p in by_column[column].params]
-        + [p for predicate in id_predicates for p in predicate.params],
+        + [p for predicate in id_predicates + elsewhere for p in predicate.params],
         order=sql_order, distinct=distinct, exact=exact,
     )
     score = (exact and sql_order is not None, exact, narrowing, served_sort,
              sql_order is not None, -len(table.paths))
     return built, score
+
+
+def _elsewhere(known: _Known, table: KeyTable, path: str, condition: Any,
+               n: int) -> Predicate | None:
+    """A clause on a path this key table lacks, decided by a row of another key table holding
+    it for the same document (an approver's scope, "a sub-task of my agency", beside the
+    queue's open agencies): exact counts and pages instead of decoding every candidate."""
+    for other in known.tables:
+        if other == table or path not in other.paths:
+            continue
+        column = other.paths.index(path)
+        alias = f"o{n}"
+        predicate = _translate(f"{alias}.t{column}", f"{alias}.v{column}", condition,
+                               column in known.flags(other).multikey)
+        if predicate is not None and predicate.exact:
+            return Predicate(
+                f'EXISTS (SELECT 1 FROM "{other.table}" AS {alias} WHERE {alias}.id = a.id '
+                f"AND {predicate.sql})", predicate.params, True)
+    return None
 
 
 def _id_predicate(store, condition: Any) -> Predicate | None:
