@@ -83,6 +83,7 @@ class Predicate:
     params: list
     exact: bool
     point: bool = False  # equality or $in: a leading index column can seek on it
+    single: bool = False  # equality with one key: one row at most per document
 
 
 @dataclass
@@ -165,7 +166,8 @@ def _points(t: str, v: str, values: list[Any]) -> Predicate | None:
         params.append(k.NULL)
     if not parts:
         return Predicate("0", [], True, point=True)  # $in: [] matches nothing
-    return Predicate("(" + " OR ".join(parts) + ")", params, exact, point=True)
+    return Predicate("(" + " OR ".join(parts) + ")", params, exact, point=True,
+                     single=len(params) == 2)
 
 
 _RANGE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -269,6 +271,7 @@ def _translate(t: str, v: str, condition: Any, multikey: bool) -> Predicate | No
         [param for part in parts for param in part.params],
         exact and all(part.exact for part in parts),
         point=len(parts) == 1 and parts[0].point,
+        single=len(parts) == 1 and parts[0].single,
     )
 
 
@@ -412,7 +415,11 @@ def _table_plan(store, known: _Known, table: KeyTable, clauses, residual, order,
     narrowing = prefix + (1 if prefix in by_column else 0)
     sql_order = _order_terms(store, table, "a", order, flags)
     sorter: KeyTable | None = None
-    distinct = bool(flags.multikey)
+    # A document has one row per combination of its (distinct) keys: one key asked of every
+    # multikey column leaves one row at most, so the ids need no grouping and keep the index's
+    # order (an approver's queue walks its index instead of sorting).
+    distinct = any(column not in by_column or not by_column[column].single
+                   for column in flags.multikey)
     if sql_order is None and order and by_column:
         # Sort on another index's key table holding the sort paths, joined on the id.
         for other in known.tables:
