@@ -35,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from console.views import register_views
 
         register_views(appbuilder)
+        # Every model is imported by now: indexes come from `onewindow init`, not first use.
+        storage.manual_indexes()
         audit.init_app(app)
         sessions.init_app(app)
         guards.init_app(app)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_appbuilder import AppBuilder
-from mongoengine.base import _document_registry
 
 from console import roles
+from console.storage.indexes import ensure_indexes
 
 
 @dataclass
@@ -21,27 +21,10 @@ class InitReport:
     roles: list[str] = field(default_factory=list)
 
 
-def ensure_all_indexes() -> tuple[int, int]:
-    """Create the indexes every document declares; returns (collections, indexes)."""
-    collections = indexes = 0
-    seen: set[str] = set()
-    for document in list(_document_registry.values()):
-        if document._meta.get("abstract") or not hasattr(document, "ensure_indexes"):
-            continue
-        collection = document._get_collection_name()
-        if not collection or collection in seen:
-            continue
-        seen.add(collection)
-        document.ensure_indexes()
-        collections += 1
-        indexes += len(document._get_collection().index_information())
-    return collections, indexes
-
-
 def initialise(appbuilder: AppBuilder) -> InitReport:
     """Indexes, then every view's permissions, then the built-in roles."""
     report = InitReport()
-    report.collections, report.indexes = ensure_all_indexes()
+    report.collections, report.indexes = ensure_indexes()
     from console.limits import ensure_ttl_index
 
     ensure_ttl_index()

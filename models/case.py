@@ -302,7 +302,12 @@ class Case(Document):
         "indexes": [
             {"fields": ["centre", "number"], "unique": True},
             ("centre", "state", "-created_at"),
-            ("centre", "open_agencies"),
+            # The approvers' queue: one agency's open cases, paged by due date in the query.
+            ("centre", "open_agencies", "due_at"),
+            ("centre", "state", "due_at"),
+            # The list's company-name search ("contains"): matched, filtered by state and sorted
+            # on this one key table, without reading the cases.
+            ("centre", "company_name", "state", "-created_at"),
             ("centre", "legal_rep_id", "state"),
             ("centre", "address_key", "state"),
             ("centre", "window", "state"),

@@ -8,6 +8,7 @@ import uuid
 
 from flask import Flask
 from flask.testing import FlaskClient
+import pymongo.errors
 import pytest
 
 from console import create_app, storage
@@ -25,7 +26,14 @@ def make_app(uri: str | None = None, **overrides) -> Flask:
         "ONEWINDOW_MONGODB_URI": uri or f"memory://{uuid.uuid4().hex}",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    # Indexes come from `onewindow init` only; a test store gets them here, as init would (a
+    # server the test made unreachable gets none: the app starts without its database).
+    try:
+        storage.ensure_indexes()
+    except pymongo.errors.PyMongoError:
+        pass
+    return app
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:
@@ -96,6 +104,13 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _indexes_from_init_only():
+    """As in a serving process, no document class creates its indexes on first use, whatever
+    the order the tests run in: fixtures create them as `onewindow init` does."""
+    storage.manual_indexes()
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from mongoengine import Q
 import mongomock
 import pytest
 
+from console import storage
 from console.datamodel import (
     MongoEngineInterface,
     RecordError,
@@ -27,6 +28,7 @@ from console.datamodel.errors import NON_FIELD
 @pytest.fixture
 def mongo():
     mongoengine.connect(db=f"t{uuid.uuid4().hex}", mongo_client_class=mongomock.MongoClient)
+    storage.ensure_indexes()  # as `onewindow init` would
     yield
     mongoengine.disconnect()
 

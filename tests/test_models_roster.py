@@ -122,6 +122,7 @@ def test_slot_index_holds_on_the_embedded_store(tmp_path):
     from console import storage
 
     storage.connect(storage.StorageSpec("embedded", str(tmp_path / "store"), "t"))
+    RosterEntry.ensure_indexes()  # as `onewindow init` would
     try:
         make_centre("LY")
         window, staff = make_window("W01"), make_staff()

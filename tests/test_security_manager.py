@@ -37,6 +37,7 @@ def start_manager(
 ) -> tuple[Flask, MongoSecurityManager]:
     """A bare Flask app with only the security manager: no screens, so no datamodel needed."""
     storage.connect(spec)
+    storage.ensure_indexes()  # as `onewindow init` would
     monkeypatch.setattr(MongoSecurityManager, "_bind_view_datamodels", lambda self: None)
     app = Flask(__name__)
     app.config.update(SECRET_KEY="test-secret", RATELIMIT_ENABLED=False, **config)

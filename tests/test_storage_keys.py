@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -134,3 +135,67 @@ def test_readers_never_see_a_key_without_its_document(cases, tmp_path):
         checks += 1
     assert all(writer.wait(60) == 0 for writer in writers)
     assert checks >= 5
+
+
+def test_a_contains_search_is_answered_from_the_keys(tmp_path, monkeypatch):
+    """The case list's company-name search: a count and a page, decoding only the page."""
+    collection = EmbeddedClient(tmp_path)["db"]["cases"]
+    collection.create_index([("centre", 1), ("company_name", 1), ("state", 1),
+                             ("created_at", -1)])
+    collection.insert_many([
+        {"centre": "LY", "state": "closed", "company_name": f"洛阳{('龙门', '牡丹')[n % 2]}{n}公司",
+         "created_at": dt.datetime(2026, 1, 1) + dt.timedelta(minutes=n)} for n in range(300)])
+    documents = collection._store._documents
+    decoded = []
+    original = documents._decode_doc
+    monkeypatch.setattr(documents, "_decode_doc", lambda blob: decoded.append(1) or original(blob))
+    search = {"centre": "LY", "company_name": re.compile(re.escape("龙门"), re.IGNORECASE)}
+    with planner.strict():
+        assert collection.count_documents(search) == 150
+        assert not decoded
+        page = list(collection.find(search, sort=[("created_at", -1)], limit=10))
+    assert [d["company_name"] for d in page[:2]] == ["洛阳龙门298公司", "洛阳龙门296公司"]
+    assert len(decoded) == 10
+
+
+def test_a_projected_page_is_read_once(cases, monkeypatch):
+    """mongomock adds ``_id`` to the projection while copying: the page must not be fetched
+    again for every document because of it."""
+    cases.insert_many([{"centre": "LY", "state": "closed", "x": n,
+                        "created_at": dt.datetime(2026, 1, 1, 0, n)} for n in range(30)])
+    calls = []
+    original = planner.find
+    monkeypatch.setattr(planner, "find", lambda *a, **kw: calls.append(1) or original(*a, **kw))
+    rows = list(cases.find({"centre": "LY", "state": "closed"}, {"x": 1},
+                           sort=[("created_at", -1)], limit=25))
+    assert len(rows) == 25 and set(rows[0]) == {"_id", "x"} and len(calls) == 1
+
+
+def test_a_literal_is_matched_with_sql_and_other_patterns_with_python():
+    assert planner._literal(re.escape("洛阳(龙门)")) == "洛阳(龙门)"
+    assert planner._literal(r"\d+") is None and planner._literal("a.b") is None
+    assert "instr" in planner._regex("t", "v", re.compile("龙门", re.IGNORECASE)).sql
+    # a letter has a case to fold: Python's matcher decides, as mongomock's does
+    assert "ow_regex" in planner._regex("t", "v", re.compile("Abc", re.IGNORECASE)).sql
+
+
+def test_a_clause_another_key_table_holds_is_decided_in_sql(tmp_path, monkeypatch):
+    """An approver's queue: its open agencies on one key table, the scope's "a sub-task of my
+    agency" on another; the count and the page come from SQL, decoding only the page."""
+    collection = EmbeddedClient(tmp_path)["db"]["cases"]
+    collection.create_index([("centre", 1), ("open_agencies", 1), ("due_at", 1)])
+    collection.create_index([("centre", 1), ("subtasks.agency", 1), ("state", 1)])
+    collection.insert_many([
+        {"centre": "LY", "open_agencies": ["AMR"] if n % 3 else [],
+         "subtasks": [{"agency": "AMR"}, {"agency": "PSB"}] if n % 2 else [{"agency": "TAX"}],
+         "due_at": dt.datetime(2026, 1, 1) + dt.timedelta(hours=n)} for n in range(120)])
+    documents = collection._store._documents
+    decoded = []
+    original = documents._decode_doc
+    monkeypatch.setattr(documents, "_decode_doc", lambda blob: decoded.append(1) or original(blob))
+    spec = {"centre": "LY", "open_agencies": "AMR", "subtasks.agency": "AMR"}
+    with planner.strict():
+        assert collection.count_documents(spec) == 40  # odd n, not a multiple of 3
+        assert not decoded
+        page = list(collection.find(spec, sort=[("due_at", 1)], skip=2, limit=3))
+    assert [d["due_at"].hour for d in page] == [7, 11, 13] and len(decoded) == 3

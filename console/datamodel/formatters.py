@@ -86,13 +86,14 @@ def person(username: Any) -> str:
         return ""
     from models import StaffMember
 
-    names = getattr(g, "_onewindow_staff_names", None) if has_app_context() else None
-    if names is None:
-        names = {row.username: row.name for row in StaffMember.objects(username__ne=None)
-                 .only("username", "name")}
-        if has_app_context():
-            g._onewindow_staff_names = names
-    return names.get(str(username), str(username))
+    # One indexed look-up per login a page names, remembered for the request: a timeline names
+    # a handful of people, a province has thousands of staff.
+    names = g.setdefault("_onewindow_staff_names", {}) if has_app_context() else {}
+    key = str(username)
+    if key not in names:
+        row = StaffMember.objects(username=key).only("name").first()
+        names[key] = row.name if row is not None and row.name else key
+    return names[key]
 
 
 # Field kind → formatter. Kinds not listed (strings, numbers) are shown as text.

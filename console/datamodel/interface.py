@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+import contextlib
+import contextvars
 import logging
 import re
 from typing import Any
@@ -83,6 +85,23 @@ def _same(a: Any, b: Any) -> bool:
     a = a.pk if isinstance(a, BaseDocument) and hasattr(a, "pk") else a
     b = b.pk if isinstance(b, BaseDocument) and hasattr(b, "pk") else b
     return a == b
+
+
+# The columns an HTML list shows, set by MongoModelView around FAB's list query.
+_selected: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "selected", default=None)
+
+
+@contextlib.contextmanager
+def selecting(columns: Sequence[str]) -> Iterator[None]:
+    """Within this block, :meth:`MongoEngineInterface.query` loads only ``columns`` when its
+    caller names none: FAB's HTML list asks for whole records, though it shows only its list
+    columns."""
+    token = _selected.set(list(columns))
+    try:
+        yield
+    finally:
+        _selected.reset(token)
 
 
 class MongoEngineInterface(BaseInterface):
@@ -169,6 +188,7 @@ class MongoEngineInterface(BaseInterface):
         queryset = self.base_query()
         if filters:
             queryset = filters.apply_all(queryset)
+        select_columns = select_columns or _selected.get()
         count = queryset.count()
         queryset = self._apply_order(queryset, order_column, order_direction)
         fields = [column.split(".")[0] for column in select_columns or ()]

@@ -44,6 +44,7 @@ from console.datamodel.inline import (
     render_table,
     summarize,
 )
+from console.datamodel.interface import selecting
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,12 @@ class MongoModelView(SafeRoutesMixin, ModelView):
         super().__init__(**kwargs)
         for name in _HOOKS:
             setattr(self, name, self._guarded(getattr(self, name)))
+
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Only the columns the list shows are read and built (a case holds its whole history);
+        # their formatters get just those values, and a reference is still followed on access.
+        with selecting(self.list_columns):
+            return super()._get_list_widget(*args, **kwargs)
 
     # ------------------------------------------------------------------ set-up
 

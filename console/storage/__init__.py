@@ -22,6 +22,9 @@ from mongoengine.connection import DEFAULT_CONNECTION_NAME, get_connection
 import pymongo.errors
 
 from . import planner
+from .indexes import ensure_indexes, manual_indexes
+
+__all__ = ["ensure_indexes", "manual_indexes"]
 
 DEFAULT_DATABASE = "onewindow"
 # Production defaults for a server: fail fast when it is unreachable, retry a write once over a

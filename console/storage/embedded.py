@@ -57,6 +57,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         self.lock = threading.RLock()
         self._known_tables: frozenset[str] | None = None
         self._tables: list[KeyTable] = []
+        self._declared: dict | None = None  # the indexes self._tables were made from
         super().__init__(filename, codec_options=codec_options)
 
     @property
@@ -81,6 +82,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
             table._connection = connection
             table._cur = connection
         self._known_tables = None
+        self._declared = None
 
     # region Key tables and the planner's reads
 
@@ -88,7 +90,10 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         """The key tables of the declared indexes, building any a file does not have yet (a
         store written before key tables existed, or an index another process just declared)."""
         with self.lock:
-            tables = keytables.key_tables(dict(self.indexes.items()))
+            declared = dict(self.indexes.items())
+            if declared == self._declared:
+                return self._tables
+            tables = keytables.key_tables(declared)
             names = frozenset(table.table for table in tables)
             if names != self._known_tables:
                 missing = [table for table in tables
@@ -97,6 +102,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                     self._build(missing)
                 self._known_tables = names
                 self._tables = tables
+            self._declared = declared
             return self._tables
 
     def _build(self, tables: list[KeyTable]) -> None:
@@ -254,6 +260,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                 with self._connection:
                     table.drop(self._connection)
             self._known_tables = None
+            self._declared = None
 
     def drop(self) -> None:
         with self.lock:
@@ -263,6 +270,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                     self._connection.execute(f'DROP TABLE IF EXISTS "{name}"')
                 self._connection.execute("DELETE FROM info WHERE key LIKE 'keyflags:%'")
             self._known_tables = None
+            self._declared = None
 
     def copy_from(self, source) -> None:
         with self.lock:
@@ -272,6 +280,7 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                     self._connection.execute(f'DROP TABLE IF EXISTS "{name}"')
                 self._connection.execute("DELETE FROM info WHERE key LIKE 'keyflags:%'")
             self._known_tables = None
+            self._declared = None
 
 
 class SharedDatabaseStore(sqlite_store.DatabaseStore):
@@ -382,7 +391,9 @@ class PlannedCursor(mock_collection.Cursor):
                 documents = [helpers.make_datetime_timezone_aware_in_document(doc)
                              for doc in documents]
             self._results = documents
-            self._planned_key = key
+            # (mongomock adds "_id" to the projection while copying: key it as it is now, or
+            # every next document would run the query again)
+            self._planned_key = (skip, limit, repr(self._sort), repr(self._projection))
         return self._results
 
     def clone(self):

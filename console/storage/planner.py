@@ -83,6 +83,7 @@ class Predicate:
     params: list
     exact: bool
     point: bool = False  # equality or $in: a leading index column can seek on it
+    single: bool = False  # equality with one key: one row at most per document
 
 
 @dataclass
@@ -165,7 +166,8 @@ def _points(t: str, v: str, values: list[Any]) -> Predicate | None:
         params.append(k.NULL)
     if not parts:
         return Predicate("0", [], True, point=True)  # $in: [] matches nothing
-    return Predicate("(" + " OR ".join(parts) + ")", params, exact, point=True)
+    return Predicate("(" + " OR ".join(parts) + ")", params, exact, point=True,
+                     single=len(params) == 2)
 
 
 _RANGE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -202,8 +204,35 @@ def _regex(t: str, v: str, pattern: Any, options: Any = None) -> Predicate | Non
         re.compile(text, flags)
     except re.error:
         return None
+    literal = _literal(text)
+    if literal and not flags & re.VERBOSE and (
+            not flags & re.IGNORECASE or literal.lower() == literal.upper() == literal):
+        # "Contains" a plain text (a Chinese company name: no letter case to fold) is SQLite's
+        # own instr(), not a call into Python for every row of the centre.
+        return Predicate(f"({t} = {k.STRING} AND instr({v}, ?) > 0)", [literal], True)
     return Predicate(f"({t} = {k.STRING} AND ow_regex(?, ?, {v}))",
                      [text, flags], True)
+
+
+_SPECIAL = set(".^$*+?{}[]|()\\")
+
+
+def _literal(pattern: str) -> str | None:
+    """The text a regex matches literally anywhere (as ``re.escape`` writes it), or None."""
+    out, escaped = [], False
+    for char in pattern:
+        if escaped:
+            if char.isalnum() or char == "_":
+                return None  # \d, \b, \1…: not a literal character
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in _SPECIAL:
+            return None
+        else:
+            out.append(char)
+    return None if escaped or not out else "".join(out)
 
 
 def _translate(t: str, v: str, condition: Any, multikey: bool) -> Predicate | None:
@@ -242,6 +271,7 @@ def _translate(t: str, v: str, condition: Any, multikey: bool) -> Predicate | No
         [param for part in parts for param in part.params],
         exact and all(part.exact for part in parts),
         point=len(parts) == 1 and parts[0].point,
+        single=len(parts) == 1 and parts[0].single,
     )
 
 
@@ -289,8 +319,9 @@ def plan(store, spec: dict, sort: Any = None) -> Plan:
             return Plan("all", shape, exact=True,
                         order=["_id DESC" if order[0][1] < 0 else "_id ASC"])
     best: tuple | None = None
-    for table in store.key_tables():
-        candidate = _table_plan(store, table, clauses, residual, order, shape)
+    known = _Known(store)
+    for table in known.tables:
+        candidate = _table_plan(store, known, table, clauses, residual, order, shape)
         if candidate is None:
             continue
         plan_, score = candidate
@@ -322,11 +353,27 @@ def _id_plan(store, clauses, residual, shape) -> Plan | None:
     return None
 
 
-def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tuple | None:
-    flags = store.key_flags(table)
+class _Known:
+    """The key tables and their flags, read once for one plan."""
+
+    def __init__(self, store) -> None:
+        self.tables = store.key_tables()
+        self._store = store
+        self._flags: dict[str, Any] = {}
+
+    def flags(self, table: KeyTable):
+        if table.table not in self._flags:
+            self._flags[table.table] = self._store.key_flags(table)
+        return self._flags[table.table]
+
+
+def _table_plan(store, known: _Known, table: KeyTable, clauses, residual, order,
+                shape) -> tuple | None:
+    flags = known.flags(table)
     positions = {path: i for i, path in enumerate(table.paths)}
     by_column: dict[int, Predicate] = {}
     id_predicates: list[Predicate] = []
+    elsewhere: list[Predicate] = []  # clauses checked on another key table of the same id
     exact = not residual
     for path, condition in clauses:
         if path == "_id":
@@ -342,6 +389,12 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
         if column is not None:
             predicate = _translate(f"a.t{column}", f"a.v{column}", condition,
                                    column in flags.multikey)
+        elif not residual:
+            predicate = _elsewhere(known, table, path, condition, len(elsewhere))
+            if predicate is not None:
+                elsewhere.append(predicate)
+                exact &= predicate.exact
+                continue
         if predicate is None:
             exact = False
             continue
@@ -362,11 +415,15 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
     narrowing = prefix + (1 if prefix in by_column else 0)
     sql_order = _order_terms(store, table, "a", order, flags)
     sorter: KeyTable | None = None
-    distinct = bool(flags.multikey)
+    # A document has one row per combination of its (distinct) keys: one key asked of every
+    # multikey column leaves one row at most, so the ids need no grouping and keep the index's
+    # order (an approver's queue walks its index instead of sorting).
+    distinct = any(column not in by_column or not by_column[column].single
+                   for column in flags.multikey)
     if sql_order is None and order and by_column:
         # Sort on another index's key table holding the sort paths, joined on the id.
-        for other in store.key_tables():
-            other_flags = store.key_flags(other)
+        for other in known.tables:
+            other_flags = known.flags(other)
             terms = _order_terms(store, other, "b", order, other_flags)
             if other != table and terms is not None:
                 sorter, sql_order = other, terms
@@ -382,14 +439,33 @@ def _table_plan(store, table: KeyTable, clauses, residual, order, shape) -> tupl
     built = Plan(
         kind, shape, table=table, sorter=sorter,
         where=[by_column[column].sql for column in sorted(by_column)]
-        + [predicate.sql for predicate in id_predicates],
+        + [predicate.sql for predicate in id_predicates + elsewhere],
         params=[p for column in sorted(by_column) for p in by_column[column].params]
-        + [p for predicate in id_predicates for p in predicate.params],
+        + [p for predicate in id_predicates + elsewhere for p in predicate.params],
         order=sql_order, distinct=distinct, exact=exact,
     )
     score = (exact and sql_order is not None, exact, narrowing, served_sort,
              sql_order is not None, -len(table.paths))
     return built, score
+
+
+def _elsewhere(known: _Known, table: KeyTable, path: str, condition: Any,
+               n: int) -> Predicate | None:
+    """A clause on a path this key table lacks, decided by a row of another key table holding
+    it for the same document (an approver's scope, "a sub-task of my agency", beside the
+    queue's open agencies): exact counts and pages instead of decoding every candidate."""
+    for other in known.tables:
+        if other == table or path not in other.paths:
+            continue
+        column = other.paths.index(path)
+        alias = f"o{n}"
+        predicate = _translate(f"{alias}.t{column}", f"{alias}.v{column}", condition,
+                               column in known.flags(other).multikey)
+        if predicate is not None and predicate.exact:
+            return Predicate(
+                f'EXISTS (SELECT 1 FROM "{other.table}" AS {alias} WHERE {alias}.id = a.id '
+                f"AND {predicate.sql})", predicate.params, True)
+    return None
 
 
 def _id_predicate(store, condition: Any) -> Predicate | None:

@@ -47,6 +47,10 @@ PAGE_SIZE = 25
 DEFAULT_RISK_THRESHOLDS = {"person": 2, "address": 3}
 
 
+# The case list's columns, and what its deadline and 容缺 badges read.
+LIST_FIELDS = ("number", "company_name", "state", "mode", "window", "centre", "due_at",
+               "accepted_at", "clock_from", "clock_pauses", "finished_at", "tolerated_due")
+
 def current_actor() -> life.Actor:
     """The signed-in user as the lifecycle sees them."""
     user = current_user
@@ -95,17 +99,22 @@ class CaseView(BaseView):
         queryset = self.cases.base_query().filter(**filters).order_by("-created_at")
         page = max(request.args.get("page", 0, type=int), 0)
         total = queryset.count()
-        rows = list(queryset.skip(page * PAGE_SIZE).limit(PAGE_SIZE))
+        # Only what a row shows (and its deadline badge needs) is read; the window is named from
+        # the list below, not looked up once per row.
+        rows = list(queryset.only(*LIST_FIELDS).skip(page * PAGE_SIZE).limit(PAGE_SIZE))
+        windows = list(self.windows.base_query().only("code", "name", "counter", "centre"))
+        names = {w.pk: w.name for w in windows}
         now = _now()
         today = tr.today_of(now)
         return self.render_template(
             "onewindow/cases/list.html",
             title=_l("Cases"),
             rows=[(case, case_deadline_state(calendar(case.centre), case, now),
-                   bool(case.tolerated_due and case.tolerated_due < today)) for case in rows],
+                   bool(case.tolerated_due and case.tolerated_due < today),
+                   names.get(_reference_id(case, "window"), "")) for case in rows],
             total=total, page=page, pages=max((total - 1) // PAGE_SIZE + 1, 1),
             args=request.args, states=c.CASE_STATES, modes=c.CASE_MODES,
-            windows=list(self.windows.base_query().only("code", "name", "counter", "centre")),
+            windows=windows,
             label=c.label_of, deadline_states=c.DEADLINE_STATES,
             provisional=_provisional_years(rows),
         )
@@ -342,23 +351,26 @@ class CaseView(BaseView):
         actor = current_actor()
         query = self.cases.base_query()
         if actor.agency:
-            query = query.filter(open_agencies=actor.agency)  # one indexed equality
+            query = query.filter(open_agencies=actor.agency)
         else:
             query = query.filter(state=c.ACCEPTED)
-        # Only what a row shows is read; the rows are ordered by deadline (waiting sub-tasks,
-        # which have none yet, last) and one page of them is rendered.
-        query = query.only("number", "company_name", "centre", "subtasks", "state")
-        now = _now()
-        rows = []
-        for case in query:
-            for task in case.subtasks:
-                if task.is_open and (actor.agency is None or task.agency == actor.agency):
-                    rows.append((task.deadline or dt.datetime.max, case, task))
-        rows.sort(key=lambda row: (row[0], row[1].number))
+        # One page of cases, earliest due first, chosen and counted in the query (the
+        # (centre, open_agencies, due_at) and (centre, state, due_at) indexes); only what a row
+        # shows is read. Each case lists its open sub-tasks for this approver by deadline
+        # (waiting ones, which have none yet, last).
+        query = query.only("number", "company_name", "centre", "subtasks", "state", "due_at")
+        query = query.order_by("due_at")
         page = max(request.args.get("page", 0, type=int), 0)
-        total = len(rows)
-        shown = [(due, case, task, subtask_deadline_state(calendar(case.centre), task, now))
-                 for due, case, task in rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
+        total = query.count()
+        now = _now()
+        shown = []
+        for case in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE):
+            tasks = sorted((task for task in case.subtasks if task.is_open and (
+                actor.agency is None or task.agency == actor.agency)),
+                key=lambda task: task.deadline or dt.datetime.max)
+            shown += [(task.deadline, case, task,
+                       subtask_deadline_state(calendar(case.centre), task, now))
+                      for task in tasks]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
                                     rows=shown, label=c.label_of, c=c, page=page, total=total,
                                     provisional=_provisional_years(
@@ -431,6 +443,13 @@ def _keep_draft(case: Case, action: str) -> None:
             name: value[:500] for name, value in request.form.items()
             if name.startswith(DRAFT_FIELDS)
         }
+
+
+def _reference_id(document, name: str):
+    """The id a reference field holds, without loading the referenced document (MongoEngine
+    keeps it as a DBRef until the field is first read)."""
+    value = document._data.get(name)
+    return getattr(value, "id", None) or getattr(value, "pk", None)
 
 
 def _provisional_years(cases) -> list[int]:
