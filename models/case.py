@@ -313,8 +313,8 @@ class Case(Document):
             ("centre", "window", "state"),
             ("centre", "subtasks.agency", "state"),
             ("centre", "tolerated_due"),
-            # The home pages: overdue and due-soon cases, accepted and delivered today.
-            ("centre", "state", "due_at"),
+            # The home pages: accepted and delivered today (overdue and due soon use
+            # (centre, state, due_at) above).
             ("centre", "accepted_at"),
             ("centre", "handover.at"),
         ],
