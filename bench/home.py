@@ -15,7 +15,7 @@ import time
 
 import screens
 
-from console.cli import DEMO_PASSWORD, DEMO_PASSWORDS
+from console.cli import DEMO_PASSWORD
 
 LOGINS = ("ly_clerk", "ly_approver", "ly_complaints", "ly_admin", "ly_supervisor", "admin")
 
@@ -29,7 +29,7 @@ def run_size(n: int, repeat: int) -> list[tuple[str, float, float]]:
     for username in LOGINS:
         client = app.test_client()
         screens.login(client, "/login/", username,
-                      DEMO_PASSWORDS.get(username, DEMO_PASSWORD))
+                      DEMO_PASSWORD)
         client.get("/")  # the first request builds the key tables of new indexes
         times = []
         for _ in range(repeat):
