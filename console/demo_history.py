@@ -14,12 +14,12 @@ from flask_babel import gettext
 from mongoengine.context_managers import no_dereference
 
 from console.demo_simulation import CLERKS, Simulation
-from models import memory
+from models import daily_figures, memory
 from models import rating as ratings
 from models.case import Case
 from models.case_numbers import CaseCounter
 from models.complaint import Complaint
-from models.daily_figures import DailyFigure, rebuild_figures
+from models.daily_figures import DailyFigure
 from models.deadlines import calendar_for
 from models.rating import Rating, Rectification
 from models.workdays import to_china, to_utc
@@ -149,11 +149,10 @@ def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
     if replace:
         remove_history()
     try:
-        _act_out(report, rng, seed, cases, start, end, progress)
-        # The memory run sends no case_changed: the statistics' daily rows are counted afresh
-        # from the cases just written (the same counting the receiver does, per event).
-        rebuild_figures(CENTRES, progress=(lambda centre, done: progress("figures", done))
-                        if progress else None)
+        # The memory run sends no case_changed: it hands each change to the statistics'
+        # receiver itself, whose daily rows are gathered in memory and written once at the end.
+        with daily_figures.batched():
+            _act_out(report, rng, seed, cases, start, end, progress)
     except BaseException:
         remove_history()  # a failed load leaves no partial history behind
         raise
@@ -169,7 +168,8 @@ def _act_out(report: HistoryReport, rng: random.Random, seed: int, cases: int,
         if progress:
             progress("write", count)
 
-    with memory.run(seed, receivers=(ratings.rating_from_follow_up,)) as run:
+    receivers = (ratings.rating_from_follow_up, daily_figures.on_case_changed)
+    with memory.run(seed, receivers=receivers) as run:
         simulation = Simulation(rng, end)  # reads the configuration, references resolved
         # Nothing a case holds in its lists is a reference: skipping MongoEngine's walk over
         # every list at every read changes nothing but the time.
