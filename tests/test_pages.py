@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, demo_app
+from conftest import client_for, demo_app, shared_store
 import pytest
 
-from console import storage
 from models import ServiceItem, Window
 from models import case as c
 from models import lifecycle as life
@@ -55,15 +54,10 @@ def crawl_app():
 
 
 @pytest.fixture(scope="module")
-def app():
-    yield crawl_app()
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+def app(request):
+    made = crawl_app()
+    with shared_store(request):
+        yield made
 
 
 def pages_for(app, username: str) -> list[Page]:
