@@ -4,13 +4,11 @@ provisional until the year is loaded."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from conftest import client_for, csrf_token, module_demo_app
 from test_official_schedule import GOOD_2027, lines
 
-import console.calendar
 from models.official_schedule import OfficialSchedule
 
 app = module_demo_app()
@@ -24,7 +22,8 @@ def upload(client, text: str, year: int = 2027):
 
 
 def test_screen_upload_by_the_super_administrator(app, monkeypatch):
-    monkeypatch.setattr(console.calendar, "today_in_china", lambda: dt.date(2026, 12, 1))
+    # 1 December 2026 in Luoyang: 2027 is within the 60 days ahead, still provisional.
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", "2026-12-01T02:00:00")
     clerk, approver = client_for(app, "ly_clerk"), client_for(app, "ly_approver")
     assert "provisional" in clerk.get("/cases/").get_data(as_text=True)
     assert "provisional" in approver.get("/cases/queue").get_data(as_text=True)
