@@ -109,6 +109,21 @@ def test_no_internals_on_screen(crawled, username):
     assert not shown, shown
 
 
+# A native date box is drawn in the browser's own locale (mm/dd/yyyy in a Chinese page, where a
+# typed 2026-11-24 is lost): every date box is Flask-AppBuilder's picker, typed YYYY-MM-DD.
+NATIVE_DATE_BOX = re.compile(r'<input[^>]*type="(?:date|datetime-local)"')
+
+
+def test_no_page_draws_a_native_date_box(crawled):
+    found = sorted({page.path for pages in crawled.values() for page in pages
+                    if NATIVE_DATE_BOX.search(page.text)})
+    assert not found, found
+    boxes = [page.path for page in crawled["ly_admin"]
+             if 'data-date-format="yyyy-mm-dd"' in page.text]
+    assert any(path.startswith("/cases/") for path in boxes), boxes
+    assert any(path.startswith("/statistics/") for path in boxes), boxes
+
+
 def test_the_checks_catch_what_they_look_for():
     assert ENGLISH_UI.search(visible_text("<p>List Groups</p>"))
     assert not ENGLISH_UI.search(visible_text('<script>var ok = "Cancel";</script><p>取消</p>'))
