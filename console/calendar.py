@@ -12,8 +12,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from console import clock
 from models.official_schedule import OfficialSchedule, ScheduleError, as_date, load_schedule
-from models.workcalendar import provisional_years, today_in_china, work_calendar
+from models.workcalendar import provisional_years, work_calendar
 from models.workdays import (
     COMPUTED,
     HOLIDAY,
@@ -49,7 +50,7 @@ def load_command(year: int, file: BinaryIO) -> None:
     """``onewindow calendar load YEAR FILE``."""
     try:
         report = load_schedule(file.read(), year, source=getattr(file, "name", ""),
-                               loaded_by="command line", now=_utcnow())
+                               loaded_by="command line", now=clock.utcnow())
     except ScheduleError as error:
         for message in error.messages:
             click.echo(str(message), err=True)
@@ -66,15 +67,11 @@ def show_command(year: int, centre: str | None) -> None:
         click.echo(f"{day.isoformat()} {KIND_LABELS[kind]} {name or ''}".rstrip())
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def user_provisional_years() -> list[int]:
     """The years ahead whose deadlines are provisional for the signed-in user's centre."""
     if not getattr(current_user, "is_authenticated", False):
         return []
-    return provisional_years(getattr(current_user, "centre", None) or None, today_in_china())
+    return provisional_years(getattr(current_user, "centre", None) or None, clock.today())
 
 
 def register_template_helpers(app: Flask) -> None:

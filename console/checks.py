@@ -6,6 +6,12 @@ page view, stops the console at start-up with a message that says what to fix:
 * ``onewindow.E001``: a document of the console with a ``centre`` field has no tenancy scope;
 * ``onewindow.E002``: a screen names a column its document (and its extra form fields) lacks;
 * ``onewindow.E003``: a role rule in :mod:`console.roles` matches no permission of any screen.
+
+A store that works but would be slow is a warning, logged by the first request each serving
+process handles (command-line verbs such as ``onewindow init`` never see it):
+
+* ``onewindow.W001``: a collection lacks indexes its document declares (serving never creates
+  one; ``onewindow init`` does).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 import re
+import threading
 from typing import Any
 
 from flask import Flask
+from flask_babel import force_locale, gettext, ngettext
+from mongoengine import ConnectionFailure
 from mongoengine.base import _document_registry
+import pymongo.errors
 
 from console import roles
 from console.datamodel.interface import MongoEngineInterface
@@ -129,6 +139,54 @@ def check_role_rules(pairs: set[tuple[str, str]],
     return found
 
 
+def check_indexes(documents: Iterable[type] | None = None) -> list[CheckMessage]:
+    """W001: every index a document declares exists in its collection (translated: an operator
+    reads it in the console's language)."""
+    found = []
+    for document in documents if documents is not None else _one_per_collection():
+        # The _id index comes with the collection, which may simply not exist yet.
+        missing = [keys for keys in document.compare_indexes()["missing"] if keys != [("_id", 1)]]
+        if missing:
+            # Named apart: Babel's extractor loses the plural of a call with literals in its
+            # keyword arguments.
+            indexes = "; ".join(f"({', '.join(name for name, _ in keys)})" for keys in missing)
+            message = ngettext(
+                "The collection %(collection)s lacks %(num)d declared index: %(indexes)s; its "
+                "queries scan the collection until it exists.",
+                "The collection %(collection)s lacks %(num)d declared indexes: %(indexes)s; its "
+                "queries scan the collection until they exist.",
+                len(missing), collection=document._get_collection_name(), indexes=indexes)
+            found.append(CheckMessage(
+                "onewindow.W001", message,
+                gettext("Run “onewindow init”: it creates every declared index (running it "
+                        "again changes nothing)."),
+            ))
+    return found
+
+
+def _one_per_collection() -> list[type]:
+    """The console's documents with indexes to declare, one per collection."""
+    found: dict[str, type] = {}
+    for document in _own_documents():
+        if document._meta.get("index_specs"):
+            found.setdefault(document._get_collection_name(), document)
+    return list(found.values())
+
+
+def warn_missing_indexes(app: Flask) -> list[CheckMessage]:
+    """Log W001 for each collection that lacks declared indexes, in the default language. A
+    database that does not answer is skipped: the pages and ``/healthz`` already say so."""
+    try:
+        with force_locale(app.config.get("BABEL_DEFAULT_LOCALE") or "zh_CN"):
+            found = check_indexes()
+            messages = [str(message) for message in found]
+    except (pymongo.errors.PyMongoError, ConnectionFailure):
+        return []
+    for message in messages:
+        app.logger.warning("%s", message)
+    return found
+
+
 def run_checks(app: Flask) -> list[CheckMessage]:
     appbuilder = app.appbuilder
     return [
@@ -145,3 +203,11 @@ def init_app(app: Flask) -> None:
         raise ImproperlyConfigured(
             "The console cannot start:\n" + "\n".join(str(message) for message in failed)
         )
+    # The warnings read the store: once, at the first request this process serves (the lock
+    # is taken and never given back, so later and concurrent requests go straight on).
+    first = threading.Lock()
+
+    @app.before_request
+    def _warn_once() -> None:
+        if first.acquire(blocking=False):
+            warn_missing_indexes(app)

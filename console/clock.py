@@ -1,10 +1,15 @@
-"""The moment the screens count from: the real time, or the one fixed by ``ONEWINDOW_NOW``."""
+"""The moment the screens count from: the real time, or the one fixed by ``ONEWINDOW_NOW``.
+
+Every screen reads "now" and "today" here, so a demonstration pinned to a date is consistent
+from page to page (and what a user does there is dated at that moment too)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import current_app, has_app_context
+
+from models.workdays import to_china
 
 
 def utcnow() -> dt.datetime:
@@ -18,3 +23,8 @@ def utcnow() -> dt.datetime:
     if fixed.tzinfo is not None:
         fixed = fixed.astimezone(dt.UTC).replace(tzinfo=None)
     return fixed
+
+
+def today() -> dt.date:
+    """Today's date in China at :func:`utcnow` (so ``ONEWINDOW_NOW`` fixes it too)."""
+    return to_china(utcnow()).date()

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from console.datamodel import formatters
+from forms.dates import date_input
 
 log = logging.getLogger(__name__)
 
@@ -107,4 +108,5 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.after_request(back_to_the_page)
     app.context_processor(lambda: {"current_language": current_language()})
+    app.jinja_env.globals["date_input"] = date_input
     formatters.init_app(app)

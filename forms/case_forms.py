@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from forms.dates import DateInputWidget
 from forms.validators import CreditCode, MobilePhone, ResidentIdNumber
 from models import case as c
 from models.results import CATALOGUE as RESULT_CATALOGUE
@@ -77,7 +78,7 @@ class MaterialForm(FlaskForm):
 
     name = StringField(validators=[DataRequired()])
     state = SelectField(_l("State"), choices=c.MATERIAL_STATES)
-    promised_on = DateField(_l("Promised by"), validators=[Optional()])
+    promised_on = DateField(_l("Promised by"), validators=[Optional()], widget=DateInputWidget())
 
 
 class ResultForm(FlaskForm):

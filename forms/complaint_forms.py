@@ -11,13 +11,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
+    DateTimeField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from forms.dates import DateInputWidget
 from forms.validators import MobilePhone
 from models import complaint as m
 from models.rating import RATINGS
@@ -33,8 +34,12 @@ class LogComplaintForm(FlaskForm):
     """A complaint as it is received: channel, complainant, subject, category, description."""
 
     channel = SelectField(_l("Channel"), choices=m.CHANNELS, default="window")
-    received_at = DateTimeLocalField(_l("Received at (empty: now)"), format="%Y-%m-%dT%H:%M",
-                                     validators=[Optional()])
+    # Typed as text, not the browser's own date-time box (drawn in the browser's locale).
+    received_at = DateTimeField(_l("Received at (empty: now)"),
+                                format=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+                                validators=[Optional()],
+                                render_kw={"placeholder": _l("YYYY-MM-DD HH:MM"),
+                                           "autocomplete": "off"})
     anonymous = BooleanField(_l("Anonymous"))
     complainant_name = StringField(_l("Complainant"), validators=[Optional(), Length(max=50)])
     complainant_phone = StringField(_l("Complainant's phone"),
@@ -108,8 +113,8 @@ class CloseRectificationForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """The period of a review, its conclusion and the improvement measures."""
 
-    start = DateField(_l("From"), validators=[DataRequired()])
-    end = DateField(_l("To"), validators=[DataRequired()])
+    start = DateField(_l("From"), validators=[DataRequired()], widget=DateInputWidget())
+    end = DateField(_l("To"), validators=[DataRequired()], widget=DateInputWidget())
     conclusion = TextAreaField(_l("Conclusion"), validators=[InputRequired(), Length(max=4000)])
     measures = TextAreaField(_l("Improvement measures"),
                              validators=[InputRequired(), Length(max=4000)])

@@ -23,6 +23,7 @@ from models.case_numbers import next_number
 from models.centre import ServiceCentre
 from models.complaint import Complaint, ComplaintEvent
 from models.deadlines import calendar_for
+from models.guarded import guarded_commit, validation_message
 from models.lifecycle import AccessDenied, Actor, TransitionError
 from models.staff import StaffMember
 from models.window import Window
@@ -85,13 +86,6 @@ def check(record: Any, actor: Actor, action: str, table: Mapping[str, Transition
     return rule
 
 
-def validation_message(error: ValidationError) -> str:
-    """A MongoEngine validation error as one line for the user."""
-    if error.errors:
-        return "; ".join(f"{name}: {err}" for name, err in sorted(error.to_dict().items()))
-    return str(error.message)
-
-
 def commit(record: Document, actor: Actor, action: str, changes: Mapping[str, Any], *,
            to_state: str | None = None, note: str = "", now: dt.datetime) -> Document:
     """Validate ``changes`` on a copy, then write them with a timeline event in one update
@@ -99,38 +93,19 @@ def commit(record: Document, actor: Actor, action: str, changes: Mapping[str, An
     from_state = record.state
     if to_state:
         changes = {**changes, "state": to_state}
-    memory_run = memory.current()
-    if memory_run is not None:
-        memory_run.require(record)
-    trial = memory.working_copy(record)
-    for name, value in changes.items():
-        setattr(trial, name, value)
-    if memory_run is None:  # a memory run validates each document once, when it is flushed
-        try:
-            trial.validate()
-        except ValidationError as error:
-            raise TransitionError(validation_message(error)) from error
     event = ComplaintEvent(at=now, actor=actor.username, action=action, from_state=from_state,
                            to_state=to_state or from_state, note=note or None)
-    written = {name: getattr(trial, name) for name in changes}
-    updates = {f"set__{name}": value for name, value in written.items()}
-    matched = memory_run is not None or type(record).objects(
-        id=record.id, version=record.version).update_one(
-        push__timeline=event, inc__version=1, set__changed_by=actor.username,
-        set__changed_at=now, **updates,
-    )
-    if not matched:
-        current = type(record).objects(id=record.id).only("changed_by", "changed_at").first()
-        when = current.changed_at if current else None
-        raise StaleRecordError(gettext(
-            "This record was changed by %(user)s at %(time)s. Reload it and try again.",
-            user=(current.changed_by if current else None) or "?", time=format_local(when)))
-    for name, value in written.items():
-        setattr(record, name, value)
-    record.timeline.append(event)
-    record.version += 1
-    record.changed_by, record.changed_at = actor.username, now
+    guarded_commit(record, actor.username, changes, [event], now=now, stale=_stale)
     return record
+
+
+def _stale(record: Document) -> StaleRecordError:
+    """Who changed ``record`` since it was read, and when."""
+    current = type(record).objects(id=record.id).only("changed_by", "changed_at").first()
+    when = current.changed_at if current else None
+    return StaleRecordError(gettext(
+        "This record was changed by %(user)s at %(time)s. Reload it and try again.",
+        user=(current.changed_by if current else None) or "?", time=format_local(when)))
 
 
 def deadline_days(centre: str) -> int:

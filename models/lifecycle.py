@@ -26,6 +26,7 @@ from models import transitions as tr
 from models.case import Case, MaterialReceipt, Pause, SubTask, TimelineEvent
 from models.case_numbers import next_case_number
 from models.deadlines import calendar_for, case_limit
+from models.guarded import guarded_commit, validation_message
 from models.item import ServiceItem
 from models.signals import case_changed
 from models.window import Window
@@ -88,42 +89,12 @@ def _commit(
     from_state = case.state
     if to_state:
         changes = {**changes, "state": to_state}
-    memory_run = memory.current()
-    if memory_run is not None:
-        memory_run.require(case)
-    trial = memory.working_copy(case)
-    for name, value in changes.items():
-        setattr(trial, name, value)
-    _refresh_derived(trial)
-    if memory_run is None:  # a run validates each document once, when it is flushed
-        try:
-            trial.validate()
-        except ValidationError as error:
-            raise TransitionError(_validation_message(error)) from error
-
     event = TimelineEvent(
         at=now, actor=actor.username, action=action, from_state=from_state,
         to_state=to_state or from_state, subtask=subtask, note=note or None,
     )
-    written_events = [event, *events]
-    written = {name: getattr(trial, name) for name in changes}
-    written["open_agencies"] = trial.open_agencies
-    written["tolerated_due"] = trial.tolerated_due
-    written["clock_stopped_at"] = trial.clock_stopped_at
-    if memory_run is None:
-        updates = {f"set__{name}": value for name, value in written.items()}
-        matched = Case.objects(id=case.id, version=case.version).update_one(
-            push_all__timeline=written_events, inc__version=1, set__changed_by=actor.username,
-            set__changed_at=now, **updates,
-        )
-        if not matched:
-            _raise_stale(case)
-    if trial is not case:
-        for name, value in written.items():
-            setattr(case, name, value)
-    case.timeline.extend(written_events)
-    case.version += 1
-    case.changed_by, case.changed_at = actor.username, now
+    guarded_commit(case, actor.username, changes, [event, *events], now=now,
+                   stale=_stale, derive=_refresh_derived, derived=DERIVED)
     _announce(case, actor=actor, action=action, event=event, now=now)
     return case
 
@@ -137,17 +108,22 @@ def _announce(case: Case, **kwargs: Any) -> None:
         memory_run.changed(case, **kwargs)
 
 
-def _raise_stale(case: Case) -> None:
+def _stale(case: Case) -> TransitionError:
+    """Why a guarded write of ``case`` matched nothing: who changed it and when."""
     current = Case.objects(id=case.id).only("changed_by", "changed_at", "version").first()
     if current is None:
-        raise TransitionError(gettext("This case no longer exists."))
+        return TransitionError(gettext("This case no longer exists."))
     when = c.format_local(current.changed_at)
-    raise StaleCaseError(
+    return StaleCaseError(
         gettext(
             "This case was changed by %(user)s at %(time)s. Reload it and try again.",
             user=current.changed_by or "?", time=when,
         )
     )
+
+
+# Fields kept beside the case's data for its indexes, recomputed on every write.
+DERIVED = ("open_agencies", "tolerated_due", "clock_stopped_at")
 
 
 def _refresh_derived(case: Case) -> None:
@@ -157,12 +133,6 @@ def _refresh_derived(case: Case) -> None:
                 if row.state == c.TOLERATED and row.promised_on]
     case.tolerated_due = min(promised) if promised else None
     case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
-
-
-def _validation_message(error: ValidationError) -> str:
-    if error.errors:
-        return "; ".join(f"{name}: {err}" for name, err in sorted(error.to_dict().items()))
-    return str(error.message)
 
 
 # --- opening and review ---------------------------------------------------------------------
@@ -207,7 +177,7 @@ def open_case(
     try:
         case.validate()  # before a number is taken, so refused input leaves no gap
     except ValidationError as error:
-        raise TransitionError(_validation_message(error)) from error
+        raise TransitionError(validation_message(error)) from error
     case.number = next_case_number(window.centre, now)
     memory.save(case, validate=False, at=now)
     _announce(case, actor=actor, action="open", event=case.timeline[0], now=now)

@@ -3,6 +3,8 @@ their test clients, and a login helper that posts real forms with their CSRF tok
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+import contextlib
 import re
 import uuid
 
@@ -113,9 +115,48 @@ def _indexes_from_init_only():
     storage.manual_indexes()
 
 
+# The modules whose tests share one connected store at the moment (see `shared_store`).
+_SHARING: set[str] = set()
+
+
+@contextlib.contextmanager
+def shared_store(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Inside a module-scoped fixture: the tests of ``request``'s module keep the connection the
+    fixture made (the no-leak check leaves it alone) until the fixture ends, which disconnects."""
+    module = request.module.__name__
+    _SHARING.add(module)
+    try:
+        yield
+    finally:
+        _SHARING.discard(module)
+        storage.disconnect()
+
+
+def module_demo_app(setup: Callable[[Flask], None] | None = None, **overrides):
+    """A module-scoped ``app`` fixture: one `demo_app(**overrides)`, then ``setup(app)`` in an app
+    context, shared by every test of the module (and its store: tests see each other's writes in
+    file order, never another module's). Declare it as ``app = module_demo_app()``."""
+
+    @pytest.fixture(scope="module")
+    def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+        made = demo_app(**overrides)
+        with shared_store(request):
+            if setup is not None:
+                with made.app_context():
+                    setup(made)
+            yield made
+
+    return app
+
+
 @pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """Each test starts and ends without a registered database connection."""
+def _no_connection_leaks(request: pytest.FixtureRequest):
+    """Each test starts and ends without a registered database connection, except in a module
+    whose tests share one store (`shared_store`)."""
+    if request.module.__name__ in _SHARING:
+        yield
+        return
     storage.disconnect()
     yield
-    storage.disconnect()
+    if request.module.__name__ not in _SHARING:
+        storage.disconnect()

@@ -3,11 +3,9 @@ full-chain case at LY driven to delivery on the screens with no super-administra
 
 from __future__ import annotations
 
-from conftest import client_for, demo_app
-import pytest
+from conftest import client_for, module_demo_app
 from test_case_screens import act, open_case, receive_everything
 
-from console import storage
 from console.demo_data import DEMO_LOGINS
 from models import case as c
 from models.case import Case
@@ -24,17 +22,7 @@ WORK = {
 }
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def test_the_demo_has_an_approver_for_every_agency_of_the_chain(app):

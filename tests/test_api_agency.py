@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import demo_app, login
+from conftest import login, module_demo_app
 from flask import Flask
 from flask_jwt_extended import create_access_token
 import prison
 import pymongo.errors
-import pytest
 
-from console import storage
 from console.accounts import NewLogin, create_login
 from console.cli import DEMO_PASSWORD
 from models import Window
@@ -41,24 +39,17 @@ RESULTS = {
 A_WEDNESDAY = dt.datetime(2026, 5, 6, 1, 0)
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    with app.app_context():
-        for agency in RESULTS:
-            name = f"sys_{agency.lower().replace('-', '_')}"
-            if not app.appbuilder.sm.find_user(username=name):
-                create_login(app.appbuilder.sm, NewLogin(
-                    username=name, password="system1234", email=f"{name}@example.org",
-                    role="AgencySystem", centre="LY", agency=agency))
-    yield app
-    storage.disconnect()
+def _system_logins(app: Flask) -> None:
+    """One AgencySystem login per agency of the chain."""
+    for agency in RESULTS:
+        name = f"sys_{agency.lower().replace('-', '_')}"
+        if not app.appbuilder.sm.find_user(username=name):
+            create_login(app.appbuilder.sm, NewLogin(
+                username=name, password="system1234", email=f"{name}@example.org",
+                role="AgencySystem", centre="LY", agency=agency))
 
 
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(_system_logins)
 
 
 def token(app: Flask, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import demo_app
+from conftest import module_demo_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 import pytest
 
-from console import storage
 from console.api import public
 from console.cli import DEMO_PASSWORD
 
@@ -37,16 +36,7 @@ SEGMENT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characte
                                                               "start", "complete", "_info"])
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    yield
+app = module_demo_app()
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import demo_app
+from conftest import module_demo_app
 from flask import Flask
 import pytest
 
-from console import storage
 from console.api import public
 from console.cli import DEMO_PASSWORD
 from models import case as c
@@ -19,18 +18,13 @@ APPLICANT = {"company_name": "洛阳青禾餐饮管理有限公司", "legal_rep_
              "address": "洛阳市西工区中州中路100号"}
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
+app = module_demo_app()
 
 
 @pytest.fixture(autouse=True)
-def _no_connection_leaks(app):
-    """This module shares one app (and its store) across its tests; limits start afresh."""
+def _fresh_limits(app):
+    """The module's tests share one app and store; the look-up limits start afresh."""
     public.reset_limits(app)
-    yield
 
 
 def token(app: Flask, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:

@@ -6,25 +6,14 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import client_for, csrf_token, demo_app, login, post_form
+from conftest import client_for, csrf_token, login, module_demo_app, post_form
 import pytest
 
-from console import storage
 from console.audit.models import AppendOnlyError, AuditEntry
 from console.cli import DEMO_PASSWORD
 from models import Agency, ServiceItem, StaffMember, Window
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    yield
+app = module_demo_app()
 
 
 def latest(**query) -> AuditEntry:

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, demo_app, post_form
+from conftest import client_for, module_demo_app, post_form
 import pytest
 
-from console import storage
 from models import Agency, ServiceItem
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def row_links(page: str, view: str, verb: str) -> set[str]:

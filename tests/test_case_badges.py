@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import client_for, demo_app
-import pytest
+from conftest import client_for, module_demo_app
 
-from console import storage
 from models import Case, ServiceItem, Window
 from models import lifecycle as life
 
@@ -18,17 +16,7 @@ ADMIN = life.Actor("admin", frozenset({"Admin"}))
 MONDAY_9AM = dt.datetime(2026, 11, 23, 1, 0)
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def closed_case(company: str, done_after: dt.timedelta) -> Case:

@@ -9,11 +9,10 @@ import datetime as dt
 import pathlib
 import re
 
-from conftest import client_for, csrf_token, demo_app
+from conftest import client_for, csrf_token, module_demo_app
 import pytest
 from test_case_screens import ID_NUMBER, act, open_case, receive_everything
 
-from console import storage
 from console.views import cases as case_views
 from models import case as c
 from models.case import Case
@@ -21,17 +20,7 @@ from models.case import Case
 TEMPLATES = pathlib.Path(case_views.__file__).parent.parent / "templates" / "onewindow" / "cases"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def page(client, case) -> str:

@@ -3,26 +3,14 @@ for the centre's clerks only."""
 
 from __future__ import annotations
 
-from conftest import client_for, demo_app
+from conftest import client_for, module_demo_app
 import pytest
 from tests_support import open_case_for
 
-from console import storage
 from console.audit.models import AuditEntry
 from forms.validators import mask_id_number
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 @pytest.fixture(scope="module")

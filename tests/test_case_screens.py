@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, csrf_token, demo_app, flashes
+from conftest import client_for, csrf_token, flashes, module_demo_app
 from flask.testing import FlaskClient
-import pytest
 
-from console import storage
 from models import Window
 from models import case as c
 from models.case import Case
@@ -18,17 +16,7 @@ from models.workcalendar import today_in_china
 ID_NUMBER = "11010519491231002X"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def act(client: FlaskClient, case: Case, action: str, **data) -> list[tuple[str, str]]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import DEMO_PASSWORDS, client_for, csrf_token, demo_app, flashes
+from conftest import DEMO_PASSWORDS, client_for, csrf_token, flashes, module_demo_app
+from flask import Flask
 from flask.testing import FlaskClient
-import pytest
 
-from console import storage
 from models import complaint as m
 from models import complaint_lifecycle as cl
 from models import lifecycle as life
@@ -26,22 +25,16 @@ LY_HANDLER = life.Actor("ly_complaints", frozenset({"ComplaintHandler"}), centre
 ADMIN = life.Actor("admin", frozenset({"Admin"}))
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
+def _mj_handler(app: Flask) -> None:
+    """A complaint handler at MJ too, through the CLI."""
     result = app.test_cli_runner().invoke(args=[
         "create-user", "--centre", "MJ", "--role", "ComplaintHandler", "--username",
         "mj_complaints", "--password", DEMO_PASSWORDS["mj_complaints"],
         "--email", "mj_complaints@example.org"])
     assert result.exit_code == 0, result.output
-    yield app
-    storage.disconnect()
 
 
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(_mj_handler)
 
 
 def snapshot() -> list[dict]:

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from conftest import client_for, demo_app, flashes, post_form
+from conftest import client_for, flashes, module_demo_app, post_form
 import pytest
 
-from console import storage
 from models import (
     Agency,
     CalendarOverride,
@@ -17,18 +16,7 @@ from models import (
     Window,
 )
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 post = post_form

@@ -6,24 +6,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 import re
 
-from conftest import client_for, csrf_token, demo_app, flashes, post_form
-import pytest
+from conftest import client_for, csrf_token, flashes, module_demo_app, post_form
 
-from console import storage
 from models import Agency, RosterEntry, ServiceItem, StaffMember, Window
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 post = post_form

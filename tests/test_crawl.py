@@ -8,14 +8,12 @@ from __future__ import annotations
 import hashlib
 import time
 
-from conftest import client_for, csrf_token, demo_app
+from conftest import client_for, csrf_token, module_demo_app
 from flask import Flask
 from flask.testing import FlaskClient
 from mongoengine.connection import get_db
-import pytest
 from tests_support import open_case_for
 
-from console import storage
 from console.datamodel.interface import MongoEngineInterface
 
 # Garbage and unknown ids are tried by these roles only (enough to reach every code path).
@@ -108,20 +106,13 @@ def rule_targets(app: Flask) -> list[tuple[str, str, dict[str, str], set[str]]]:
     return targets
 
 
-@pytest.fixture(scope="module")
-def app():
-    # Not TESTING: an exception becomes the 500 a user would get, so the crawl lists them all.
-    app = demo_app(TESTING=False)
-    with app.app_context():
-        open_case_for("LY")
-        open_case_for("MJ")
-    yield app
-    storage.disconnect()
+def _cases(app: Flask) -> None:
+    open_case_for("LY")
+    open_case_for("MJ")
 
 
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    yield
+# Not TESTING: an exception becomes the 500 a user would get, so the crawl lists them all.
+app = module_demo_app(_cases, TESTING=False)
 
 
 def refused(response, anonymous: bool) -> bool:

@@ -8,9 +8,8 @@ import csv
 import io
 import re
 
-from conftest import client_for, demo_app
+from conftest import client_for, demo_app, module_demo_app
 from openpyxl import load_workbook
-import pytest
 from test_case_screens import ID_NUMBER, open_case
 
 from console import roles, storage
@@ -21,18 +20,7 @@ from models.staff import StaffMember
 from models.window import Window
 from reports.exports import BOM, Column, csv_stream, neutralise
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def csv_rows(client, url: str) -> list[list[str]]:

@@ -5,26 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from bson import ObjectId
-from conftest import client_for, demo_app
+from conftest import client_for, module_demo_app
 import pytest
 
-from console import storage
 from console.datamodel import formatters as fmt
 from console.datamodel.interface import MongoEngineInterface
 from models import Agency, StaffMember, Window
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
 
 
 def test_text_of_each_kind(app):

@@ -5,23 +5,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 import re
 
-from conftest import client_for, demo_app
-import pytest
+from conftest import client_for, demo_app, module_demo_app
 
 from console import storage
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 class Scripts(HTMLParser):

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from conftest import client_for, demo_app
+from conftest import client_for, demo_app, shared_store
 import pytest
 
-from console import storage
 from models import RosterEntry, ServiceItem, StaffMember, Window
 from models import case as c
 from models import complaint_lifecycle as cl
@@ -51,7 +50,7 @@ def roster(username: str, window_code: str, day: dt.date) -> None:
 
 
 @pytest.fixture(scope="module")
-def world():
+def world(request):
     app = demo_app()
     with app.app_context():
         # MJ (no Saturday hours) and LY (Saturday mornings): accepted Friday 20 November 2026
@@ -66,14 +65,8 @@ def world():
         complaint = cl.log_complaint(LY_HANDLER, centre="LY", channel="hotline",
                                      category="attitude", description="窗口人员态度生硬",
                                      anonymous=True, subject=window, now=cst(2026, 11, 16, 10, 0))
-    yield app, {"mj": mj, "ly": ly, "holiday": holiday, "complaint": complaint}
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+    with shared_store(request):
+        yield app, {"mj": mj, "ly": ly, "holiday": holiday, "complaint": complaint}
 
 
 def home(app, username: str, now: dt.datetime) -> str:

@@ -9,11 +9,11 @@ import datetime as dt
 import functools
 from urllib.parse import urlencode
 
-from conftest import client_for, csrf_token, demo_app
+from conftest import client_for, csrf_token, demo_app, shared_store
 from crawler import crawl
+from flask import Flask
 import pytest
 
-from console import storage
 from console.demo_data import DEMO_LOGINS
 from console.roles import SERVICE_ROLES
 from console.storage import planner
@@ -44,9 +44,15 @@ def declared_prefixes(document) -> list[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("screens")
     app = demo_app(ONEWINDOW_MONGODB_URI=f"embedded://{folder}")
+    with shared_store(request):
+        yield _cases(app)
+
+
+def _cases(app: Flask) -> Flask:
+    """Three cases at each centre, opened through the screen."""
     for username, centre in (("ly_clerk", "LY"), ("mj_clerk", "MJ")):
         client = client_for(app, username)
         window = Window.objects.get(centre=centre, code="W01")
@@ -61,14 +67,7 @@ def app(tmp_path_factory):
                 "address": f"洛阳市洛龙区开元大道{n}号", "csrf_token": token})
             assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert Case.objects.count() == 6
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+    return app
 
 
 def start_urls(app) -> list[str]:

@@ -3,26 +3,14 @@ centre's logins, with the centre roles only; refusals create nothing."""
 
 from __future__ import annotations
 
-from conftest import client_for, csrf_token, demo_app, flashes, login
+from conftest import client_for, csrf_token, flashes, login, module_demo_app
 import pytest
 
-from console import storage
 from console.cli import DEMO_PASSWORD
 from console.security.models import User
 from models.staff import StaffMember
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def post(client, url: str, **data):

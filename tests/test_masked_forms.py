@@ -3,27 +3,15 @@ and replaces it, and the full value is an audited link for the roles allowed to 
 
 from __future__ import annotations
 
-from conftest import client_for, csrf_token, demo_app
+from conftest import client_for, csrf_token, module_demo_app
 import pytest
 from test_config_screens import form_fields
 
-from console import storage
 from console.audit.models import AuditEntry
 from forms.validators import mask_phone
 from models import Agency, StaffMember
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def edit(client, url: str, changes: dict | None = None):

@@ -7,12 +7,10 @@ import csv
 import io
 import re
 
-from conftest import client_for, demo_app, post_form
-import pytest
+from conftest import client_for, module_demo_app, post_form
 from test_case_screens import ID_NUMBER
 from test_printables import accepted, pdftotext
 
-from console import storage
 from console.audit.log import mask_value
 from console.audit.models import AuditEntry
 from forms.validators import mask_id_number, mask_phone
@@ -24,17 +22,7 @@ MASKED_ID = "110105********002X"  # region code and last four: the issue's "ID 6
 MASKED_PHONE = "138****1234"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def test_the_rule():

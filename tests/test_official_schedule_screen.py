@@ -4,29 +4,14 @@ provisional until the year is loaded."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
-from conftest import client_for, csrf_token, demo_app
-import pytest
+from conftest import client_for, csrf_token, module_demo_app
 from test_official_schedule import GOOD_2027, lines
 
-from console import storage
-import console.calendar
 from models.official_schedule import OfficialSchedule
 
-
-@pytest.fixture(scope="module")
-def demo():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app()
 
 
 def upload(client, text: str, year: int = 2027):
@@ -36,13 +21,14 @@ def upload(client, text: str, year: int = 2027):
         "file": (io.BytesIO(text.encode()), "2027.csv")}, content_type="multipart/form-data")
 
 
-def test_screen_upload_by_the_super_administrator(demo, monkeypatch):
-    monkeypatch.setattr(console.calendar, "today_in_china", lambda: dt.date(2026, 12, 1))
-    clerk, approver = client_for(demo, "ly_clerk"), client_for(demo, "ly_approver")
+def test_screen_upload_by_the_super_administrator(app, monkeypatch):
+    # 1 December 2026 in Luoyang: 2027 is within the 60 days ahead, still provisional.
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", "2026-12-01T02:00:00")
+    clerk, approver = client_for(app, "ly_clerk"), client_for(app, "ly_approver")
     assert "provisional" in clerk.get("/cases/").get_data(as_text=True)
     assert "provisional" in approver.get("/cases/queue").get_data(as_text=True)
 
-    admin = client_for(demo, "admin")
+    admin = client_for(app, "admin")
     page = upload(admin, lines("2027-01-01,holiday,元旦", "2027-02-15,workday,调休"))
     assert page.status_code == 200
     assert "not a Saturday or Sunday" in page.get_data(as_text=True)
@@ -57,9 +43,9 @@ def test_screen_upload_by_the_super_administrator(demo, monkeypatch):
     OfficialSchedule.objects.delete()
 
 
-def test_screen_others_read_but_cannot_load(demo):
+def test_screen_others_read_but_cannot_load(app):
     for username in ("ly_clerk", "ly_admin", "ly_approver", "ly_supervisor", "ly_complaints"):
-        client = client_for(demo, username)
+        client = client_for(app, username)
         assert client.get("/calendar/official/").status_code == 200
         assert client.get("/calendar/official/2027").status_code == 200
         assert client.get("/calendar/official/load").status_code in (302, 403)

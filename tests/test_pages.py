@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, demo_app
+from conftest import client_for, demo_app, shared_store
 import pytest
 
-from console import storage
 from models import ServiceItem, Window
 from models import case as c
 from models import lifecycle as life
@@ -55,15 +54,10 @@ def crawl_app():
 
 
 @pytest.fixture(scope="module")
-def app():
-    yield crawl_app()
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+def app(request):
+    made = crawl_app()
+    with shared_store(request):
+        yield made
 
 
 def pages_for(app, username: str) -> list[Page]:
@@ -113,6 +107,21 @@ def test_no_internals_on_screen(crawled, username):
     }
     shown = {path: found for path, found in shown.items() if found}
     assert not shown, shown
+
+
+# A native date box is drawn in the browser's own locale (mm/dd/yyyy in a Chinese page, where a
+# typed 2026-11-24 is lost): every date box is Flask-AppBuilder's picker, typed YYYY-MM-DD.
+NATIVE_DATE_BOX = re.compile(r'<input[^>]*type="(?:date|datetime-local)"')
+
+
+def test_no_page_draws_a_native_date_box(crawled):
+    found = sorted({page.path for pages in crawled.values() for page in pages
+                    if NATIVE_DATE_BOX.search(page.text)})
+    assert not found, found
+    boxes = [page.path for page in crawled["ly_admin"]
+             if 'data-date-format="yyyy-mm-dd"' in page.text]
+    assert any(path.startswith("/cases/") for path in boxes), boxes
+    assert any(path.startswith("/statistics/") for path in boxes), boxes
 
 
 def test_the_checks_catch_what_they_look_for():

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from conftest import client_for, demo_app, post_form
+from conftest import client_for, module_demo_app, post_form
 from flask_appbuilder.cli import fab
 import pytest
 
-from console import storage
 from console.cli import DEMO_PASSWORD
 from console.passwords import PasswordRefused, problems
 from console.security.models import User
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    yield
+app = module_demo_app()
 
 
 @pytest.mark.parametrize("password, reason", [

@@ -14,12 +14,11 @@ import re
 import subprocess
 import tempfile
 
-from conftest import client_for, demo_app
+from conftest import client_for, module_demo_app
 from pypdf import PdfReader
 import pytest
 from test_case_screens import ID_NUMBER, act, open_case
 
-from console import storage
 from models import case as c
 from models.case import Case
 from models.item import ServiceItem
@@ -33,17 +32,7 @@ MASKED_ID = "110105********002X"
 MASKED_PHONE = "138****1234"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
 
 
 def pdf_of(client, url: str) -> tuple[str, PdfReader]:

@@ -11,36 +11,29 @@ import io
 import re
 import urllib.parse
 
-from conftest import client_for, demo_app
+from conftest import client_for, module_demo_app
+from flask import Flask
 from openpyxl import load_workbook
 import pytest
 from tests_support import open_case_for
 
-from console import storage
 from models import lifecycle as life
 
 TABLES = ("cases", "stages", "agencies", "overdue", "returns", "windows", "complaints",
           "ratings")
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    with app.app_context():
-        clerk = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
-        for _ in range(2):
-            case = open_case_for("LY")
-        life.start_review(case, clerk)
-        life.return_case(case, clerk, note="材料不全")
-        open_case_for("MJ")
-    yield app
-    storage.disconnect()
+def _cases(app: Flask) -> None:
+    """Two cases at LY (one returned) and one at MJ."""
+    clerk = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
+    for _ in range(2):
+        case = open_case_for("LY")
+    life.start_review(case, clerk)
+    life.return_case(case, clerk, note="材料不全")
+    open_case_for("MJ")
 
 
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(_cases)
 
 
 @pytest.mark.parametrize("username", ["ly_admin", "ly_supervisor", "admin"])

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, demo_app, login, post_form
-import pytest
+from conftest import client_for, login, module_demo_app, post_form
 
-from console import storage
 from console.security.models import User
 from models import StaffMember, Window
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app()
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    yield
+app = module_demo_app()
 
 
 def rows(response) -> list[str]:

@@ -3,24 +3,12 @@ the language switch returning to the page it was used on, and the widgets' local
 
 from __future__ import annotations
 
-from conftest import client_for, demo_app
+from conftest import client_for, module_demo_app
 import pytest
 
-from console import storage
 from console.ui import safe_next
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
-    yield app
-    storage.disconnect()
-
-
-@pytest.fixture(autouse=True)
-def _no_connection_leaks():
-    """This module shares one app (and its store) across its tests."""
-    yield
+app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
 
 
 def test_404_is_a_console_page_in_chinese(app):

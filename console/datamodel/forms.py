@@ -33,10 +33,11 @@ from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms import validators as wtv
 from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.fields.core import UnboundField
-from wtforms.widgets import DateInput, DateTimeLocalInput, Select
+from wtforms.widgets import DateTimeLocalInput, Select
 
 from console.datamodel.errors import NON_FIELD
 from console.datamodel.inline import InlineList, InlineListField, personal_mask
+from forms.dates import DateInputWidget
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,9 @@ log = logging.getLogger(__name__)
 _ROW_WIDGETS: dict[type, tuple[type | None, Any]] = {
     Select2Widget: (None, lambda: Select()),
     Select2ManyWidget: (None, lambda: Select(multiple=True)),
-    DatePickerWidget: (DateField, lambda: DateInput()),
+    # Flask-AppBuilder's picker, set up on first focus (a native date box follows the browser's
+    # locale, not the page's).
+    DatePickerWidget: (DateField, lambda: DateInputWidget()),
     DateTimePickerWidget: (DateTimeLocalField, lambda: DateTimeLocalInput()),
 }
 

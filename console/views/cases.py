@@ -20,7 +20,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
+from console.views.actions import current_actor, post_action, valid
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
 from models import Window
@@ -40,7 +42,6 @@ from models.deadlines import (
 from models.item import ServiceItem
 from models.roster import RosterEntry
 from models.staff import StaffMember
-from models.workcalendar import today_in_china
 from models.workdays import to_utc
 
 PAGE_SIZE = 25
@@ -51,19 +52,8 @@ DEFAULT_RISK_THRESHOLDS = {"person": 2, "address": 3}
 LIST_FIELDS = ("number", "company_name", "state", "mode", "window", "centre", "due_at",
                "accepted_at", "clock_from", "clock_pauses", "finished_at", "tolerated_due")
 
-def current_actor() -> life.Actor:
-    """The signed-in user as the lifecycle sees them."""
-    user = current_user
-    return life.Actor(
-        username=user.username,
-        roles=frozenset(role.name for role in user.roles),
-        centre=getattr(user, "centre", None) or None,
-        agency=getattr(user, "agency", None) or None,
-    )
-
-
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 def calendar(centre: str):
@@ -185,7 +175,7 @@ class CaseView(BaseView):
                                                   "result_fields"))
         form.items.choices = [(item.code, f"{item.name}（{item.code}）") for item in items]
         if request.method == "GET":
-            rostered = rostered_window(current_user.username, today_in_china())
+            rostered = rostered_window(current_user.username, clock.today())
             if rostered is not None and rostered.pk in {w.pk for w in windows}:
                 form.window.data = str(rostered.pk)
             # The chain preselected for the default mode (the script follows mode changes).
@@ -198,7 +188,8 @@ class CaseView(BaseView):
                 case = life.open_case(current_actor(), window=window, items=chosen,
                                       applicant=form.applicant(), mode=form.mode.data,
                                       channel=form.channel.data,
-                                      delivery_method=form.delivery_method.data)
+                                      delivery_method=form.delivery_method.data,
+                                      now=_now())
             except life.TransitionError as error:
                 flash(str(error), "danger")
             else:
@@ -228,7 +219,7 @@ class CaseView(BaseView):
             title=case.number, case=case, label=c.label_of, c=c,
             case_state=case_deadline_state(cal, case, now),
             subtask_states={t.key: subtask_deadline_state(cal, t, now) for t in case.subtasks},
-            late=late_tolerated(case, today_in_china()),
+            late=late_tolerated(case, clock.today()),
             withheld=life.withheld_by(case, today),
             risks=self._risks(case),
             case_actions=case_actions, actions={t.name for t in case_actions},
@@ -317,30 +308,17 @@ class CaseView(BaseView):
     @permission_name("act")
     def act(self, pk: str, action: str):
         case = self._case(pk)
-        handler = ACTIONS.get(action)
-        if handler is None:
-            abort(404)
-        seen = request.form.get("version", type=int)
-        if seen is not None:
-            # Guard the write on the version the user was looking at: if anybody changed the
-            # case since the page was shown, the lifecycle refuses and names who and when.
-            case.version = seen
-        try:
-            message = handler(case, current_actor())
-        except life.TransitionError as error:
-            flash(str(error), "danger")
-            _keep_draft(case, action)
-        except FormError as error:
-            for text in error.messages:
-                flash(text, "danger")
-            _keep_draft(case, action)
-        else:
+
+        def done(message) -> None:
             transition = tr.TABLE.get(action)
-            done = (gettext("%(action)s: done.", action=transition.label) if transition
-                    else gettext("Done."))
+            default = (gettext("%(action)s: done.", action=transition.label) if transition
+                       else gettext("Done."))
             for text, category in message if isinstance(message, list) else [(message, None)]:
-                flash(text or done, category or "success")
-        return redirect(local_target(request.form.get("next"), url_for(".show", pk=pk)))
+                flash(text or default, category or "success")
+
+        return post_action(case, action, ACTIONS,
+                           local_target(request.form.get("next"), url_for(".show", pk=pk)),
+                           on_done=done, on_refused=lambda: _keep_draft(case, action))
 
     # --- the approver's queue --------------------------------------------------------------
 
@@ -408,15 +386,6 @@ def rostered_window(username: str, day: dt.date) -> Window | None:
     return entry.window if entry else None
 
 
-class FormError(Exception):
-    """A posted action form failed validation."""
-
-    def __init__(self, form) -> None:
-        self.messages = [f"{getattr(form, name).label.text}: {'; '.join(errors)}"
-                         for name, errors in form.errors.items()]
-        super().__init__("; ".join(self.messages))
-
-
 def local_target(target: str | None, fallback: str) -> str:
     """``target`` when it is a path on this site, else ``fallback``: never another host
     (``//evil.example``, ``/\\evil.example``, ``https://…``)."""
@@ -463,12 +432,6 @@ def _provisional_years(cases) -> list[int]:
     return sorted(years)
 
 
-def _valid(form):
-    if not form.validate_on_submit():
-        raise FormError(form)
-    return form
-
-
 def _key() -> str:
     return request.form.get("subtask", "")
 
@@ -492,7 +455,7 @@ def _materials(case: Case, actor: life.Actor):
         promised = request.form.get(f"promised-{index}") or None
         states[row.name] = (state, _date(promised) if promised else None,
                             request.form.get(f"defect-{index}", ""))
-    _valid(f.NoteForm())
+    valid(f.NoteForm())
     life.record_materials(case, actor, states, now=_now())
     return gettext("Materials recorded.")
 
@@ -500,7 +463,7 @@ def _materials(case: Case, actor: life.Actor):
 def _return(case: Case, actor: life.Actor):
     """Each missing or defective material with a reason typed, or picked from its review
     points; the clerk's note for the whole notification."""
-    form = _valid(f.NoteForm())
+    form = valid(f.NoteForm())
     reasons = {}
     for index, row in enumerate(case.materials):
         typed = request.form.get(f"reason_text-{index}", "").strip()
@@ -514,7 +477,7 @@ def _return(case: Case, actor: life.Actor):
 
 
 def _accept(case: Case, actor: life.Actor):
-    form = _valid(f.NoteForm())
+    form = valid(f.NoteForm())
     life.accept(case, actor, form.note.data or "", now=_now())
     messages = [(gettext("Accepted; promised completion by %(due)s.",
                          due=c.format_local(case.due_at)), "success")]
@@ -529,14 +492,14 @@ def _accept(case: Case, actor: life.Actor):
 def _add_items(case: Case, actor: life.Actor):
     form = f.AddItemsForm()
     form.items.choices = [(code, code) for code in request.form.getlist("items")]
-    _valid(form)
+    valid(form)
     items = MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data)
     life.add_items(case, actor, list(items), now=_now())
     return gettext("Items added to the case.")
 
 
 def _deliver(case: Case, actor: life.Actor):
-    form = _valid(f.DeliverForm())
+    form = valid(f.DeliverForm())
     extra = [line.strip() for line in (form.extra.data or "").replace(",", "、").split("、")
              if line.strip()]
     life.deliver(case, actor, results=extra, recipient=form.recipient.data,
@@ -545,7 +508,7 @@ def _deliver(case: Case, actor: life.Actor):
 
 
 def _close(case: Case, actor: life.Actor):
-    form = _valid(f.CloseForm())
+    form = valid(f.CloseForm())
     life.close(case, actor, method=form.method.data, note=form.note.data,
                rating=form.rating.data, now=_now())
     return gettext("Case closed.")
@@ -553,7 +516,7 @@ def _close(case: Case, actor: life.Actor):
 
 def _with_note(action: Callable, reason: bool = False):
     def run(case: Case, actor: life.Actor):
-        form = _valid(f.ReasonForm() if reason else f.NoteForm())
+        form = valid(f.ReasonForm() if reason else f.NoteForm())
         action(case, actor, form.note.data or "", now=_now())
     return run
 
@@ -561,27 +524,27 @@ def _with_note(action: Callable, reason: bool = False):
 def _on_subtask(action: Callable, reason: bool = False, **kwargs):
     def run(case: Case, actor: life.Actor):
         if reason:
-            form = _valid(f.ReasonForm())
+            form = valid(f.ReasonForm())
             action(case, actor, _key(), form.note.data, now=_now(), **kwargs)
         else:
-            _valid(f.NoteForm())
+            valid(f.NoteForm())
             action(case, actor, _key(), now=_now(), **kwargs)
     return run
 
 
 def _complete(case: Case, actor: life.Actor):
-    form = _valid(f.ResultForm())
+    form = valid(f.ResultForm())
     life.complete_subtask(case, actor, _key(), form.results(), now=_now())
     return gettext("Sub-task done.")
 
 
 def _drop(case: Case, actor: life.Actor):
-    form = _valid(f.NoteForm())
+    form = valid(f.NoteForm())
     life.drop_item(case, actor, _key(), note=form.note.data or "", now=_now())
 
 
 def _receive(case: Case, actor: life.Actor):
-    _valid(f.NoteForm())
+    valid(f.NoteForm())
     name = request.form.get("material", "")
     life.receive_tolerated(case, actor, name, now=_now())
     return gettext("“%(name)s” handed in.", name=name)

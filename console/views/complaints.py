@@ -20,9 +20,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from console.datamodel.scope import register_scope
 from console.tenancy import NOBODY, own_centre, user_centre
+from console.views.actions import current_actor, post_action, valid
 from forms import complaint_forms as f
 from forms.validators import mask_phone
 from models import complaint as m
@@ -37,20 +39,6 @@ from models.window import Window
 from models.workdays import to_utc
 
 PAGE_SIZE = 25
-
-
-def current_actor() -> life.Actor:
-    """The signed-in user as the lifecycles see them."""
-    return life.Actor(
-        username=current_user.username,
-        roles=frozenset(role.name for role in current_user.roles),
-        centre=getattr(current_user, "centre", None) or None,
-        agency=getattr(current_user, "agency", None) or None,
-    )
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 # --- who sees which complaint -------------------------------------------------------------
@@ -110,7 +98,7 @@ class ComplaintView(BaseView):
 
     def _render(self, template: str, **context):
         return self.render_template(f"onewindow/complaints/{template}", m=m, label=label_of,
-                                    local=format_local, now=now_utc(), **context)
+                                    local=format_local, now=clock.utcnow(), **context)
 
     @expose("/")
     @has_access
@@ -156,7 +144,7 @@ class ComplaintView(BaseView):
         if args.get("overdue"):
             filters.pop("state", None)
             filters["state__in"] = list(m.OPEN_STATES)
-            filters["due_at__lt"] = now_utc()
+            filters["due_at__lt"] = clock.utcnow()
         for name, lookup, shift in (("from", "received_at__gte", 0),
                                     ("to", "received_at__lt", 1)):
             value = args.get(name, "").strip()
@@ -204,6 +192,7 @@ class ComplaintView(BaseView):
                     complainant_name=form.complainant_name.data,
                     complainant_phone=form.complainant_phone.data,
                     received_at=to_utc(form.received_at.data) if form.received_at.data else None,
+                    now=clock.utcnow(),
                 )
             except life.TransitionError as error:
                 flash(str(error), "danger")
@@ -262,64 +251,34 @@ class ComplaintView(BaseView):
     @has_access
     @permission_name("act")
     def act(self, pk: str, action: str):
-        complaint = self._complaint(pk)
-        handler = ACTIONS.get(action)
-        if handler is None:
-            abort(404)
-        seen = request.form.get("version", type=int)
-        if seen is not None:
-            complaint.version = seen  # guard the write on the version the user saw
-        try:
-            handler(complaint, current_actor())
-        except life.TransitionError as error:
-            flash(str(error), "danger")
-        except FormError as error:
-            for text in error.messages:
-                flash(text, "danger")
-        else:
-            flash(gettext("Done."), "success")
-        return redirect(url_for(".show", pk=pk))
-
-
-class FormError(Exception):
-    """A posted action form failed validation."""
-
-    def __init__(self, form) -> None:
-        self.messages = [f"{getattr(form, name).label.text}: {'; '.join(errors)}"
-                         for name, errors in form.errors.items()]
-        super().__init__("; ".join(self.messages))
-
-
-def valid(form):
-    """The form, validated, or :class:`FormError` naming every problem."""
-    if not form.validate_on_submit():
-        raise FormError(form)
-    return form
+        return post_action(self._complaint(pk), action, ACTIONS, url_for(".show", pk=pk))
 
 
 def _assign(complaint: Complaint, actor: life.Actor) -> None:
-    cl.assign(complaint, actor, valid(f.AssignForm()).handler.data)
+    cl.assign(complaint, actor, valid(f.AssignForm()).handler.data, now=clock.utcnow())
 
 
 def _investigate(complaint: Complaint, actor: life.Actor) -> None:
-    cl.investigate(complaint, actor, note=valid(f.NoteForm()).note.data or "")
+    cl.investigate(complaint, actor, note=valid(f.NoteForm()).note.data or "",
+                   now=clock.utcnow())
 
 
 def _resolve(complaint: Complaint, actor: life.Actor) -> None:
     form = valid(f.ResolveForm())
     cl.resolve(complaint, actor, finding=form.finding.data or "", upheld=form.upheld_value(),
-               measures=form.measures.data or "")
+               measures=form.measures.data or "", now=clock.utcnow())
 
 
 def _close(complaint: Complaint, actor: life.Actor) -> None:
     form = valid(f.CloseComplaintForm())
     cl.close(complaint, actor, informed_via=form.informed_via.data or "",
-             satisfaction=form.satisfaction.data, note=form.note.data or "")
+             satisfaction=form.satisfaction.data, note=form.note.data or "",
+             now=clock.utcnow())
 
 
 def _reject(complaint: Complaint, actor: life.Actor) -> None:
     form = valid(f.RejectForm())
-    cl.reject(complaint, actor, form.reason.data or "")
+    cl.reject(complaint, actor, form.reason.data or "", now=clock.utcnow())
 
 
 ACTIONS: dict[str, Callable[[Complaint, life.Actor], None]] = {

@@ -23,6 +23,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import NOBODY, user_centre
 from console.views import config
@@ -33,7 +34,6 @@ from models.case import Case
 from models.centre import ServiceCentre
 from models.complaint import Complaint
 from models.item import ServiceItem
-from models.workcalendar import today_in_china
 from reports import lists
 from reports.exports import csv_stream, xlsx_file
 
@@ -93,7 +93,7 @@ LIST_LABELS = {
 
 def download(name: str, fmt: str, columns, records):
     """The export as a streamed CSV or a write-only xlsx, named by list and date."""
-    filename = f"{name}-{today_in_china().isoformat()}.{fmt}"
+    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
     if fmt == "csv":
         response = Response(stream_with_context(csv_stream(columns, records)),
                             mimetype="text/csv", content_type="text/csv; charset=utf-8")

@@ -3,8 +3,6 @@ holidays and make-up days; the super-administrator uploads a year's State Counci
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
@@ -16,6 +14,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from console import clock
 from console.calendar import KIND_LABELS, SOURCE_LABELS, special_days
 from models.official_schedule import (
     FIRST_YEAR,
@@ -24,7 +23,7 @@ from models.official_schedule import (
     ScheduleError,
     load_schedule,
 )
-from models.workcalendar import today_in_china, work_calendar
+from models.workcalendar import work_calendar
 
 
 class ScheduleForm(FlaskForm):
@@ -45,7 +44,7 @@ class OfficialScheduleView(BaseView):
     def list(self):
         calendar = work_calendar(None)
         records = {record.year: record for record in OfficialSchedule.objects}
-        this_year = today_in_china().year
+        this_year = clock.today().year
         years = sorted({*records, this_year - 1, this_year, this_year + 1}, reverse=True)
         rows = [(year, SOURCE_LABELS[calendar.source_of(year)], records.get(year))
                 for year in years]
@@ -79,7 +78,7 @@ class OfficialScheduleView(BaseView):
             try:
                 report = load_schedule(upload.read(), form.year.data,
                                        source=upload.filename or "",
-                                       loaded_by=current_user.username, now=_utcnow())
+                                       loaded_by=current_user.username, now=clock.utcnow())
             except ScheduleError as error:
                 form.file.errors = [str(message) for message in error.messages]
                 flash(gettext("Nothing was loaded."), "danger")
@@ -95,5 +94,3 @@ class OfficialScheduleView(BaseView):
         return self.appbuilder.sm.has_access("can_load", self.class_permission_name)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -12,6 +12,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import NOBODY, user_centre
 from models import case as c
@@ -21,7 +22,6 @@ from models.centre import ServiceCentre
 from models.item import ServiceItem
 from models.staff import StaffMember
 from models.window import Window
-from models.workcalendar import today_in_china
 from reports import case_documents as docs
 from reports import centre_lists
 from reports.document import Printable
@@ -113,7 +113,7 @@ class PrintablesView(BaseView):
         if item is None:
             abort(404)
         centre = getattr(current_user, "centre", None) or item.centre or ""
-        return respond(self, docs.item_notification(item, centre, today_in_china()), fmt)
+        return respond(self, docs.item_notification(item, centre, clock.today()), fmt)
 
 
     # --- the centre's lists (the seeds' annexes) -------------------------------------------
@@ -152,7 +152,7 @@ class PrintablesView(BaseView):
         code, name = self._centre()
         windows = self._mine(self.windows, code).order_by("counter")
         items = list(self._mine(self.items, code).order_by("code"))
-        return respond(self, centre_lists.window_items(name, windows, items, today_in_china()),
+        return respond(self, centre_lists.window_items(name, windows, items, clock.today()),
                        fmt)
 
     @expose("/lists/staff/<fmt>")
@@ -161,7 +161,7 @@ class PrintablesView(BaseView):
     def staff_list(self, fmt: str):
         code, name = self._centre()
         staff = self._mine(self.staff, code).order_by("name")
-        return respond(self, centre_lists.staff_list(name, staff, today_in_china()), fmt)
+        return respond(self, centre_lists.staff_list(name, staff, clock.today()), fmt)
 
     @expose("/lists/liaisons/<fmt>")
     @has_access
@@ -169,7 +169,7 @@ class PrintablesView(BaseView):
     def liaisons(self, fmt: str):
         code, name = self._centre()
         agencies = self._mine(self.agencies, code).order_by("name")
-        return respond(self, centre_lists.liaison_list(name, agencies, today_in_china()), fmt)
+        return respond(self, centre_lists.liaison_list(name, agencies, clock.today()), fmt)
 
     @expose("/lists/roster/<fmt>")
     @has_access
@@ -179,10 +179,10 @@ class PrintablesView(BaseView):
         code, name = self._centre()
         text = request.args.get("day", "")
         try:
-            day = dt.date.fromisoformat(text) if text else today_in_china()
+            day = dt.date.fromisoformat(text) if text else clock.today()
         except ValueError:
             return Response(gettext("“%(value)s” is not a date (YYYY-MM-DD).", value=text),
                             status=400, content_type="text/plain; charset=utf-8")
         windows = self._mine(self.windows, code).order_by("counter")
         return respond(self, centre_lists.week_roster(code, name, windows, day,
-                                                      today_in_china()), fmt)
+                                                      clock.today()), fmt)

@@ -12,8 +12,9 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
-from console.views.complaints import FormError, current_actor, now_utc, valid
+from console.views.actions import current_actor, post_action, valid
 from forms import complaint_forms as f
 from models import lifecycle as life
 from models import rating as r
@@ -54,7 +55,7 @@ class RatingView(BaseView):
         if form.validate_on_submit():
             try:
                 rating = r.rate_case(case, current_actor(), score=form.score.data,
-                                     comment=form.comment.data or "")
+                                     comment=form.comment.data or "", now=clock.utcnow())
             except life.TransitionError as error:
                 flash(str(error), "danger")
             else:
@@ -79,7 +80,7 @@ class RectificationView(BaseView):
 
     def _render(self, template: str, **context):
         return self.render_template(f"onewindow/complaints/{template}", label=label_of,
-                                    local=format_local, r=r, now=now_utc(), **context)
+                                    local=format_local, r=r, now=clock.utcnow(), **context)
 
     @expose("/")
     @has_access
@@ -114,34 +115,18 @@ class RectificationView(BaseView):
     @has_access
     @permission_name("act")
     def act(self, pk: str, action: str):
-        task = self._task(pk)
-        handler = TASK_ACTIONS.get(action)
-        if handler is None:
-            abort(404)
-        seen = request.form.get("version", type=int)
-        if seen is not None:
-            task.version = seen
-        try:
-            handler(task, current_actor())
-        except life.TransitionError as error:
-            flash(str(error), "danger")
-        except FormError as error:
-            for text in error.messages:
-                flash(text, "danger")
-        else:
-            flash(gettext("Done."), "success")
-        return redirect(url_for(".show", pk=pk))
+        return post_action(self._task(pk), action, TASK_ACTIONS, url_for(".show", pk=pk))
 
 
 def _start(task: Rectification, actor: life.Actor) -> None:
     valid(f.NoteForm())
-    r.start_rectification(task, actor)
+    r.start_rectification(task, actor, now=clock.utcnow())
 
 
 def _close(task: Rectification, actor: life.Actor) -> None:
     form = valid(f.CloseRectificationForm())
     r.close_rectification(task, actor, measures=form.measures.data or "",
-                          callback_note=form.callback_note.data or "")
+                          callback_note=form.callback_note.data or "", now=clock.utcnow())
 
 
 TASK_ACTIONS: dict[str, Callable[[Rectification, life.Actor], None]] = {

@@ -12,15 +12,15 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
-from console.views.complaints import current_actor
+from console.views.actions import current_actor
 from forms import complaint_forms as f
 from models import lifecycle as life
 from models import review as rv
 from models.case import format_local, label_of
 from models.complaint import CATEGORIES
 from models.review import Review
-from models.workcalendar import today_in_china
 
 
 class ReviewView(BaseView):
@@ -50,7 +50,7 @@ class ReviewView(BaseView):
             flash(gettext("Choose a centre: add ?centre=CODE to the address."), "warning")
         form = f.ReviewForm()
         if request.method == "GET":
-            today = today_in_china()
+            today = clock.today()
             form.start.data = _date(request.args.get("start")) or today.replace(day=1)
             form.end.data = _date(request.args.get("end")) or today
         windows = staff = []

@@ -8,8 +8,9 @@ from flask import abort, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 
+from console import clock
 from console.datamodel.interface import MongoEngineInterface
-from models import Window, today_in_china
+from models import Window
 from models.choices import SHIFTS
 from models.roster import week_entries
 
@@ -36,7 +37,7 @@ class RosterWeekView(BaseView):
         try:
             day = datetime.date.fromisoformat(request.args.get("day", ""))
         except ValueError:
-            day = today_in_china()
+            day = clock.today()
         grid = week_entries(window.centre, window, day) if window else {}
         return self.render_template(
             "onewindow/roster_week.html",

@@ -16,12 +16,12 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from console import clock
 from console.tenancy import NOBODY, user_centre
 from console.views import charts
 from models.case import Case
 from models.centre import ServiceCentre
 from models.deadlines import late_tolerated_filter
-from models.workcalendar import today_in_china
 from reports import statistics as st
 from reports.exports import Column
 
@@ -61,7 +61,7 @@ def query_from_request(default_days: int = DEFAULT_DAYS) -> tuple[st.Query | Non
     if user_centre():  # a centre user: always their own centre
         wanted = next(iter(allowed))
     centres = (wanted,) if wanted else tuple(allowed)
-    today = today_in_china()
+    today = clock.today()
     try:
         end = _date("end", today)
         start = _date("start", end - dt.timedelta(days=default_days - 1))
@@ -142,7 +142,7 @@ class DashboardView(BaseView):
         if query:
             data = charts.dashboard(query)
             data["late_tolerated"] = sum(
-                Case.objects(centre=code, **late_tolerated_filter(today_in_china())).count()
+                Case.objects(centre=code, **late_tolerated_filter(clock.today())).count()
                 for code in query.centres)
         return self.render_template(
             "onewindow/statistics/dashboard.html", title=_l("Centre dashboard"), data=data,
