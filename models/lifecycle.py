@@ -104,12 +104,14 @@ def _commit(
     event = TimelineEvent(
         at=now, actor=actor.username, action=action, from_state=from_state,
         to_state=to_state or from_state, subtask=subtask, note=note or None,
+        due_at=trial.due_at if to_state == c.READY and from_state != c.READY else None,
     )
     written_events = [event, *events]
     written = {name: getattr(trial, name) for name in changes}
     written["open_agencies"] = trial.open_agencies
     written["tolerated_due"] = trial.tolerated_due
     written["clock_stopped_at"] = trial.clock_stopped_at
+    written["task_due"] = trial.task_due
     if memory_run is None:
         updates = {f"set__{name}": value for name, value in written.items()}
         matched = Case.objects(id=case.id, version=case.version).update_one(
@@ -157,6 +159,8 @@ def _refresh_derived(case: Case) -> None:
                 if row.state == c.TOLERATED and row.promised_on]
     case.tolerated_due = min(promised) if promised else None
     case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
+    running = [task.deadline for task in case.running_subtasks()]
+    case.task_due = min(running) if running else None
 
 
 def _validation_message(error: ValidationError) -> str:
