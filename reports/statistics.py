@@ -289,31 +289,51 @@ def agency_names(query: Query, codes: Iterable[str]) -> dict[str, str]:
         centre__in=[*query.centres, None], code__in=codes).only("code", "name")} if codes else {}
 
 
+def _agency_row(period: str, name: str, n: Counter, values: list[float]) -> dict:
+    return {
+        "period": period, "agency": name, "done": int(n["subtasks_done"]),
+        "on_time": int(n["subtasks_on_time"]), "overdue": int(n["subtasks_overdue"]),
+        "on_time_rate": share(n["subtasks_on_time"], n["subtasks_done"]),
+        "average": average(values), "p90": percentile(values),
+        "paused": round(n["paused_minutes"], 1), "rejected": int(n["subtasks_rejected"]),
+    }
+
+
 def agencies_table(query: Query) -> Table:
-    """For the whole range, per agency: sub-tasks done, on time, overdue, time, paused."""
-    counts = _merge(counters(query, f.AGENCY, by_period=False), lambda g: g[2], Counter,
-                    _add_counter)
-    times = _merge(durations(query, f.AGENCY, by_period=False), lambda g: g[2],
+    """Per period and agency, then per agency over the whole range (when there is more than one
+    period): sub-tasks done, on time, done late, working minutes (average, 90th percentile),
+    paused for the applicant, rejected or sent back."""
+    counts = _merge(counters(query, f.AGENCY), lambda g: (g[0], g[2]), Counter, _add_counter)
+    times = _merge(durations(query, f.AGENCY), lambda g: (g[0], g[2]),
                    lambda: defaultdict(list), _add_lists)
-    names = agency_names(query, counts)
-    rows = []
-    for code in sorted(counts):
-        n, values = counts[code], times.get(code, {}).get(f.AGENCY_WORK, [])
-        rows.append({
-            "agency": names.get(code, code), "done": int(n["subtasks_done"]),
-            "on_time": int(n["subtasks_on_time"]), "overdue": int(n["subtasks_overdue"]),
-            "on_time_rate": share(n["subtasks_on_time"], n["subtasks_done"]),
-            "average": average(values), "p90": percentile(values),
-            "paused": round(n["paused_minutes"], 1), "rejected": int(n["subtasks_rejected"]),
-        })
+    names = agency_names(query, {code for _period, code in counts})
+    rows = [_agency_row(period_label(period, query.granularity), names.get(code, code),
+                        counts[(period, code)],
+                        times.get((period, code), {}).get(f.AGENCY_WORK, []))
+            for period, code in sorted(counts, key=lambda k: (k[0], names.get(k[1], k[1])))]
+    if len({period for period, _code in counts}) > 1:
+        rows += [{**row, "period": gettext("Total")} for row in agency_summary(query, names)]
     return Table("agencies", _l("Agencies"), [
+        ("period", _l("Period")),
         ("agency", _l("Agency")), ("done", _l("Sub-tasks done")), ("on_time", _l("On time")),
-        ("overdue", _l("Overdue")), ("on_time_rate", _l("On time (%)")),
+        ("overdue", _l("Done late")), ("on_time_rate", _l("On time (%)")),
         ("average", _l("Average (working minutes)")),
         ("p90", _l("90th percentile (working minutes)")),
         ("paused", _l("Paused for the applicant (补正, working minutes)")),
         ("rejected", _l("Rejected or sent back")),
     ], rows)
+
+
+def agency_summary(query: Query, names: dict[str, str] | None = None) -> list[dict]:
+    """Per agency over the whole range: the figures of :func:`agencies_table`."""
+    counts = _merge(counters(query, f.AGENCY, by_period=False), lambda g: g[2], Counter,
+                    _add_counter)
+    times = _merge(durations(query, f.AGENCY, by_period=False), lambda g: g[2],
+                   lambda: defaultdict(list), _add_lists)
+    names = names if names is not None else agency_names(query, counts)
+    return [_agency_row("", names.get(code, code), counts[code],
+                        times.get(code, {}).get(f.AGENCY_WORK, []))
+            for code in sorted(counts, key=lambda code: names.get(code, code))]
 
 
 def overdue_table(query: Query) -> Table:

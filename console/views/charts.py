@@ -69,7 +69,7 @@ def dashboard(query: st.Query) -> dict[str, Any]:
             for key in ("one_window_rate", "on_time_rate", "subtask_on_time_rate")],
             percent=True),
     ]
-    agencies = st.agencies_table(query).rows
+    agencies = st.agency_summary(query)
     if agencies:
         charts.append(_bars(gettext("Agencies: working minutes per sub-task"),
                             [row["agency"] for row in agencies], [
