@@ -373,6 +373,7 @@ def open_overdue_table(query: Query) -> Table:
     from reports.today import overdue_subtasks
 
     now = snapshot_moment(query)
+    windows = window_names(query.centres)
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for centre in query.centres:
         for row in overdue_subtasks(Case.objects(centre=centre), now):
@@ -388,12 +389,18 @@ def open_overdue_table(query: Query) -> Table:
                 oldest["deadline"], now)),
             "cases": "、".join(row["number"] for row in found[:10])
                      + ("…" if len(found) > 10 else ""),
+            # 超时间、超环节溯源 down to the window that took the case and who works the step.
+            "windows": "、".join(sorted({windows.get(str(row.get("window")), "")
+                                        for row in found} - {""})),
+            "assignees": "、".join(sorted({row.get("assignee") or "" for row in found} - {""}))
+                         or gettext("(not started)"),
         })
     rows.sort(key=lambda row: (-row["count"], row["oldest"], row["agency"], row["item"]))
     return Table("open_overdue", _l("Open sub-tasks overdue now, by agency and step"), [
         ("agency", _l("Agency")), ("item", _l("Step (service item)")),
         ("count", _l("Open sub-tasks overdue")), ("oldest", _l("Oldest deadline")),
         ("minutes", _l("Longest overrun (working minutes)")), ("cases", _l("Cases")),
+        ("windows", _l("Accepted at window")), ("assignees", _l("Worked by")),
     ], rows)
 
 

@@ -189,21 +189,22 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
 
 def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
     """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
-    the applicant's time), one row each with its case, agency, item and deadline, oldest
+    the applicant's time), one row each with its case, window, agency, item, assignee and
+    deadline, oldest
     deadline first. One range on the ``(centre, task_due)`` index selects the cases holding
     one (``task_due``, their earliest running deadline, lies before now); only those cases are
     read, never the centre's other open cases."""
     if cases._none or cases._empty:
         return []
     rows = []
-    found = cases.filter(task_due__lt=now).order_by("task_due").only(*TASK_FIELDS, "centre",
-                                                                         "subtasks.item")
+    found = cases.filter(task_due__lt=now).order_by("task_due").only(
+        *TASK_FIELDS, "centre", "window", "subtasks.item", "subtasks.assignee")
     for case in found.as_pymongo():
         for task in case.get("subtasks") or ():
             deadline = task.get("deadline")
             if task.get("status") in RUNNING and deadline is not None and deadline < now:
                 rows.append({"_id": case["_id"], "number": case.get("number"),
-                             "centre": case.get("centre"),
+                             "centre": case.get("centre"), "window": case.get("window"),
                              "company_name": case.get("company_name"), **task})
     return sorted(rows, key=_by_deadline)
 

@@ -55,8 +55,10 @@ def task_of(case: Case, item: str) -> c.SubTask:
 
 @pytest.fixture
 def cases(catalogue):  # noqa: F811  (the imported fixture)
-    # A: licence due 11:00 (two working hours), seals waiting for it (no clock, no deadline).
+    # A: licence due 11:00 (two working hours), started by amr1 at 09:10; seals waiting for it
+    # (no clock, no deadline).
     a = accepted(catalogue, ["reg", "seal"], at(9))
+    life.start_subtask(a, APPROVERS["AMR"], task_of(a, "EO-REG").key, now=at(9, 10))
     # B: licence due 11:30, paused for 补正 10:00–10:30, so due 12:00.
     b = accepted(catalogue, ["reg"], at(9, 30), mode=c.SINGLE_ITEM)
     life.request_supplement(b, APPROVERS["AMR"], b.subtasks[0].key, "请补充股东会决议",
@@ -120,9 +122,11 @@ def test_the_statistics_trace_overdue_now_to_agency_step_and_case(cases):
     # The seals of C: due 10:20, overrun 10:20→12:00 and 13:30→13:40 = 110 working minutes.
     assert table.rows == [
         {"agency": "公安局", "item": "公章刻制", "count": 1, "oldest": "2027-01-05 10:20",
-         "minutes": 110, "cases": cc.number},
+         "minutes": 110, "cases": cc.number, "windows": "W01 企业开办综合窗口",
+         "assignees": "(not started)"},
         {"agency": "市场监督管理局", "item": "企业设立登记", "count": 1,
-         "oldest": "2027-01-05 11:00", "minutes": 70, "cases": a.number},
+         "oldest": "2027-01-05 11:00", "minutes": 70, "cases": a.number,
+         "windows": "W01 企业开办综合窗口", "assignees": "amr1"},
     ]
     # The centre's home page counts the same sub-tasks per agency.
     with planner.strict():
