@@ -283,7 +283,9 @@ def _documents(acc: Accumulator) -> list[dict]:
 # --- the receiver -----------------------------------------------------------------------------
 
 _calendars: dict[str, tuple[float, WorkCalendar]] = {}
-_window_kinds: dict[str, bool] = {}
+# Window id → (when read, whether comprehensive): read again after CALENDAR_TTL, so a window
+# whose kind an administrator changes is counted by its new kind within a minute.
+_window_kinds: dict[str, tuple[float, bool]] = {}
 
 
 def _calendar(centre: str) -> WorkCalendar:
@@ -304,10 +306,12 @@ def is_one_window(window_id: str | None) -> bool:
 
     if not window_id:
         return False
-    known = _window_kinds.get(window_id)
-    if known is None:
-        window = Window.objects(id=ObjectId(window_id)).only("kind").first()
-        known = _window_kinds[window_id] = bool(window and window.kind in COMPREHENSIVE_CODES)
+    cached = _window_kinds.get(window_id)
+    if cached and time.monotonic() - cached[0] < CALENDAR_TTL:
+        return cached[1]
+    window = Window.objects(id=ObjectId(window_id)).only("kind").first()
+    known = bool(window and window.kind in COMPREHENSIVE_CODES)
+    _window_kinds[window_id] = (time.monotonic(), known)
     return known
 
 

@@ -237,3 +237,15 @@ def test_an_item_added_after_the_case_was_ready_keeps_its_first_readiness_late(c
     assert day["n"]["finished"] == 1 and "finished_on_time" not in day["n"]
     rebuild_figures(["LY"])
     assert rows() == incremental
+
+
+def test_a_window_whose_kind_changes_is_counted_by_its_new_kind(catalogue, monkeypatch):
+    from models import daily_figures
+    from models.window import Window
+
+    window = str(catalogue["window"].pk)
+    assert daily_figures.is_one_window(window)
+    Window.objects(pk=catalogue["window"].pk).update(set__kind="professional")
+    assert daily_figures.is_one_window(window)  # read again only after a minute
+    monkeypatch.setattr(daily_figures, "CALENDAR_TTL", 0)
+    assert not daily_figures.is_one_window(window)
