@@ -239,12 +239,13 @@ def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> Cen
 
 def centres_overview(centres: list[tuple[str, str]], cases: QuerySet, complaints: QuerySet,
                      now: dt.datetime) -> list[dict]:
-    """Per centre (code, name): open cases, overdue cases, open complaints: three counts per
-    centre, each led by the centre on an index."""
+    """Per centre (code, name): open cases, overdue cases, open sub-tasks overdue now, open
+    complaints: each led by the centre on an index."""
     return [{
         "code": code, "name": name,
         "open": cases.filter(centre=code, state__in=list(c.OPEN_STATES)).count(),
         "overdue": overdue_cases(cases.filter(centre=code), now).count(),
+        "overdue_subtasks": len(overdue_subtasks(cases.filter(centre=code), now)),
         "complaints_open": complaints.filter(centre=code,
                                              state__in=list(m.OPEN_STATES)).count(),
     } for code, name in centres]
