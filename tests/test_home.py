@@ -331,7 +331,7 @@ def test_the_super_administrator_sees_every_centre(world):
     rows = dict(re.findall(r'data-ow-centre="(\w+)">(.*?)</tr>', page, re.S))
     assert set(rows) >= {"LY", "MJ"}
     numbers = [int(n) for n in re.findall(r">(\d+)<", rows["MJ"])]
-    # One open case at MJ, overdue on Monday noon, its licence sub-task overdue too.
+    # One open case at MJ, overdue on Monday noon, holding an overdue sub-task (its licence).
     assert numbers[:3] == [1, 1, 1]
 
 
