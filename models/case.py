@@ -76,6 +76,8 @@ SUBTASK_STATES = [
     (DROPPED, _l("Dropped by the window")),
 ]
 OPEN_SUBTASK_STATES = (WAITING, PENDING, IN_PROGRESS, SUPPLEMENT)
+# Open sub-tasks whose clock runs: a waiting one has none yet, a 补正 one is paused.
+RUNNING_SUBTASK_STATES = (PENDING, IN_PROGRESS)
 
 NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
 DEADLINE_STATES = [(NORMAL, _l("Normal")), (WARNING, _l("Warning")), (OVERDUE, _l("Overdue"))]
@@ -212,6 +214,9 @@ class TimelineEvent(EmbeddedDocument):
     to_state = StringField(verbose_name=_l("To"))
     subtask = StringField(verbose_name=_l("Sub-task"))
     note = StringField(max_length=2000, verbose_name=_l("Note"))
+    # On the event that makes the case ready: its deadline then, which its on-time figure is
+    # judged against (an item added later moves the case's deadline, not this one).
+    due_at = DateTimeField()
 
 
 class Handover(EmbeddedDocument):
@@ -289,6 +294,10 @@ class Case(Document):
     clock_stopped_at = DateTimeField()
     # The earliest promised date of a 容缺 material still outstanding (the late-容缺 queries).
     tolerated_due = DateField()
+    # The earliest deadline among the sub-tasks whose clock runs (pending, in progress): a
+    # case holds an overdue open sub-task exactly when this lies before now, so "overdue right
+    # now" is one range on the (centre, task_due) index, never a pass over the open cases.
+    task_due = DateTimeField()
     finished_at = DateTimeField(verbose_name=_l("Finished at"))
     # Open sub-task agencies, kept beside the embedded rows so the approvers' queue is one
     # indexed equality (the embedded store narrows only on equality and $in of indexed fields).
@@ -313,6 +322,8 @@ class Case(Document):
             ("centre", "window", "state"),
             ("centre", "subtasks.agency", "state"),
             ("centre", "tolerated_due"),
+            # Open sub-tasks overdue now (home pages, dashboard, statistics): task_due < now.
+            ("centre", "task_due"),
             # The home pages: accepted and delivered today (overdue and due soon use
             # (centre, state, due_at) above).
             ("centre", "accepted_at"),
@@ -327,6 +338,11 @@ class Case(Document):
 
     def subtask(self, key: str) -> SubTask | None:
         return next((task for task in self.subtasks if task.key == key), None)
+
+    def running_subtasks(self) -> list[SubTask]:
+        """The sub-tasks whose clock runs now (not waiting, not paused for 补正, not over)."""
+        return [task for task in self.subtasks
+                if task.status in RUNNING_SUBTASK_STATES and task.deadline]
 
     @property
     def clock_paused(self) -> bool:

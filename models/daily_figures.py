@@ -15,8 +15,22 @@ change. The lifecycle sends the signal once per committed, version-guarded write
 is counted once; the receiver is NOT idempotent under a replay of the same signal (a re-sent
 signal would count twice) and never raises into the lifecycle (a failure is logged): the repair
 is :func:`rebuild_figures`, which walks every event of every case of the centres through the same
-:func:`event_figures` and writes the rows afresh, so a rebuild equals the incremental rows
-(``tests/test_daily_figures.py`` proves it on a fixture).
+:func:`event_figures` and writes the rows afresh.
+
+A rebuild equals the incremental rows by construction: what an event contributes depends only on
+the timeline up to that event and on what no later event changes (the returns kept, a finished
+sub-task's deadline and pauses, a received 容缺 material's promise, the case's pauses before the
+event). The one value a later event changes, the case's deadline (items added after the case was
+ready count it again), is read from the readiness event itself (``TimelineEvent.due_at``), so a
+readiness is judged against the deadline then in force. The centre's calendar and a window's kind
+are read as they are now: change either and rebuild. ``tests/test_daily_figures_differential.py``
+proves the equality on random histories across the year end, on mongomock and the embedded store.
+
+Definitions: a case counts as finished each time it becomes ready (a case reopened by an added
+item and ready again counts twice, each against its own deadline, its back office timed from
+acceptance or from the items added); a sub-task is counted on the day it is done, on time or late.
+Open sub-tasks overdue now are not in these rows: they are a snapshot of the open cases
+(:func:`reports.today.overdue_subtasks`, the ``(centre, task_due)`` index).
 
 Working time is counted on the centre's official calendar (:mod:`models.workdays`): a stage's
 minutes are the centre's opening minutes between its two events. An agency is charged from the
@@ -191,9 +205,16 @@ def event_figures(case: c.Case, index: int, calendar: WorkCalendar,
         count("rejected")
     if event.to_state == c.READY and event.from_state != c.READY:
         count("finished")
-        if case.due_at and event.at <= case.due_at:
+        # The deadline in force at this moment, kept on the event (an item added after the
+        # case was ready moves the case's deadline, not this readiness's); older events lack it.
+        due = event.due_at or case.due_at
+        if due and event.at <= due:
             count("finished_on_time")
-        start = case.accepted_at
+        # The back office ran since the case last entered processing: acceptance, or the items
+        # added that took it back from ready.
+        start = next((e.at for e in reversed(case.timeline[:index])
+                      if e.to_state == c.ACCEPTED and e.from_state != c.ACCEPTED),
+                     case.accepted_at)
         if start:
             paused = _paused(calendar, case.clock_pauses, start, event.at)
             minutes(BACK_OFFICE, max(_minutes(calendar, start, event.at) - paused, 0.0))
@@ -262,7 +283,9 @@ def _documents(acc: Accumulator) -> list[dict]:
 # --- the receiver -----------------------------------------------------------------------------
 
 _calendars: dict[str, tuple[float, WorkCalendar]] = {}
-_window_kinds: dict[str, bool] = {}
+# Window id → (when read, whether comprehensive): read again after CALENDAR_TTL, so a window
+# whose kind an administrator changes is counted by its new kind within a minute.
+_window_kinds: dict[str, tuple[float, bool]] = {}
 
 
 def _calendar(centre: str) -> WorkCalendar:
@@ -283,10 +306,12 @@ def is_one_window(window_id: str | None) -> bool:
 
     if not window_id:
         return False
-    known = _window_kinds.get(window_id)
-    if known is None:
-        window = Window.objects(id=ObjectId(window_id)).only("kind").first()
-        known = _window_kinds[window_id] = bool(window and window.kind in COMPREHENSIVE_CODES)
+    cached = _window_kinds.get(window_id)
+    if cached and time.monotonic() - cached[0] < CALENDAR_TTL:
+        return cached[1]
+    window = Window.objects(id=ObjectId(window_id)).only("kind").first()
+    known = bool(window and window.kind in COMPREHENSIVE_CODES)
+    _window_kinds[window_id] = (time.monotonic(), known)
     return known
 
 
@@ -362,6 +387,7 @@ def rebuild_figures(centres: Iterable[str] | None = None,
             read += 1
             if progress and read % 500 == 0:
                 progress(code, read)
+        refresh_task_due(code)
         collection.delete_many({"centre": code})
         documents = _documents(acc)
         if documents:
@@ -371,3 +397,23 @@ def rebuild_figures(centres: Iterable[str] | None = None,
         if progress:
             progress(code, read)
     return total
+
+
+def refresh_task_due(centre: str) -> int:
+    """Set ``task_due`` (the earliest running sub-task deadline, kept by the lifecycle on every
+    write) on the centre's accepted cases where it is missing or wrong: cases written before the
+    field existed. Only that derived index field is written, never the case's state or version.
+    Returns the number of cases corrected."""
+    from models.case import Case
+
+    collection = Case._get_collection()
+    fixed = 0
+    for row in Case.objects(centre=centre, state=c.ACCEPTED).only(
+            "task_due", "subtasks.status", "subtasks.deadline").as_pymongo():
+        running = [task["deadline"] for task in row.get("subtasks") or ()
+                   if task.get("status") in c.RUNNING_SUBTASK_STATES and task.get("deadline")]
+        due = min(running) if running else None
+        if row.get("task_due") != due:
+            collection.update_one({"_id": row["_id"]}, {"$set": {"task_due": due}})
+            fixed += 1
+    return fixed

@@ -92,6 +92,9 @@ def _commit(
     event = TimelineEvent(
         at=now, actor=actor.username, action=action, from_state=from_state,
         to_state=to_state or from_state, subtask=subtask, note=note or None,
+        # The deadline the case's on-time figure is judged against (see TimelineEvent.due_at).
+        due_at=(changes.get("due_at", case.due_at)
+                if to_state == c.READY and from_state != c.READY else None),
     )
     guarded_commit(case, actor.username, changes, [event, *events], now=now,
                    stale=_stale, derive=_refresh_derived, derived=DERIVED)
@@ -123,7 +126,7 @@ def _stale(case: Case) -> TransitionError:
 
 
 # Fields kept beside the case's data for its indexes, recomputed on every write.
-DERIVED = ("open_agencies", "tolerated_due", "clock_stopped_at")
+DERIVED = ("open_agencies", "tolerated_due", "clock_stopped_at", "task_due")
 
 
 def _refresh_derived(case: Case) -> None:
@@ -133,6 +136,8 @@ def _refresh_derived(case: Case) -> None:
                 if row.state == c.TOLERATED and row.promised_on]
     case.tolerated_due = min(promised) if promised else None
     case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
+    running = [task.deadline for task in case.running_subtasks()]
+    case.task_due = min(running) if running else None
 
 
 # --- opening and review ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from models import daily_figures as f
 from models.complaint import CATEGORIES, Complaint
 from models.rating import DISSATISFIED, Rating
 from models.window import Window
-from models.workdays import to_utc
+from models.workdays import to_china, to_utc
 
 DAY, WEEK, MONTH = "day", "week", "month"
 GRANULARITIES = [(DAY, _l("Day")), (WEEK, _l("Week")), (MONTH, _l("Month"))]
@@ -48,6 +48,13 @@ ON_TIME_DEFINITION = _l(
     "the official calendar; waiting for earlier items and 补正 pauses are not charged to the "
     "agency."
 )
+OVERDUE_DEFINITION = _l(
+    "Overdue: the figures of the period count sub-tasks when they are done, on that day: on "
+    "time or late (past their deadline). Sub-tasks still open whose deadline has passed while "
+    "their clock runs (not waiting for earlier items, not paused for 补正) are a snapshot of "
+    "now, whatever the period: the table “Open sub-tasks overdue now” names the agency, the "
+    "step and the cases."
+)
 
 
 class StatisticsError(ValueError):
@@ -62,6 +69,8 @@ class Query:
     start: dt.date
     end: dt.date
     granularity: str = DAY
+    # The moment of the "overdue now" snapshot (naive UTC); None: the wall clock.
+    now: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.granularity not in dict(GRANULARITIES):
@@ -209,7 +218,7 @@ CASE_COLUMNS = [
     ("rejected", _l("Closed as rejected")),
     ("subtasks_done", _l("Sub-tasks done")),
     ("subtask_on_time_rate", _l("Sub-tasks on time (%)")),
-    ("subtasks_overdue", _l("Sub-tasks overdue")),
+    ("subtasks_overdue", _l("Sub-tasks done late")),
     ("tolerated_late", _l("容缺 materials handed in late")),
 ]
 
@@ -280,26 +289,34 @@ def agency_names(query: Query, codes: Iterable[str]) -> dict[str, str]:
         centre__in=[*query.centres, None], code__in=codes).only("code", "name")} if codes else {}
 
 
+def _agency_row(period: str, name: str, n: Counter, values: list[float]) -> dict:
+    return {
+        "period": period, "agency": name, "done": int(n["subtasks_done"]),
+        "on_time": int(n["subtasks_on_time"]), "overdue": int(n["subtasks_overdue"]),
+        "on_time_rate": share(n["subtasks_on_time"], n["subtasks_done"]),
+        "average": average(values), "p90": percentile(values),
+        "paused": round(n["paused_minutes"], 1), "rejected": int(n["subtasks_rejected"]),
+    }
+
+
 def agencies_table(query: Query) -> Table:
-    """For the whole range, per agency: sub-tasks done, on time, overdue, time, paused."""
-    counts = _merge(counters(query, f.AGENCY, by_period=False), lambda g: g[2], Counter,
-                    _add_counter)
-    times = _merge(durations(query, f.AGENCY, by_period=False), lambda g: g[2],
+    """Per period and agency, then per agency over the whole range (when there is more than one
+    period): sub-tasks done, on time, done late, working minutes (average, 90th percentile),
+    paused for the applicant, rejected or sent back."""
+    counts = _merge(counters(query, f.AGENCY), lambda g: (g[0], g[2]), Counter, _add_counter)
+    times = _merge(durations(query, f.AGENCY), lambda g: (g[0], g[2]),
                    lambda: defaultdict(list), _add_lists)
-    names = agency_names(query, counts)
-    rows = []
-    for code in sorted(counts):
-        n, values = counts[code], times.get(code, {}).get(f.AGENCY_WORK, [])
-        rows.append({
-            "agency": names.get(code, code), "done": int(n["subtasks_done"]),
-            "on_time": int(n["subtasks_on_time"]), "overdue": int(n["subtasks_overdue"]),
-            "on_time_rate": share(n["subtasks_on_time"], n["subtasks_done"]),
-            "average": average(values), "p90": percentile(values),
-            "paused": round(n["paused_minutes"], 1), "rejected": int(n["subtasks_rejected"]),
-        })
+    names = agency_names(query, {code for _period, code in counts})
+    rows = [_agency_row(period_label(period, query.granularity), names.get(code, code),
+                        counts[(period, code)],
+                        times.get((period, code), {}).get(f.AGENCY_WORK, []))
+            for period, code in sorted(counts, key=lambda k: (k[0], names.get(k[1], k[1])))]
+    if len({period for period, _code in counts}) > 1:
+        rows += [{**row, "period": gettext("Total")} for row in agency_summary(query, names)]
     return Table("agencies", _l("Agencies"), [
+        ("period", _l("Period")),
         ("agency", _l("Agency")), ("done", _l("Sub-tasks done")), ("on_time", _l("On time")),
-        ("overdue", _l("Overdue")), ("on_time_rate", _l("On time (%)")),
+        ("overdue", _l("Done late")), ("on_time_rate", _l("On time (%)")),
         ("average", _l("Average (working minutes)")),
         ("p90", _l("90th percentile (working minutes)")),
         ("paused", _l("Paused for the applicant (补正, working minutes)")),
@@ -307,8 +324,21 @@ def agencies_table(query: Query) -> Table:
     ], rows)
 
 
+def agency_summary(query: Query, names: dict[str, str] | None = None) -> list[dict]:
+    """Per agency over the whole range: the figures of :func:`agencies_table`."""
+    counts = _merge(counters(query, f.AGENCY, by_period=False), lambda g: g[2], Counter,
+                    _add_counter)
+    times = _merge(durations(query, f.AGENCY, by_period=False), lambda g: g[2],
+                   lambda: defaultdict(list), _add_lists)
+    names = names if names is not None else agency_names(query, counts)
+    return [_agency_row("", names.get(code, code), counts[code],
+                        times.get(code, {}).get(f.AGENCY_WORK, []))
+            for code in sorted(counts, key=lambda code: names.get(code, code))]
+
+
 def overdue_table(query: Query) -> Table:
-    """Overdue sub-tasks traced to the agency and the step (item) that overran (超时溯源)."""
+    """Sub-tasks done late in the period, traced to the agency and the step (item) that overran
+    (超时溯源); the ones overdue and still open are :func:`open_overdue_table`."""
     from models.item import ServiceItem
 
     counts = _merge(counters(query, f.AGENCY, by_period=False), lambda g: g[2], Counter,
@@ -322,10 +352,57 @@ def overdue_table(query: Query) -> Table:
         centre__in=[*query.centres, None], code__in=codes).only("code", "name")} if codes else {}
     rows = [{"agency": names.get(code, code), "item": items.get(item, item), "count": count}
             for code, item, count in sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))]
-    return Table("overdue", _l("Overdue sub-tasks by agency and step"), [
+    return Table("overdue", _l("Sub-tasks done late, by agency and step"), [
         ("agency", _l("Agency")), ("item", _l("Step (service item)")),
-        ("count", _l("Overdue sub-tasks")),
+        ("count", _l("Sub-tasks done late")),
     ], rows)
+
+
+def snapshot_moment(query: Query) -> dt.datetime:
+    """The moment of the "overdue now" snapshot (naive UTC)."""
+    return query.now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def open_overdue_table(query: Query) -> Table:
+    """Open sub-tasks overdue at the snapshot moment (clock running, deadline passed), traced
+    to the agency and the step (item) that is overrunning and to the cases: a snapshot of now,
+    whatever the period, read from the cases that hold one through the ``(centre, task_due)``
+    index (:func:`reports.today.overdue_subtasks`)."""
+    from models.case import Case
+    from models.deadlines import calendar_for
+    from reports.today import overdue_subtasks
+
+    now = snapshot_moment(query)
+    windows = window_names(query.centres)
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for centre in query.centres:
+        for row in overdue_subtasks(Case.objects(centre=centre), now):
+            groups[(row.get("agency_name") or row.get("agency") or "",
+                    row.get("item_name") or row.get("item") or "")].append(row)
+    rows = []
+    for (agency, item), found in groups.items():
+        oldest = min(found, key=lambda row: row["deadline"])
+        rows.append({
+            "agency": agency, "item": item, "count": len(found),
+            "oldest": to_china(oldest["deadline"]).strftime("%Y-%m-%d %H:%M"),
+            "minutes": round(calendar_for(oldest["centre"]).open_minutes_between(
+                oldest["deadline"], now)),
+            "cases": "、".join(row["number"] for row in found[:10])
+                     + ("…" if len(found) > 10 else ""),
+            # 超时间、超环节溯源 down to the window that took the case and who works the step.
+            "windows": "、".join(sorted({windows.get(str(row.get("window")), "")
+                                        for row in found} - {""})),
+            "assignees": "、".join(sorted({row.get("assignee") or "" for row in found} - {""}))
+                         or gettext("(not started)"),
+        })
+    rows.sort(key=lambda row: (-row["count"], row["oldest"], row["agency"], row["item"]))
+    return Table("open_overdue", _l("Open sub-tasks overdue now, by agency and step"), [
+        ("agency", _l("Agency")), ("item", _l("Step (service item)")),
+        ("count", _l("Open sub-tasks overdue")), ("oldest", _l("Oldest deadline")),
+        ("minutes", _l("Longest overrun (working minutes)")), ("cases", _l("Cases")),
+        ("windows", _l("Accepted at window")), ("assignees", _l("Worked by")),
+    ], rows)
+
 
 
 def returns_table(query: Query) -> Table:
@@ -439,6 +516,7 @@ def centres_table(query: Query) -> Table:
 
 TABLES: dict[str, Callable[[Query], Table]] = {
     "cases": cases_table, "stages": stages_table, "agencies": agencies_table,
-    "overdue": overdue_table, "returns": returns_table, "windows": windows_table,
+    "overdue": overdue_table, "open_overdue": open_overdue_table, "returns": returns_table,
+    "windows": windows_table,
     "complaints": complaints_table, "ratings": ratings_table, "centres": centres_table,
 }

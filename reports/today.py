@@ -22,7 +22,7 @@ from models.workdays import MINUTES, WorkCalendar, to_china, to_utc
 # Rows shown per widget; the count and the "more" link tell about the rest.
 TOP = 5
 # Sub-task states whose clock runs (a waiting one has none yet, a 补正 one is paused).
-RUNNING = (c.PENDING, c.IN_PROGRESS)
+RUNNING = c.RUNNING_SUBTASK_STATES
 
 
 @dataclass
@@ -187,17 +187,36 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
     return cases.filter(state=c.ACCEPTED, clock_stopped_at=None, due_at__lt=now)
 
 
+def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
+    """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
+    the applicant's time), one row each with its case, window, agency, item, assignee and
+    deadline, oldest
+    deadline first. One range on the ``(centre, task_due)`` index selects the cases holding
+    one (``task_due``, their earliest running deadline, lies before now); only those cases are
+    read, never the centre's other open cases."""
+    if cases._none or cases._empty:
+        return []
+    rows = []
+    found = cases.filter(task_due__lt=now).order_by("task_due").only(
+        *TASK_FIELDS, "centre", "window", "subtasks.item", "subtasks.assignee")
+    for case in found.as_pymongo():
+        for task in case.get("subtasks") or ():
+            deadline = task.get("deadline")
+            if task.get("status") in RUNNING and deadline is not None and deadline < now:
+                rows.append({"_id": case["_id"], "number": case.get("number"),
+                             "centre": case.get("centre"), "window": case.get("window"),
+                             "company_name": case.get("company_name"), **task})
+    return sorted(rows, key=_by_deadline)
+
+
 def overdue_by_agency(cases: QuerySet, now: dt.datetime) -> list[dict]:
-    """Overdue sub-tasks (clock running, deadline passed) per agency, most first: one
-    projected find over the accepted cases, served by the ``(centre, state, …)`` index."""
+    """Open sub-tasks overdue at ``now`` per agency, most first (see :func:`overdue_subtasks`)."""
     counts: dict[str, dict] = {}
-    for row in _open_tasks(cases.filter(state=c.ACCEPTED)):
-        deadline = row.get("deadline")
-        if row["status"] in RUNNING and deadline is not None and deadline < now:
-            agency = row.get("agency") or ""
-            entry = counts.setdefault(agency, {"agency": agency, "count": 0,
-                                               "name": row.get("agency_name") or agency})
-            entry["count"] += 1
+    for row in overdue_subtasks(cases, now):
+        agency = row.get("agency") or ""
+        entry = counts.setdefault(agency, {"agency": agency, "count": 0,
+                                           "name": row.get("agency_name") or agency})
+        entry["count"] += 1
     return sorted(counts.values(), key=lambda entry: (-entry["count"], entry["agency"]))[:20]
 
 
@@ -220,12 +239,14 @@ def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> Cen
 
 def centres_overview(centres: list[tuple[str, str]], cases: QuerySet, complaints: QuerySet,
                      now: dt.datetime) -> list[dict]:
-    """Per centre (code, name): open cases, overdue cases, open complaints: three counts per
-    centre, each led by the centre on an index."""
+    """Per centre (code, name): open cases, overdue cases, cases holding an open sub-task
+    overdue now, open complaints: four counts per centre, each on an index led by the centre
+    (the sub-tasks themselves are the centre page's, which reads those cases)."""
     return [{
         "code": code, "name": name,
         "open": cases.filter(centre=code, state__in=list(c.OPEN_STATES)).count(),
         "overdue": overdue_cases(cases.filter(centre=code), now).count(),
+        "overdue_task_cases": cases.filter(centre=code, task_due__lt=now).count(),
         "complaints_open": complaints.filter(centre=code,
                                              state__in=list(m.OPEN_STATES)).count(),
     } for code, name in centres]

@@ -19,8 +19,8 @@ from tests_support import open_case_for
 
 from models import lifecycle as life
 
-TABLES = ("cases", "stages", "agencies", "overdue", "returns", "windows", "complaints",
-          "ratings")
+TABLES = ("cases", "stages", "agencies", "open_overdue", "overdue", "returns", "windows",
+          "complaints", "ratings")
 
 
 def _cases(app: Flask) -> None:

@@ -69,7 +69,7 @@ def dashboard(query: st.Query) -> dict[str, Any]:
             for key in ("one_window_rate", "on_time_rate", "subtask_on_time_rate")],
             percent=True),
     ]
-    agencies = st.agencies_table(query).rows
+    agencies = st.agency_summary(query)
     if agencies:
         charts.append(_bars(gettext("Agencies: working minutes per sub-task"),
                             [row["agency"] for row in agencies], [
@@ -100,11 +100,22 @@ def dashboard(query: st.Query) -> dict[str, Any]:
                                [row["centre"] for row in centres], [
             (str(labels[key]), [row[key] for row in centres])
             for key in ("opened", "accepted", "delivered")]))
+    open_overdue = st.open_overdue_table(query).rows
+    if open_overdue:
+        by_agency: dict[str, int] = {}
+        for row in open_overdue:
+            by_agency[row["agency"]] = by_agency.get(row["agency"], 0) + row["count"]
+        names = sorted(by_agency, key=lambda name: (-by_agency[name], name))
+        charts.append(_bars(gettext("Open sub-tasks overdue now, by agency"), names, [
+            (gettext("Open sub-tasks overdue"), [by_agency[name] for name in names])],
+            horizontal=True))
     ratings = st.ratings_table(query).rows
     rated = sum(row["count"] for row in ratings)
     return {
         "total": total,
         "complaints": sum(row["count"] for row in complaints),
+        "overdue_now": sum(row["count"] for row in open_overdue),
+        "open_overdue": open_overdue,
         "rating_average": (round(sum(row["average"] * row["count"] for row in ratings) / rated, 2)
                            if rated else None),
         "ratings": rated,

@@ -22,12 +22,13 @@ from console.views import charts
 from models.case import Case
 from models.centre import ServiceCentre
 from models.deadlines import late_tolerated_filter
+from models.workdays import to_china
 from reports import statistics as st
 from reports.exports import Column
 
 DEFAULT_DAYS = 30
-SCREEN_TABLES = ("cases", "stages", "agencies", "overdue", "returns", "windows", "complaints",
-                 "ratings")
+SCREEN_TABLES = ("cases", "stages", "agencies", "open_overdue", "overdue", "returns", "windows",
+                 "complaints", "ratings")
 
 
 def _date(name: str, default: dt.date) -> dt.date:
@@ -61,11 +62,11 @@ def query_from_request(default_days: int = DEFAULT_DAYS) -> tuple[st.Query | Non
     if user_centre():  # a centre user: always their own centre
         wanted = next(iter(allowed))
     centres = (wanted,) if wanted else tuple(allowed)
-    today = clock.today()
+    now = clock.utcnow()
     try:
-        end = _date("end", today)
+        end = _date("end", to_china(now).date())
         start = _date("start", end - dt.timedelta(days=default_days - 1))
-        query = st.Query(centres, start, end, request.args.get("granularity") or st.DAY)
+        query = st.Query(centres, start, end, request.args.get("granularity") or st.DAY, now)
     except st.StatisticsError as error:
         return None, wanted, str(error)
     return query, wanted, ""
@@ -103,6 +104,8 @@ class StatisticsView(BaseView):
             "onewindow/statistics/index.html", title=_l("Statistics"), tables=tables,
             error=error, form=_form(query, chosen), args=request.args.to_dict(),
             one_window=st.ONE_WINDOW_DEFINITION, on_time=st.ON_TIME_DEFINITION,
+            overdue=st.OVERDUE_DEFINITION,
+            snapshot=to_china(st.snapshot_moment(query)) if query else None,
         ), (400 if error else 200)
 
     @expose("/<name>.<fmt>")
@@ -141,11 +144,12 @@ class DashboardView(BaseView):
         data = {}
         if query:
             data = charts.dashboard(query)
+            today = to_china(st.snapshot_moment(query)).date()
             data["late_tolerated"] = sum(
-                Case.objects(centre=code, **late_tolerated_filter(clock.today())).count()
+                Case.objects(centre=code, **late_tolerated_filter(today)).count()
                 for code in query.centres)
         return self.render_template(
             "onewindow/statistics/dashboard.html", title=_l("Centre dashboard"), data=data,
             error=error, form=_form(query, chosen), args=request.args.to_dict(),
-            one_window=st.ONE_WINDOW_DEFINITION,
+            one_window=st.ONE_WINDOW_DEFINITION, overdue=st.OVERDUE_DEFINITION,
         ), (400 if error else 200)
