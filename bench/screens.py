@@ -4,8 +4,9 @@ SQLAlchemy + SQLite with the same cases as a flat table).
 
     .venv/bin/python bench/screens.py [--sizes 1000 10000] [--repeat 15] [--json out.json]
 
-Stores are built once per size under ``bench/.stores/`` (realistic cases: 6–8 sub-tasks, 10–15
-materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and reused by later runs. Each
+Stores are built once per size under ``bench/.stores/`` or ``$ONEWINDOW_BENCH_STORES`` (realistic
+cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and
+reused by later runs. Each
 run times every page through the WSGI app (Flask test client, logged in), contenders interleaved,
 then a cold first request in a fresh process and that process's peak memory.
 """
@@ -29,7 +30,8 @@ ROOT = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
-STORES = ROOT / ".stores"
+# Where the generated stores are kept (and reused): ONEWINDOW_BENCH_STORES, else bench/.stores.
+STORES = pathlib.Path(os.environ.get("ONEWINDOW_BENCH_STORES") or ROOT / ".stores")
 END = dt.datetime(2026, 11, 20, 8, 0)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 from console.cli import DEMO_PASSWORD  # noqa: E402  (after the path is set)

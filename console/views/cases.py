@@ -56,7 +56,8 @@ def current_actor() -> life.Actor:
     user = current_user
     return life.Actor(
         username=user.username,
-        roles=frozenset(role.name for role in user.roles),
+        # The roles held directly, from the security catalogue (no role documents read).
+        roles=current_app.appbuilder.sm.role_names(user, groups=False),
         centre=getattr(user, "centre", None) or None,
         agency=getattr(user, "agency", None) or None,
     )
