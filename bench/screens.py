@@ -6,9 +6,9 @@ SQLAlchemy + SQLite with the same cases as a flat table).
 
 Stores are built once per size under ``bench/.stores/`` or ``$ONEWINDOW_BENCH_STORES`` (realistic
 cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and
-reused by later runs. Each
-run times every page through the WSGI app (Flask test client, logged in), contenders interleaved,
-then a cold first request in a fresh process and that process's peak memory.
+reused by later runs. Each run times every page through the WSGI app (Flask test client, logged
+in), contenders interleaved, then a cold first request in a fresh process and that process's peak
+memory.
 """
 
 from __future__ import annotations
@@ -321,10 +321,7 @@ def run_size(n: int, repeat: int) -> list[dict]:
     login(approver, "/login/", "ly_approver")
     peer_app = peer.create_peer(str(folder / "peer.sqlite"))
     peer_client = peer_app.test_client()
-    from flask_login.signals import user_logged_in
-
-    with user_logged_in.muted():  # the console's session stamp is not the peer's business
-        login(peer_client, "/login/", "admin", peer.PASSWORD)
+    login(peer_client, "/login/", "admin", peer.PASSWORD)
     with peer_app.app_context():
         first = peer_app.peer_db.session.query(peer.CaseRow).filter_by(
             centre="LY", state="accepted").order_by(peer.CaseRow.created_at.desc()).first()

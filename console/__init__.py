@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)
-        from console.security import sessions
+        from console.security import menu, sessions
         from console.views import register_views
 
         register_views(appbuilder)
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         storage.manual_indexes()
         audit.init_app(app)
         sessions.init_app(app)
+        menu.init_app(app)
         guards.init_app(app)
         limits.init_app(app)
         checks.init_app(app)

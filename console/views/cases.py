@@ -20,6 +20,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
@@ -73,6 +74,34 @@ def calendar(centre: str):
     if centre not in cache:
         cache[centre] = calendar_for(centre)
     return cache[centre]
+
+
+class LazyForms(dict):
+    """The case page's forms, each built when the template first asks for it: most actions are
+    not offered in a given state, so their forms (and the item list of "add items") are never
+    built."""
+
+    def __init__(self, **factories: Callable[[], Any]) -> None:
+        super().__init__()
+        self._factories = factories
+
+    def __missing__(self, name: str) -> Any:
+        form = self[name] = self._factories[name]()
+        return form
+
+
+def _labeller() -> Callable[[list[tuple], object], str]:
+    """``label_of`` remembering each translated label for one page (a timeline names the same
+    few actions and states dozens of times)."""
+    seen: dict[tuple[int, object], str] = {}
+
+    def label(choices: list[tuple], value: object) -> str:
+        key = (id(choices), value)
+        if key not in seen:
+            seen[key] = c.label_of(choices, value)
+        return seen[key]
+
+    return label
 
 
 REVEALABLE = ("legal_rep_id", "phone")
@@ -224,9 +253,12 @@ class CaseView(BaseView):
         in_full = {t.key: life.sees_in_full(case, t, actor) for t in case.subtasks}
         hidden_tasks = {key for key, full in in_full.items() if not full}
         case_actions = tr.case_actions(case, actor)
+        timeline = [e for e in case.timeline if e.subtask not in hidden_tasks]
+        # Everyone the page names, looked up in one query rather than one per person.
+        remember_people([case.clerk, *(event.actor for event in timeline)])
         return self.render_template(
             "onewindow/cases/show.html",
-            title=case.number, case=case, label=c.label_of, c=c,
+            title=case.number, case=case, label=_labeller(), c=c,
             case_state=case_deadline_state(cal, case, now),
             subtask_states={t.key: subtask_deadline_state(cal, t, now) for t in case.subtasks},
             late=late_tolerated(case, today_in_china()),
@@ -237,7 +269,7 @@ class CaseView(BaseView):
             in_full=in_full,
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
-            timeline=[e for e in case.timeline if e.subtask not in hidden_tasks],
+            timeline=timeline,
             # A sub-task's events name its agency (and item): "子任务办结（洛阳市税务局 · 发票）".
             task_agencies={t.key: f"{t.agency_name or t.agency} · {t.item_name or t.item}"
                            for t in case.subtasks},
@@ -248,9 +280,9 @@ class CaseView(BaseView):
             provisional=_provisional_years([case]),
             checklist=life.delivery_checklist(case),
             result_fields=r.CATALOGUE,
-            forms={"note": f.NoteForm(), "reason": f.ReasonForm(), "result": f.ResultForm(),
-                   "deliver": f.DeliverForm(), "close": f.CloseForm(),
-                   "add_items": self._add_items_form(case)},
+            forms=LazyForms(note=f.NoteForm, reason=f.ReasonForm, result=f.ResultForm,
+                            deliver=f.DeliverForm, close=f.CloseForm,
+                            add_items=lambda: self._add_items_form(case)),
             material_states=c.MATERIAL_STATES,
             returnable=life.missing_materials(case),
             draft=session.pop(_draft_key(case), None) or {},
