@@ -9,6 +9,7 @@ case of another centre (or, for an approver, without their agency) is a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -29,7 +30,7 @@ from models import case as c
 from models import lifecycle as life
 from models import results as r
 from models import transitions as tr
-from models.case import Case
+from models.case import Case, SubTask
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
@@ -397,15 +398,17 @@ class CaseView(BaseView):
         total = query.count()
         now = _now()
         shown = []
-        for case in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE):
-            tasks = sorted((task for task in case.subtasks if task.is_open and (
-                actor.agency is None or task.agency == actor.agency)),
-                key=lambda task: task.deadline or dt.datetime.max)
+        # Rows are read as stored: only the sub-tasks a row shows become documents (a case
+        # holds six to eight, an approver's row shows their agency's one or two).
+        for raw in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE).as_pymongo():
+            case = QueuedCase.of(raw, actor.agency)
+            tasks = sorted((task for task in case.subtasks if task.is_open),
+                           key=lambda task: task.deadline or dt.datetime.max)
             shown += [(task.deadline, case, task,
                        subtask_deadline_state(calendar(case.centre), task, now))
                       for task in tasks]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
-                                    rows=shown, label=c.label_of, c=c, page=page, total=total,
+                                    rows=shown, label=_labeller(), c=c, page=page, total=total,
                                     provisional=_provisional_years(
                                         {id(case): case for _due, case, _t, _s in shown}.values()),
                                     pages=max((total - 1) // PAGE_SIZE + 1, 1), args=request.args)
@@ -430,6 +433,27 @@ class CaseView(BaseView):
             "onewindow/cases/late.html", title=_l("Late tolerated materials"), rows=rows,
             label=c.label_of, c=c, page=page, total=total, args=request.args,
             pages=max((total - 1) // PAGE_SIZE + 1, 1))
+
+
+@dataclasses.dataclass
+class QueuedCase:
+    """What a queue row shows of a case, without building the whole case document."""
+
+    id: Any
+    number: str
+    company_name: str
+    centre: str
+    due_at: dt.datetime | None
+    subtasks: list[SubTask]
+
+    @classmethod
+    def of(cls, raw: dict, agency: str | None) -> QueuedCase:
+        """The case as stored, with the sub-tasks of ``agency`` (every one when None)."""
+        return cls(id=raw["_id"], number=raw.get("number", ""),
+                   company_name=raw.get("company_name", ""), centre=raw.get("centre", ""),
+                   due_at=raw.get("due_at"),
+                   subtasks=[SubTask._from_son(task) for task in raw.get("subtasks") or []
+                             if agency is None or task.get("agency") == agency])
 
 
 def rostered_window(username: str, day: dt.date) -> Window | None:
