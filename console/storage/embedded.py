@@ -49,6 +49,10 @@ def _sql_regex(pattern: str, flags: int, value) -> bool:
     return isinstance(value, str) and _compiled(pattern, flags).search(value) is not None
 
 
+# Pages each collection's handle may keep in memory (KiB); filled only as pages are read.
+PAGE_CACHE_KIB = 8192
+
+
 class SharedCollectionStore(sqlite_store.CollectionStore):
     """One collection file, usable from every thread of the process, with a key table per
     declared index written in the same transaction as each document (see :mod:`.keytables`)."""
@@ -73,6 +77,10 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        # SQLite keeps 2 MB of pages by default: too few for a big collection's key tables, so
+        # a count that probes another key table (an approver's scope) read pages from the file
+        # again on every request (10 ms at 50,000 cases, against 1 ms with the pages kept).
+        connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         connection.create_function("ow_regex", 3, _sql_regex, deterministic=True)
         self._connection = connection
         # Connection.execute opens a new cursor for every statement, so no two threads ever
