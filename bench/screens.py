@@ -4,10 +4,11 @@ SQLAlchemy + SQLite with the same cases as a flat table).
 
     .venv/bin/python bench/screens.py [--sizes 1000 10000] [--repeat 15] [--json out.json]
 
-Stores are built once per size under ``bench/.stores/`` (realistic cases: 6–8 sub-tasks, 10–15
-materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and reused by later runs. Each
-run times every page through the WSGI app (Flask test client, logged in), contenders interleaved,
-then a cold first request in a fresh process and that process's peak memory.
+Stores are built once per size under ``bench/.stores/`` or ``$ONEWINDOW_BENCH_STORES`` (realistic
+cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and
+reused by later runs. Each run times every page through the WSGI app (Flask test client, logged
+in), contenders interleaved, then a cold first request in a fresh process and that process's peak
+memory.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ ROOT = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
-STORES = ROOT / ".stores"
+# Where the generated stores are kept (and reused): ONEWINDOW_BENCH_STORES, else bench/.stores.
+STORES = pathlib.Path(os.environ.get("ONEWINDOW_BENCH_STORES") or ROOT / ".stores")
 END = dt.datetime(2026, 11, 20, 8, 0)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 from console.cli import DEMO_PASSWORD  # noqa: E402  (after the path is set)
@@ -37,6 +39,17 @@ from console.cli import DEMO_PASSWORD  # noqa: E402  (after the path is set)
 PASSWORD = DEMO_PASSWORD
 FLOOR_TEMPLATE = """<table>{% for c in rows %}<tr><td>{{ c.number }}</td><td>{{ c.company_name }}
 </td><td>{{ c.state }}</td><td>{{ c.created_at }}</td></tr>{% endfor %}</table>{{ total }}"""
+# The case page's floor shows what the page shows: the case's particulars, every material, every
+# sub-task and every timeline event with the person's name (no layout, no menu, no forms).
+CASE_FLOOR_TEMPLATE = """<h2>{{ c.number }} {{ c.company_name }} {{ c.state }} {{ c.due_at }}</h2>
+<table>{% for name, value in header %}<tr><th>{{ name }}</th><td>{{ value }}</td></tr>{% endfor %}
+</table><table>{% for m in c.materials %}<tr><td>{{ m.name }}</td><td>{{ m['items']|join('、') }}
+</td><td>{{ m.review_points|join('；') }}</td><td>{{ m.state }}</td><td>{{ m.promised_on }}</td>
+</tr>{% endfor %}</table><table>{% for t in c.subtasks %}<tr><td>{{ t.agency_name }}</td><td>
+{{ t.item_name }}</td><td>{{ t.status }}</td><td>{{ t.deadline }}</td><td>{{ t.remarks }}</td>
+</tr>{% endfor %}</table><table>{% for e in c.timeline %}<tr><td>{{ e.at }}</td><td>
+{{ names.get(e.actor, e.actor) }}</td><td>{{ e.action }}</td><td>{{ e.from_state }}</td><td>
+{{ e.to_state }}</td><td>{{ e.note }}</td></tr>{% endfor %}</table>{{ rating }}"""
 
 
 def progress(done: int, total: int, label: str) -> None:
@@ -256,13 +269,14 @@ def floor_queries(month: str):
     }
 
 
-def case_page_reads(pk) -> tuple[list, int]:
+def case_page_reads(pk) -> dict:
     """The floor of a case page: the reads the page makes (the case, its risk counts, the
-    centre's calendar, window, items and ratings) through the raw driver; the bare template
-    then shows each sub-task, material and timeline row."""
-    from models import CalendarOverride, ServiceCentre, ServiceItem, Window
+    centre's calendar and official schedules, the window, the people it names and the rating)
+    through the raw driver, for a bare template showing the same particulars and rows."""
+    from models import CalendarOverride, ServiceCentre, StaffMember, Window
     from models import case as c
     from models.case import Case
+    from models.official_schedule import OfficialSchedule
     from models.rating import Rating
 
     cases = Case._get_collection()
@@ -272,16 +286,17 @@ def case_page_reads(pk) -> tuple[list, int]:
     cases.count_documents({**others, "address_key": raw["address_key"]})
     ServiceCentre._get_collection().find_one({"code": raw["centre"]})
     list(CalendarOverride._get_collection().find({"centre": {"$in": [None, raw["centre"]]}}))
-    Window._get_collection().find_one({"_id": raw["window"]})
-    list(ServiceItem._get_collection().find({"centre": {"$in": [raw["centre"], None]}},
-                                            {"code": 1, "name": 1}))
-    list(Rating._get_collection().find({"centre": raw["centre"], "case": pk}))
-    rows = [{"number": row.get("item_name") or row.get("name") or row.get("action"),
-             "company_name": row.get("agency_name") or row.get("note"),
-             "state": row.get("status") or row.get("state"),
-             "created_at": row.get("deadline") or row.get("at")}
-            for part in ("subtasks", "materials", "timeline") for row in raw.get(part, [])]
-    return rows, 1
+    list(OfficialSchedule._get_collection().find({}))
+    window = Window._get_collection().find_one({"_id": raw["window"]}) or {}
+    people = {raw.get("clerk"), *(event.get("actor") for event in raw.get("timeline", []))}
+    names = {row["username"]: row.get("name") for row in StaffMember._get_collection().find(
+        {"username": {"$in": sorted(filter(None, people))}}, {"username": 1, "name": 1})}
+    rating = list(Rating._get_collection().find({"centre": raw["centre"], "case": pk}))
+    header = [(field, raw.get(field)) for field in (
+        "mode", "clerk", "channel", "delivery_method", "accepted_at", "due_at", "company_name",
+        "credit_code", "legal_rep_name", "legal_rep_id", "phone", "address")]
+    header.append(("window", window.get("name")))
+    return {"c": raw, "header": header, "names": names, "rating": rating}
 
 
 def receipt_pdf(raw: dict) -> tuple[list, int]:
@@ -297,7 +312,10 @@ def receipt_pdf(raw: dict) -> tuple[list, int]:
 def floor(app, template, query) -> str:
     # In its own app context (a PDF speaks the app's language), never one the pages share.
     with app.app_context():
-        return template.render(zip(("rows", "total"), query(), strict=True))
+        found = query()
+        if isinstance(found, dict):
+            return template.render(found)
+        return template.render(zip(("rows", "total"), found, strict=True))
 
 
 def timed(call) -> float:
@@ -319,10 +337,7 @@ def run_size(n: int, repeat: int) -> list[dict]:
     login(approver, "/login/", "ly_approver")
     peer_app = peer.create_peer(str(folder / "peer.sqlite"))
     peer_client = peer_app.test_client()
-    from flask_login.signals import user_logged_in
-
-    with user_logged_in.muted():  # the console's session stamp is not the peer's business
-        login(peer_client, "/login/", "admin", peer.PASSWORD)
+    login(peer_client, "/login/", "admin", peer.PASSWORD)
     with peer_app.app_context():
         first = peer_app.peer_db.session.query(peer.CaseRow).filter_by(
             centre="LY", state="accepted").order_by(peer.CaseRow.created_at.desc()).first()
@@ -331,11 +346,13 @@ def run_size(n: int, repeat: int) -> list[dict]:
     urls = pages(month)
     floors = floor_queries(month)
     template = jinja2.Template(FLOOR_TEMPLATE)
+    templates = {"case page": jinja2.Template(CASE_FLOOR_TEMPLATE)}
     contenders = []
     for page, by in urls.items():
         client = approver if page == "approver's queue" else clerk
         contenders.append((page, "ours", lambda c=client, u=by["ours"]: _get(c, u)))
-        contenders.append((page, "floor", lambda f=floors[page]: floor(app, template, f)))
+        contenders.append((page, "floor", lambda f=floors[page], t=templates.get(page, template):
+                           floor(app, t, f)))
         if by["peer"]:
             url = by["peer"].replace("{peer_pk}", str(peer_pk))
             contenders.append((page, "peer", lambda u=url: _get(peer_client, u)))

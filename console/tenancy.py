@@ -51,7 +51,7 @@ def user_centre() -> str | None | bool:
 def is_super_administrator(user) -> bool:
     """True when ``user`` holds the administrator role (directly or through a group)."""
     admin = current_app.config.get("AUTH_ROLE_ADMIN", "Admin")
-    return any(role.name == admin for role in current_app.appbuilder.sm.get_user_roles(user))
+    return admin in current_app.appbuilder.sm.role_names(user)
 
 
 def _for_centre(build: Callable[[str], ScopeResult]) -> Scope:
@@ -79,7 +79,8 @@ own_centre_record = _for_centre(lambda centre: {"code": centre})
 def _case_filter(centre: str) -> ScopeResult:
     """Cases of the user's centre; an approver sees only cases with their agency's sub-tasks."""
     agency = getattr(current_user, "agency", None)
-    roles = {role.name for role in current_user.roles}
+    # The roles held directly (not through a group), from the security catalogue.
+    roles = current_app.appbuilder.sm.role_names(current_user, groups=False)
     if agency and roles <= {"Approver"}:
         return {"centre": centre, "subtasks__agency": agency}
     return {"centre": centre}

@@ -408,9 +408,16 @@ def test_permission_checks_read_the_database_once_per_request(app_sm, count_find
         assert len(count_finds) == first  # 61 more checks, not one more query
         assert first <= 8
 
-    with app.test_request_context():  # the next request reads again
+    with app.test_request_context():  # the next request reads only the stamp…
         count_finds.clear()
-        sm._has_view_access(user, "can_list", "View0")
+        assert sm._has_view_access(user, "can_list", "View0")
+        assert count_finds == ["ab_security_stamp"]
+
+    sm.del_permission_role(role, sm.find_permission_view_menu("can_list", "View0"))
+    with app.test_request_context():  # …until the security data changes
+        count_finds.clear()
+        assert not sm._has_view_access(user, "can_list", "View0")
+        assert sm._has_view_access(user, "can_list", "View1")
         assert len(count_finds) == first
 
 

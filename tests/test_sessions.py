@@ -118,3 +118,45 @@ def test_changing_ones_own_password_ends_other_sessions_but_not_this_one(app):
     assert response.status_code == 302
     assert signed_in(here)
     assert not signed_in(elsewhere)
+
+
+def plain_fab_app(database: str):
+    """A stock Flask-AppBuilder app on SQLAlchemy, whose users know nothing of session stamps."""
+    from flask import Flask
+    from flask_appbuilder import AppBuilder
+    from flask_appbuilder.models.sqla.base import SQLA
+
+    other = Flask("other")
+    other.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", SECRET_KEY="other",
+                        TESTING=True, WTF_CSRF_ENABLED=False)
+    db = SQLA(other)
+    with other.app_context():
+        appbuilder = AppBuilder(other, db.session)
+        db.create_all()
+        sm = appbuilder.sm
+        sm.add_user("boss", "B", "Oss", "boss@other.local", sm.find_role(sm.auth_role_admin),
+                    DEMO_PASSWORD)
+    return other
+
+
+def test_apps_in_one_process_each_stamp_their_own_logins(tmp_path):
+    """Each console app writes the stamp of its own logins only: a second console app and a
+    stock FAB app in the same process log in, and every session stays valid."""
+    uri = f"embedded://{tmp_path / 'store'}"
+    first = demo_app(ONEWINDOW_MONGODB_URI=uri)
+    from conftest import make_app
+
+    second = make_app(uri)
+    other = plain_fab_app(str(tmp_path / "other.sqlite"))
+    try:
+        clients = [client_for(first, "ly_admin"), client_for(second, "ly_clerk")]
+        stranger = other.test_client()
+        response = stranger.post("/login/", data={"username": "boss", "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and "/login" not in response.location
+        assert stranger.get("/users/list/").status_code == 200
+        for client in clients:
+            assert signed_in(client)
+            with client.session_transaction() as session:
+                assert session.get("_stamp")
+    finally:
+        storage.disconnect()

@@ -5,6 +5,9 @@ while the request is served, so the database is read once per request and per qu
 lives on ``flask.g`` tagged with the request it belongs to, so it never outlives that request even
 when a caller keeps one application context open across several requests (as tests and the CLI
 do). Outside a request nothing is remembered: a CLI command always sees fresh data.
+
+Across requests, the process keeps the roles' grants until the security data changes
+(``console.security.catalogue``); this memo then saves even the one read of its stamp.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import g, has_request_context, request
+
+from .catalogue import bump
 
 T = TypeVar("T")
 
@@ -41,6 +46,8 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def forget() -> None:
-    """Drop what this request remembered: called after every write to the security data."""
+    """Called after every write to the security data: drop what this request remembered and
+    change the shared stamp, so every process reads roles and permissions again."""
     if has_request_context():
         g.pop(_ATTRIBUTE, None)
+    bump()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import secrets
+import types
 from typing import Any
 import uuid
 
@@ -50,7 +51,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from console.passwords import enforce
 
-from . import cache, views
+from . import cache, catalogue, views
 from .models import (
     ApiKey,
     Group,
@@ -149,6 +150,9 @@ class MongoSecurityManager(BaseSecurityManager):
     security_api = views.SecurityApi
 
     def __init__(self, appbuilder) -> None:
+        # Before FAB's set-up, which already asks permission questions.
+        self._catalogue_holder = catalogue.Holder()
+        catalogue.connect_signals()
         super().__init__(appbuilder)
         if current_app.config.get("FAB_ADD_SECURITY_API", False):
             raise RuntimeError(
@@ -508,7 +512,12 @@ class MongoSecurityManager(BaseSecurityManager):
         return list(Role.objects.order_by("name"))
 
     def get_public_role(self) -> Role | None:
-        return cache.remember(("public-role",), lambda: self.find_role(self.auth_role_public))
+        def read() -> Role | None:
+            catalogue = self._catalogue()
+            role_id = catalogue.role_id_named(self.auth_role_public)
+            return catalogue.role(role_id) if role_id is not None else None
+
+        return cache.remember(("public-role",), read)
 
     def find_group(self, name: str) -> Group | None:
         if not name:
@@ -574,38 +583,95 @@ class MongoSecurityManager(BaseSecurityManager):
         key = frozenset(as_object_id(role_id) for role_id in role_ids) - {None}
         return cache.remember(("grants", key), lambda: _Grants(key))
 
+    def _catalogue(self) -> catalogue.Catalogue:
+        """Every role's grants, as of the stamp this request read (once)."""
+        return cache.remember(("catalogue",), self._catalogue_holder.current)
+
+    def _user_role_ids(self, user) -> list[ObjectId]:
+        """The ids of the user's roles and of their groups' roles (the public role when signed
+        out), from the user's stored references: the user document is read on every request,
+        the roles come from the catalogue."""
+        catalogue_now = self._catalogue()
+        if not user.is_authenticated:
+            public = catalogue_now.role_id_named(self.auth_role_public)
+            return [public] if public is not None else []
+        data = user._data
+        return cache.remember(
+            ("user-role-ids", user.pk),
+            lambda: catalogue_now.role_ids_of(data.get("roles"), data.get("groups")),
+        )
+
+    def role_names(self, user, groups: bool = True) -> frozenset[str]:
+        """The names of the user's roles; with ``groups``, also those their groups give."""
+        catalogue_now = self._catalogue()
+        if groups:
+            ids = self._user_role_ids(user)
+        elif user.is_authenticated:
+            ids = catalogue_now.role_ids_of(user._data.get("roles"))
+        else:
+            ids = []
+        return frozenset(filter(None, (catalogue_now.name_of(role_id) for role_id in ids)))
+
     def get_user_roles(self, user) -> list[Role]:
         """The user's roles and those of their groups (the public role when signed out),
-        read once per request."""
+        built from the catalogue once per request."""
         if not user.is_authenticated:
             public = self.get_public_role()
             return [public] if public is not None else []
-        return cache.remember(("user-roles", user.pk), lambda: self._read_user_roles(user))
+        catalogue_now = self._catalogue()
+        return cache.remember(
+            ("user-roles", user.pk),
+            lambda: [catalogue_now.role(role_id) for role_id in self._user_role_ids(user)],
+        )
 
-    @staticmethod
-    def _read_user_roles(user: User) -> list[Role]:
-        # From the stored ids: two queries whatever the number of roles and groups.
-        stored = user.to_mongo()
-        role_ids = list(stored.get("roles") or [])
-        group_ids = list(stored.get("groups") or [])
-        if group_ids:
-            for raw in Group.objects(pk__in=group_ids).only("roles").as_pymongo():
-                role_ids.extend(raw.get("roles") or [])
-        if not role_ids:
-            return []
-        order = {role_id: index for index, role_id in reversed(list(enumerate(role_ids)))}
-        roles = Role.objects(pk__in=list(order))
-        return sorted(roles, key=lambda role: order[role.pk])
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        """FAB's check (built-in roles by their patterns, then the stored grants) on role ids
+        and names from the catalogue: no role document is built for a question."""
+        catalogue_now = self._catalogue()
+        role_ids = self._user_role_ids(user)
+        names = [(role_id, catalogue_now.name_of(role_id)) for role_id in role_ids]
+        for _, name in names:
+            if name in self.builtin_roles and self._has_access_builtin_roles(
+                types.SimpleNamespace(name=name), permission_name, view_name
+            ):
+                return True
+        stored = [role_id for role_id, name in names if name not in self.builtin_roles]
+        return bool(stored) and (permission_name, view_name) in catalogue_now.pairs(stored)
+
+    def _get_user_permission_view_menus(
+        self, user, permission_name: str, view_menus_name: list[str]
+    ) -> set[str]:
+        """FAB's "which of these menus may the user see", from the catalogue."""
+        catalogue_now = self._catalogue()
+        if user is None:
+            public = catalogue_now.role_id_named(self.auth_role_public)
+            role_ids = [public] if public is not None else []
+        else:
+            role_ids = self._user_role_ids(user)
+        names = [(role_id, catalogue_now.name_of(role_id)) for role_id in role_ids]
+        result = {
+            view_menu_name
+            for _, name in names
+            if name in self.builtin_roles
+            for view_menu_name in view_menus_name
+            if self._has_access_builtin_roles(
+                types.SimpleNamespace(name=name), permission_name, view_menu_name)
+        }
+        stored = [role_id for role_id, name in names if name not in self.builtin_roles]
+        result.update(view for permission, view in catalogue_now.pairs(stored)
+                      if permission == permission_name)
+        return result
 
     def _is_user_detached(self, user) -> bool:
         # Documents are never "detached" the way SQLAlchemy objects are.
         return False
 
     def is_item_public(self, permission_name: str, view_name: str) -> bool:
-        public = self.get_public_role()
+        catalogue_now = self._catalogue()
+        public = catalogue_now.role_id_named(self.auth_role_public)
         if public is None:
             return False
-        return (permission_name, view_name) in self._grants([public.pk]).pairs
+        return (permission_name, view_name) in catalogue_now.pairs([public])
 
     def get_public_permissions(self) -> list[PermissionView]:
         public = self.get_public_role()
@@ -614,7 +680,8 @@ class MongoSecurityManager(BaseSecurityManager):
         return self._grants([public.pk]).permission_views
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str, role_ids) -> bool:
-        return (permission_name, view_name) in self._grants(role_ids).pairs
+        return (permission_name, view_name) in self._catalogue().pairs(
+            as_object_id(role_id) for role_id in role_ids)
 
     def find_roles_permission_view_menus(self, permission_name: str, role_ids):
         return self._grants(role_ids).with_permission(permission_name)

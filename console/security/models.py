@@ -246,6 +246,16 @@ User.register_delete_rule(User, "created_by", NULLIFY)
 User.register_delete_rule(User, "changed_by", NULLIFY)
 
 
+class SecurityStamp(Document):
+    """One document whose stamp changes after every write to the security data, so each worker
+    knows when to read roles and permissions again (see ``console.security.catalogue``)."""
+
+    id = StringField(primary_key=True)
+    stamp = StringField(max_length=64)
+
+    meta = {"collection": "ab_security_stamp", "indexes": []}
+
+
 class RegisterUser(Document):
     """A self-registration waiting for its e-mail confirmation."""
 

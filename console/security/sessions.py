@@ -125,9 +125,11 @@ def init_app(app: Flask) -> None:
     jwt_manager = app.appbuilder.sm.jwt_manager
     jwt_manager.additional_claims_loader(_token_claims)
     jwt_manager.token_in_blocklist_loader(_token_revoked)
+    # Flask-Login sends these with the app as the sender: each console app listens to its own
+    # logins only, never to another app's in the same process (whose users have no stamp).
+    user_logged_in.connect(_remember_stamp, sender=app)
+    user_logged_out.connect(_forget_stamp, sender=app)
     if not _connected:
-        # Process-wide signals: connected once, whatever the number of apps (tests build many).
+        # A document signal: connected once, whatever the number of apps (tests build many).
         signals.pre_save.connect(_before_save, sender=User)
-        user_logged_in.connect(_remember_stamp)
-        user_logged_out.connect(_forget_stamp)
         _connected = True

@@ -49,6 +49,10 @@ def _sql_regex(pattern: str, flags: int, value) -> bool:
     return isinstance(value, str) and _compiled(pattern, flags).search(value) is not None
 
 
+# Pages each collection's handle may keep in memory (KiB); filled only as pages are read.
+PAGE_CACHE_KIB = 8192
+
+
 class SharedCollectionStore(sqlite_store.CollectionStore):
     """One collection file, usable from every thread of the process, with a key table per
     declared index written in the same transaction as each document (see :mod:`.keytables`)."""
@@ -73,6 +77,10 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        # SQLite keeps 2 MB of pages by default: too few for a big collection's key tables, so
+        # a count that probes another key table (an approver's scope) read pages from the file
+        # again on every request (10 ms at 50,000 cases, against 1 ms with the pages kept).
+        connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         connection.create_function("ow_regex", 3, _sql_regex, deterministic=True)
         self._connection = connection
         # Connection.execute opens a new cursor for every statement, so no two threads ever
@@ -375,6 +383,35 @@ class SerializedCollection(mock_collection.Collection):
         return collection
 
 
+def _plain_inclusion(projection: dict) -> list[str] | None:
+    """The top-level fields of a projection that only includes whole top-level fields (as
+    MongoEngine's ``only()`` asks), else None."""
+    fields = [key for key in projection if key != "_id"]
+    if not fields or projection.get("_id", 1) not in (0, 1, True, False):
+        return None
+    for key in fields:
+        value = projection[key]
+        if "." in key or key.startswith("$") or value is not True and value != 1 \
+                or isinstance(value, bool) and not value:
+            return None
+    return fields
+
+
+def project(collection, document: dict, projection) -> dict:
+    """``document`` reduced to ``projection``. The planner decodes a fresh document for every
+    query, so a plain inclusion takes its values as they are; mongomock's projection (which
+    deep-copies every kept value, for documents it shares) serves every other shape."""
+    fields = _plain_inclusion(projection) if isinstance(projection, dict) else None
+    if fields is None:
+        return collection._copy_only_fields(document, projection, dict)
+    wanted = set(fields)
+    projected = {key: value for key, value in document.items()
+                 if key in wanted and key != "_id"}
+    if projection.get("_id", 1) and "_id" in document:
+        projected["_id"] = document["_id"]
+    return projected
+
+
 class PlannedCursor(mock_collection.Cursor):
     """A cursor whose page comes from the planner: only the documents returned are decoded."""
 
@@ -385,7 +422,7 @@ class PlannedCursor(mock_collection.Cursor):
         if self._results is None or getattr(self, "_planned_key", None) != key:
             documents = planner.find(self.collection._store, self._spec, self._sort, skip, limit)
             if self._projection is not None:
-                documents = [self.collection._copy_only_fields(doc, self._projection, dict)
+                documents = [project(self.collection, doc, self._projection)
                              for doc in documents]
             if self.collection.codec_options.tz_aware:
                 documents = [helpers.make_datetime_timezone_aware_in_document(doc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,7 +18,8 @@ def current_actor() -> life.Actor:
     """The signed-in user as the lifecycles see them."""
     return life.Actor(
         username=current_user.username,
-        roles=frozenset(role.name for role in current_user.roles),
+        # The roles held directly, from the security catalogue (no role documents read).
+        roles=current_app.appbuilder.sm.role_names(current_user, groups=False),
         centre=getattr(current_user, "centre", None) or None,
         agency=getattr(current_user, "agency", None) or None,
     )

@@ -9,6 +9,7 @@ case of another centre (or, for an approver, without their agency) is a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from console import clock
+from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from console.views.actions import current_actor, post_action, valid
 from forms import case_forms as f
@@ -30,7 +32,7 @@ from models import case as c
 from models import lifecycle as life
 from models import results as r
 from models import transitions as tr
-from models.case import Case
+from models.case import Case, SubTask
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
@@ -62,6 +64,34 @@ def calendar(centre: str):
     if centre not in cache:
         cache[centre] = calendar_for(centre)
     return cache[centre]
+
+
+class LazyForms(dict):
+    """The case page's forms, each built when the template first asks for it: most actions are
+    not offered in a given state, so their forms (and the item list of "add items") are never
+    built."""
+
+    def __init__(self, **factories: Callable[[], Any]) -> None:
+        super().__init__()
+        self._factories = factories
+
+    def __missing__(self, name: str) -> Any:
+        form = self[name] = self._factories[name]()
+        return form
+
+
+def _labeller() -> Callable[[list[tuple], object], str]:
+    """``label_of`` remembering each translated label for one page (a timeline names the same
+    few actions and states dozens of times)."""
+    seen: dict[tuple[int, object], str] = {}
+
+    def label(choices: list[tuple], value: object) -> str:
+        key = (id(choices), value)
+        if key not in seen:
+            seen[key] = c.label_of(choices, value)
+        return seen[key]
+
+    return label
 
 
 REVEALABLE = ("legal_rep_id", "phone")
@@ -214,9 +244,12 @@ class CaseView(BaseView):
         in_full = {t.key: life.sees_in_full(case, t, actor) for t in case.subtasks}
         hidden_tasks = {key for key, full in in_full.items() if not full}
         case_actions = tr.case_actions(case, actor)
+        timeline = [e for e in case.timeline if e.subtask not in hidden_tasks]
+        # Everyone the page names, looked up in one query rather than one per person.
+        remember_people([case.clerk, *(event.actor for event in timeline)])
         return self.render_template(
             "onewindow/cases/show.html",
-            title=case.number, case=case, label=c.label_of, c=c,
+            title=case.number, case=case, label=_labeller(), c=c,
             case_state=case_deadline_state(cal, case, now),
             subtask_states={t.key: subtask_deadline_state(cal, t, now) for t in case.subtasks},
             late=late_tolerated(case, clock.today()),
@@ -227,7 +260,7 @@ class CaseView(BaseView):
             in_full=in_full,
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
-            timeline=[e for e in case.timeline if e.subtask not in hidden_tasks],
+            timeline=timeline,
             # A sub-task's events name its agency (and item): "子任务办结（洛阳市税务局 · 发票）".
             task_agencies={t.key: f"{t.agency_name or t.agency} · {t.item_name or t.item}"
                            for t in case.subtasks},
@@ -238,9 +271,9 @@ class CaseView(BaseView):
             provisional=_provisional_years([case]),
             checklist=life.delivery_checklist(case),
             result_fields=r.CATALOGUE,
-            forms={"note": f.NoteForm(), "reason": f.ReasonForm(), "result": f.ResultForm(),
-                   "deliver": f.DeliverForm(), "close": f.CloseForm(),
-                   "add_items": self._add_items_form(case)},
+            forms=LazyForms(note=f.NoteForm, reason=f.ReasonForm, result=f.ResultForm,
+                            deliver=f.DeliverForm, close=f.CloseForm,
+                            add_items=lambda: self._add_items_form(case)),
             material_states=c.MATERIAL_STATES,
             returnable=life.missing_materials(case),
             draft=session.pop(_draft_key(case), None) or {},
@@ -342,15 +375,17 @@ class CaseView(BaseView):
         total = query.count()
         now = _now()
         shown = []
-        for case in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE):
-            tasks = sorted((task for task in case.subtasks if task.is_open and (
-                actor.agency is None or task.agency == actor.agency)),
-                key=lambda task: task.deadline or dt.datetime.max)
+        # Rows are read as stored: only the sub-tasks a row shows become documents (a case
+        # holds six to eight, an approver's row shows their agency's one or two).
+        for raw in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE).as_pymongo():
+            case = QueuedCase.of(raw, actor.agency)
+            tasks = sorted((task for task in case.subtasks if task.is_open),
+                           key=lambda task: task.deadline or dt.datetime.max)
             shown += [(task.deadline, case, task,
                        subtask_deadline_state(calendar(case.centre), task, now))
                       for task in tasks]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
-                                    rows=shown, label=c.label_of, c=c, page=page, total=total,
+                                    rows=shown, label=_labeller(), c=c, page=page, total=total,
                                     provisional=_provisional_years(
                                         {id(case): case for _due, case, _t, _s in shown}.values()),
                                     pages=max((total - 1) // PAGE_SIZE + 1, 1), args=request.args)
@@ -375,6 +410,27 @@ class CaseView(BaseView):
             "onewindow/cases/late.html", title=_l("Late tolerated materials"), rows=rows,
             label=c.label_of, c=c, page=page, total=total, args=request.args,
             pages=max((total - 1) // PAGE_SIZE + 1, 1))
+
+
+@dataclasses.dataclass
+class QueuedCase:
+    """What a queue row shows of a case, without building the whole case document."""
+
+    id: Any
+    number: str
+    company_name: str
+    centre: str
+    due_at: dt.datetime | None
+    subtasks: list[SubTask]
+
+    @classmethod
+    def of(cls, raw: dict, agency: str | None) -> QueuedCase:
+        """The case as stored, with the sub-tasks of ``agency`` (every one when None)."""
+        return cls(id=raw["_id"], number=raw.get("number", ""),
+                   company_name=raw.get("company_name", ""), centre=raw.get("centre", ""),
+                   due_at=raw.get("due_at"),
+                   subtasks=[SubTask._from_son(task) for task in raw.get("subtasks") or []
+                             if agency is None or task.get("agency") == agency])
 
 
 def rostered_window(username: str, day: dt.date) -> Window | None:
