@@ -190,10 +190,9 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
 def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
     """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
     the applicant's time), one row each with its case, window, agency, item, assignee and
-    deadline, oldest
-    deadline first. One range on the ``(centre, task_due)`` index selects the cases holding
-    one (``task_due``, their earliest running deadline, lies before now); only those cases are
-    read, never the centre's other open cases."""
+    deadline, oldest deadline first. One range on the ``(centre, task_due)`` index selects the
+    cases holding one (``task_due``, their earliest running deadline, lies before now); only
+    those cases are read, never the centre's other open cases."""
     if cases._none or cases._empty:
         return []
     rows = []
@@ -223,7 +222,8 @@ def overdue_by_agency(cases: QuerySet, now: dt.datetime) -> list[dict]:
 def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> CentreFigures:
     """Open cases, accepted and delivered today (China time), overdue cases, open complaints
     and overdue sub-tasks by agency: counts on the ``(centre, state, …)``,
-    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes."""
+    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes, the sub-tasks from the cases
+    the ``(centre, task_due)`` index finds."""
     start, end = day_bounds(now)
     return CentreFigures(
         open=cases.filter(state__in=list(c.OPEN_STATES)).count(),

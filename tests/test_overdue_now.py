@@ -145,3 +145,9 @@ def test_a_rebuild_fills_task_due_on_cases_written_before_it_existed(cases):
     rebuild_figures(["LY"])
     assert stored(a).task_due == at(11) and stored(a).version == version
     assert (a.number, "EO-REG") in snapshot(at(11, 1))
+
+
+def test_the_snapshot_index_is_declared_on_the_case():
+    from test_indexes import declared_prefixes
+
+    assert ("centre", "task_due") in declared_prefixes(Case)

@@ -86,16 +86,19 @@ def test_bad_periods_get_a_message_and_no_figures(app):
         assert client.get(f"/statistics/cases.csv?{query}").status_code == 400
 
 
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
 @pytest.mark.parametrize("name", TABLES)
-def test_exports_hold_the_numbers_of_the_screen(app, name):
+def test_exports_hold_the_numbers_of_the_screen(app, name, granularity):
     client = client_for(app, "ly_admin")
-    screen = _cells(client.get("/statistics/?granularity=week").get_data(as_text=True), name)
-    answer = client.get(f"/statistics/{name}.csv?granularity=week")
+    screen = _cells(client.get(f"/statistics/?granularity={granularity}").get_data(as_text=True),
+                    name)
+    answer = client.get(f"/statistics/{name}.csv?granularity={granularity}")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     text = answer.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
     assert [[_text(cell) for cell in row] for row in rows] == screen
-    book = load_workbook(io.BytesIO(client.get(f"/statistics/{name}.xlsx?granularity=week").data))
+    book = load_workbook(io.BytesIO(
+        client.get(f"/statistics/{name}.xlsx?granularity={granularity}").data))
     sheet = [[_text(cell) for cell in row] for row in book.active.iter_rows(values_only=True)]
     assert sheet[1:] == screen
 
