@@ -67,8 +67,10 @@ def progress(done: int, total: int, label: str) -> None:
 def our_app(folder: pathlib.Path, **config):
     from console import create_app
 
+    # TESTING for the test client's logins; the garbage collector settled as when serving.
     return create_app({"ONEWINDOW_MONGODB_URI": f"embedded://{folder}", "SECRET_KEY": "bench",
-                       "TESTING": True, "BABEL_DEFAULT_LOCALE": "zh_CN", **config})
+                       "TESTING": True, "ONEWINDOW_GC_FREEZE": True,
+                       "BABEL_DEFAULT_LOCALE": "zh_CN", **config})
 
 
 def id_number(rng: random.Random) -> str:

@@ -32,7 +32,8 @@ def init_command() -> None:
     report = provision.initialise(current_app.appbuilder)
     click.echo(
         f"indexes: {report.indexes} on {report.collections} collections; "
-        f"roles: {', '.join(report.roles)}; permissions: {report.permissions}"
+        f"roles: {', '.join(report.roles)}; permissions: {report.permissions}; "
+        f"cases given their overdue-now key: {report.refreshed}"
     )
 
 

@@ -147,6 +147,18 @@ def test_a_rebuild_fills_task_due_on_cases_written_before_it_existed(cases):
     assert (a.number, "EO-REG") in snapshot(at(11, 1))
 
 
+def test_init_fills_task_due_on_cases_written_before_it_existed(cases):
+    from console.provision import refresh_derived
+
+    a = cases["a"]
+    Case._get_collection().update_one({"_id": a.pk}, {"$unset": {"task_due": ""}})
+    version = stored(a).version
+    assert refresh_derived() == 1
+    assert stored(a).task_due == at(11) and stored(a).version == version
+    assert (a.number, "EO-REG") in snapshot(at(11, 1))
+    assert refresh_derived() == 0  # running init again changes nothing
+
+
 def test_the_snapshot_index_is_declared_on_the_case():
     from test_indexes import declared_prefixes
 
