@@ -64,15 +64,18 @@ DEMO_PASSWORD = "Yichuang-2026"
 @click.option("--seed", default=None, help="seed of the history: the same seed, the same cases")
 @click.option("--replace", is_flag=True,
               help="delete the demo centres' cases, complaints and ratings first")
+@click.option("--workers", default=None,
+              help="processes playing the centres (default one per centre, up to the "
+                   "processors; 1 plays them in this process)")
 @with_appcontext
 def load_demo_command(history: bool, cases: str | None, months: str | None, seed: str | None,
-                      replace: bool) -> None:
+                      replace: bool, workers: str | None) -> None:
     """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and one login per role (idempotent);
     with --history, a year of cases through the lifecycle (added once)."""
     from console.accounts import AccountError, NewLogin, create_login
     from console.demo import STEPS, load_demo
 
-    arguments = _history_arguments(history, cases, months, seed, replace)
+    arguments = _history_arguments(history, cases, months, seed, replace, workers)
 
     with click.progressbar(length=len(STEPS), label="demo", show_pos=True) as bar:
         report = load_demo(progress=lambda step, done, total: bar.update(1))
@@ -96,7 +99,7 @@ def load_demo_command(history: bool, cases: str | None, months: str | None, seed
 
 
 def _history_arguments(history: bool, cases: str | None, months: str | None, seed: str | None,
-                       replace: bool) -> dict | None:
+                       replace: bool, workers: str | None = None) -> dict | None:
     """The history's arguments as numbers, refused with a translated message before anything
     is written."""
     from flask_babel import gettext
@@ -104,27 +107,29 @@ def _history_arguments(history: bool, cases: str | None, months: str | None, see
     from console import demo_history
 
     if not history:
-        if any(value is not None for value in (cases, months, seed)) or replace:
-            raise click.UsageError(gettext("--cases, --months, --seed and --replace go with "
-                                           "--history."))
+        if any(value is not None for value in (cases, months, seed, workers)) or replace:
+            raise click.UsageError(gettext("--cases, --months, --seed, --workers and --replace "
+                                           "go with --history."))
         return None
     numbers = {}
     for name, value, default in (("cases", cases, demo_history.DEFAULT_CASES),
                                  ("months", months, demo_history.DEFAULT_MONTHS),
-                                 ("seed", seed, demo_history.DEFAULT_SEED)):
+                                 ("seed", seed, demo_history.DEFAULT_SEED),
+                                 ("workers", workers, None)):
         try:
             numbers[name] = default if value is None else int(value)
         except ValueError:
             raise click.UsageError(gettext("--%(name)s must be a whole number, not “%(value)s”.",
                                            name=name, value=value)) from None
     try:
-        demo_history.check_arguments(numbers["cases"], numbers["months"])
+        demo_history.check_arguments(numbers["cases"], numbers["months"], numbers["workers"])
     except demo_history.HistoryError as error:
         raise click.UsageError(str(error)) from error
     return {**numbers, "replace": replace}
 
 
-def _load_history(*, cases: int, months: int, seed: int, replace: bool) -> None:
+def _load_history(*, cases: int, months: int, seed: int, replace: bool,
+                  workers: int | None) -> None:
     import sys
 
     from flask_babel import gettext
@@ -136,7 +141,7 @@ def _load_history(*, cases: int, months: int, seed: int, replace: bool) -> None:
         with click.progressbar(length=cases, label=gettext("history"), file=stderr,
                                show_pos=True, show_eta=True) as bar:
             report = demo_history.load_history(
-                cases=cases, months=months, seed=seed, replace=replace,
+                cases=cases, months=months, seed=seed, replace=replace, workers=workers,
                 progress=lambda step, count: bar.update(count) if step == "cases" else None)
     except demo_history.HistoryExists as error:
         click.echo(str(error))  # already there: nothing to do, not a failure (run.sh reruns it)

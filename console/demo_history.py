@@ -1,5 +1,6 @@
 """``load_history``: a year of cases, complaints and ratings at the demo centres, acted out through
-the lifecycle functions in a memory run (:mod:`models.memory`) and written in bulk."""
+the lifecycle functions in a memory run (:mod:`models.memory`) and written in bulk, one worker
+process per centre when the store is shared between processes."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ MAX_CASES = 100_000
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 DEFAULT_SEED = 2026
+MAX_WORKERS = 16
 BATCH = 500  # cases played before their documents are written
 # LY is the city's centre, MJ a county's: most cases are opened at LY.
 CENTRE_SHARE = (("LY", 7), ("MJ", 3))
@@ -53,10 +55,14 @@ class HistoryReport:
     written: dict[str, int] = field(default_factory=dict)
     states: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    workers: int = 1  # processes that played the centres
 
 
-def check_arguments(cases: int, months: int) -> None:
+def check_arguments(cases: int, months: int, workers: int | None = None) -> None:
     """Refuse numbers outside what the loader supports, with a translated message."""
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise HistoryError(gettext("The number of worker processes must be between 1 and "
+                                   "%(max)d.", max=MAX_WORKERS))
     if not 1 <= cases <= MAX_CASES:
         raise HistoryError(gettext("The number of cases must be between 1 and %(max)d.",
                                    max=MAX_CASES))
@@ -86,23 +92,28 @@ def opening_moments(rng: random.Random, cases: int, start: dt.datetime,
             day += dt.timedelta(days=1)
         days[centre] = found
     moments = []
-    # The last cases came in during the last two working days, most just before ``end``: they
-    # are caught in coaching, review, a return or the back office.
-    recent = min(cases, max(16, cases // 100))
+    # The last cases came in during the last working days, many in the last session just before
+    # ``end``: they are caught in coaching, review, a return, the back office or waiting for
+    # pick-up.
+    recent = min(cases, max(24, cases // 100))
     while len(moments) < cases:
         centre = rng.choices(centres, weights=weights)[0]
-        if not days[centre]:
+        found = days[centre]
+        if not found:
             raise HistoryError(gettext("There is no working day in the chosen months."))
-        if len(moments) < recent:
-            day, hours = days[centre][-rng.randint(1, min(2, len(days[centre])))]
-            opens, closes = rng.choice(list(hours))
+        if len(moments) < recent and rng.random() < 0.6:
+            # The session open at ``end`` (or the last one before it), minutes before it.
+            day, hours = found[-1]
+            opens, closes = hours[-1]
             latest = min(dt.datetime.combine(day, closes), to_china(end))
-            moment = latest - dt.timedelta(minutes=int(rng.expovariate(1 / 60)))
+            moment = latest - dt.timedelta(minutes=1 + int(rng.expovariate(1 / 45)))
             moment = to_utc(max(moment, dt.datetime.combine(day, opens)))
         else:
-            # Growth over the year: later days are a little more likely.
-            index = int(len(days[centre]) * (rng.random() ** 0.8))
-            day, hours = days[centre][min(index, len(days[centre]) - 1)]
+            if len(moments) < recent:  # one of the last three working days
+                index = len(found) - rng.randint(1, min(3, len(found)))
+            else:  # growth over the year: later days are a little more likely
+                index = min(int(len(found) * (rng.random() ** 0.8)), len(found) - 1)
+            day, hours = found[index]
             opens, closes = rng.choice(list(hours))
             first = dt.datetime.combine(day, opens)
             length = (dt.datetime.combine(day, closes) - first).total_seconds() / 60
@@ -130,13 +141,75 @@ def remove_history() -> dict[str, int]:
     return removed
 
 
+def plan(cases: int, seed: int, start: dt.datetime,
+         end: dt.datetime) -> dict[str, list[dt.datetime]]:
+    """Each centre's opening moments, in time order: the whole history's plan, drawn from
+    ``seed`` before any case is played."""
+    moments: dict[str, list[dt.datetime]] = {centre: [] for centre in CENTRES}
+    for moment, centre in opening_moments(random.Random(seed), cases, start, end):
+        moments[centre].append(moment)
+    return moments
+
+
+def run_seed(seed: int, centre: str) -> str:
+    """The seed of ``centre``'s memory run (its sub-task keys and document ids)."""
+    return f"{seed}-{centre}"
+
+
+def simulation_for(seed: int, centre: str, end: dt.datetime) -> Simulation:
+    """``centre``'s simulation with its own random stream: what a centre's cases become does
+    not depend on the other centre's, so the centres can be played in any order or process."""
+    return Simulation(random.Random(f"cases-{seed}-{centre}"), end, centres=(centre,))
+
+
+@dataclass
+class Played:
+    """What playing one centre's cases gave: the cases' states and the documents written."""
+
+    states: Counter = field(default_factory=Counter)
+    written: dict[str, int] = field(default_factory=dict)
+
+
+def play_centre(centre: str, moments: list[dt.datetime], seed: int, end: dt.datetime,
+                progress: Progress | None = None) -> Played:
+    """Play ``centre``'s cases in a memory run, writing each batch of finished cases at once.
+    The caller holds :func:`models.daily_figures.batched` (the statistics' rows are written
+    when it ends)."""
+    played = Played()
+
+    def written(count: int) -> None:
+        if progress:
+            progress("write", count)
+
+    receivers = (ratings.rating_from_follow_up, daily_figures.on_case_changed)
+    with memory.run(run_seed(seed, centre), receivers=receivers) as run:
+        simulation = simulation_for(seed, centre, end)  # reads the configuration once
+        # Nothing a case holds in its lists is a reference: skipping MongoEngine's walk over
+        # every list at every read changes nothing but the time.
+        with no_dereference(Case):
+            for index, moment in enumerate(moments, 1):
+                case = simulation.case(centre, moment)
+                played.states[case.state] += 1
+                if progress:
+                    progress("cases", 1)
+                if index % BATCH == 0:  # a finished case changes no more: memory stays flat
+                    _add(played.written, run.flush(written))
+            _add(played.written, run.flush(written))
+    return played
+
+
 def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
                  seed: int = DEFAULT_SEED, end: dt.datetime | None = None,
-                 replace: bool = False, progress: Progress | None = None) -> HistoryReport:
+                 replace: bool = False, progress: Progress | None = None,
+                 workers: int | None = None) -> HistoryReport:
     """Act out ``cases`` cases over the last ``months`` months up to ``end`` (naive UTC, default
     now) and write them with their complaints, ratings and rectifications. Refuses (writing
-    nothing) when the demo centres hold cases already, unless ``replace``."""
-    check_arguments(cases, months)
+    nothing) when the demo centres hold cases already, unless ``replace``. ``workers``: how
+    many processes play the centres (default one per centre, up to the processors; 1, or a
+    store only this process sees, plays them here); the history is the same either way."""
+    from console import demo_workers
+
+    check_arguments(cases, months, workers)
     found = existing_cases()
     if found and not replace:
         raise HistoryExists(gettext(
@@ -144,44 +217,29 @@ def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
             "delete them and load the history again.", count=found))
     started = time.perf_counter()
     start, end = span(months, end)
-    rng = random.Random(seed)
+    moments = plan(cases, seed, start, end)
     report = HistoryReport(cases=cases)
     if replace:
         remove_history()
     try:
-        # The memory run sends no case_changed: it hands each change to the statistics'
-        # receiver itself, whose daily rows are gathered in memory and written once at the end.
-        with daily_figures.batched():
-            _act_out(report, rng, seed, cases, start, end, progress)
+        report.workers = demo_workers.processes(workers, moments)
+        if report.workers > 1:
+            results = demo_workers.play(moments, seed, end, progress, workers)
+        else:
+            # The memory run sends no case_changed: it hands each change to the statistics'
+            # receiver itself, whose rows are gathered in memory and written once at the end.
+            with daily_figures.batched():
+                results = [play_centre(centre, found, seed, end, progress)
+                           for centre, found in moments.items() if found]
     except BaseException:
         remove_history()  # a failed load leaves no partial history behind
         raise
+    for played in results:
+        report.states.update(played.states)
+        _add(report.written, played.written)
     report.seconds = time.perf_counter() - started
     _audit(report, seed, months)
     return report
-
-
-def _act_out(report: HistoryReport, rng: random.Random, seed: int, cases: int,
-             start: dt.datetime, end: dt.datetime, progress: Progress | None) -> None:
-    """Play every case in a memory run, writing each batch of finished cases at once."""
-    def written(count: int) -> None:
-        if progress:
-            progress("write", count)
-
-    receivers = (ratings.rating_from_follow_up, daily_figures.on_case_changed)
-    with memory.run(seed, receivers=receivers) as run:
-        simulation = Simulation(rng, end)  # reads the configuration, references resolved
-        # Nothing a case holds in its lists is a reference: skipping MongoEngine's walk over
-        # every list at every read changes nothing but the time.
-        with no_dereference(Case):
-            for index, (moment, centre) in enumerate(opening_moments(rng, cases, start, end), 1):
-                case = simulation.case(centre, moment)
-                report.states[case.state] += 1
-                if progress:
-                    progress("cases", 1)
-                if index % BATCH == 0:  # a finished case changes no more: memory stays flat
-                    _add(report.written, run.flush(written))
-            _add(report.written, run.flush(written))
 
 
 def _add(total: dict[str, int], more: dict[str, int]) -> None:

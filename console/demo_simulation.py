@@ -108,14 +108,15 @@ def cast_for(centre: str) -> Cast:
 class Simulation:
     """Acts out cases at the demo centres up to ``end`` (naive UTC)."""
 
-    def __init__(self, rng: random.Random, end: dt.datetime) -> None:
+    def __init__(self, rng: random.Random, end: dt.datetime,
+                 centres: tuple[str, ...] = tuple(CLERKS)) -> None:
         self.rng, self.end = rng, end
-        self.casts = {centre: cast_for(centre) for centre in CLERKS}
+        self.casts = {centre: cast_for(centre) for centre in centres}
         self.windows = {centre: [w for w in Window.objects(centre=centre, kind="enterprise_opening")
                                  .order_by("code") if life.chain_items(w)]
-                        for centre in CLERKS}
+                        for centre in centres}
         self.staff = {centre: list(StaffMember.objects(centre=centre, role="clerk", active=True)
-                                   .order_by("name")) for centre in CLERKS}
+                                   .order_by("name")) for centre in centres}
         self._seq = itertools.count()
         # Each window's chain, its items and their agencies read once (from the run's cache).
         self.chains: dict[tuple[str, str], list] = {}

@@ -36,7 +36,7 @@ _current: ContextVar[MemoryRun | None] = ContextVar("onewindow_memory_run", defa
 class MemoryRun:
     """The documents, counters and look-ups of one in-memory run."""
 
-    def __init__(self, seed: int | None = None,
+    def __init__(self, seed: int | str | None = None,
                  receivers: tuple[Callable[..., Any], ...] = ()) -> None:
         # Sub-task keys and document ids each from their own stream of the seed, so a key does
         # not depend on how many ids were drawn before it.
@@ -131,7 +131,7 @@ def current() -> MemoryRun | None:
 
 
 @contextlib.contextmanager
-def run(seed: int | None = None,
+def run(seed: int | str | None = None,
         receivers: tuple[Callable[..., Any], ...] = ()) -> Iterator[MemoryRun]:
     """Run the lifecycle in memory inside the block (see the module's docstring)."""
     memory_run = MemoryRun(seed, receivers)

@@ -4,20 +4,25 @@ and a second load are refused without writing, and no full ID number reaches the
 
 from __future__ import annotations
 
+from collections import Counter
 import datetime as dt
 import logging
 import random
 
+from bson import ObjectId
 from conftest import demo_app, make_app
 import pytest
 
 from console import demo_history, storage
-from console.demo_simulation import Simulation
 from models import case as c
 from models import lifecycle as life
 from models.case import Case
+from models.case_numbers import CaseCounter
 from models.complaint import Complaint
+from models.daily_figures import DailyFigure
 from models.rating import Rating, Rectification
+from models.staff import StaffMember
+from models.window import Window
 
 END = dt.datetime(2026, 11, 20, 7, 30)  # a Friday, 15:30 in Luoyang
 SEED = 7
@@ -58,13 +63,14 @@ def test_memory_run_writes_what_the_lifecycle_writes_action_by_action(monkeypatc
         bulk = {name: _documents(doc, drop) for name, doc, drop in _COMPARED}
         assert len(bulk["cases"]) == cases
         demo_history.remove_history()
-        keys = random.Random(SEED)
-        monkeypatch.setattr(life, "_new_key", lambda: f"{keys.getrandbits(48):012x}")
-        rng = random.Random(SEED)
-        simulation = Simulation(rng, END)
         start, end = demo_history.span(demo_history.DEFAULT_MONTHS, END)
-        for moment, centre in demo_history.opening_moments(rng, cases, start, end):
-            simulation.case(centre, moment)
+        for centre, moments in demo_history.plan(cases, SEED, start, end).items():
+            # Each centre draws its sub-task keys from its own stream, as its memory run does.
+            keys = random.Random(demo_history.run_seed(SEED, centre))
+            monkeypatch.setattr(life, "_new_key", lambda keys=keys: f"{keys.getrandbits(48):012x}")
+            simulation = demo_history.simulation_for(SEED, centre, END)
+            for moment in moments:
+                simulation.case(centre, moment)
         driven = {name: _documents(doc, drop) for name, doc, drop in _COMPARED}
     for name, _doc, _drop in _COMPARED:
         assert len(bulk[name]) == len(driven[name]), name
@@ -86,6 +92,66 @@ _COMPARED = (
     ("rectifications", Rectification, ("_id", "case", "rating")),
     ("complaints", Complaint, ("_id", "case")),
 )
+
+
+def test_worker_processes_write_the_same_history_as_one_process(tmp_path):
+    """One process per centre on a shared store: the same documents, ids and statistics as the
+    centres played one after the other in this process, again with the same seed, and a
+    progress that counts every case once."""
+    def load(workers, folder):
+        app = demo_app(ONEWINDOW_MONGODB_URI=f"embedded://{tmp_path / folder}")
+        counted = Counter()
+        with app.app_context():
+            report = demo_history.load_history(
+                cases=60, seed=SEED, end=END, workers=workers,
+                progress=lambda kind, count: counted.update({kind: count}))
+            stored = {name: _documents(doc, ()) for name, doc, _drop in _COMPARED}
+            stored["figures"] = _documents(DailyFigure)
+            stored["counters"] = _documents(CaseCounter, ())
+            # Each store has its own ids for the demo's windows and staff: name them instead.
+            names = {str(w.pk): f"{w.centre}-{w.code}" for w in Window.objects}
+            names.update({str(m.pk): m.name for m in StaffMember.objects})
+            stored = _renamed(stored, names)
+            stored["figures"].sort(key=lambda row: (row["centre"], row["dim"], row["key"],
+                                                    row["day"]))
+        storage.disconnect()
+        return report, counted, stored
+
+    one, two, again = load(1, "one"), load(2, "two"), load(2, "again")
+    assert (one[0].workers, two[0].workers) == (1, 2)
+    assert len(one[2]["cases"]) == 60 and one[2]["figures"] and one[2]["counters"]
+    assert two[2] == one[2] and again[2] == one[2]
+    assert two[0].states == one[0].states and two[0].written == one[0].written
+    for _report, counted, _stored in (one, two, again):
+        assert counted["cases"] == 60
+        assert counted["write"] == sum(one[0].written.values())
+
+
+def _renamed(value, names: dict[str, str]):
+    if isinstance(value, dict):
+        return {key: _renamed(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, names) for item in value]
+    if isinstance(value, (ObjectId, str)):
+        return names.get(str(value), value)
+    return value
+
+
+def test_a_failing_worker_leaves_no_history(tmp_path, monkeypatch):
+    """A worker that cannot play its centre (here: its store is gone) stops the load with a
+    clear message, and nothing of the history stays behind."""
+    from console import demo_workers
+
+    app = demo_app(ONEWINDOW_MONGODB_URI=f"embedded://{tmp_path / 'store'}")
+    config = demo_workers.worker_config
+    with app.app_context():
+        monkeypatch.setattr(demo_workers, "worker_config", lambda: {
+            **config(), "ONEWINDOW_MONGODB_URI": "mongodb://127.0.0.1:9/none",
+            "ONEWINDOW_MONGODB_TIMEOUT_MS": 200})
+        with pytest.raises(demo_history.HistoryError, match="could not be played"):
+            demo_history.load_history(cases=40, seed=SEED, end=END, workers=2)
+        assert Case.objects.count() == 0 and DailyFigure.objects.count() == 0
+    storage.disconnect()
 
 
 # --- the command ------------------------------------------------------------------------------
