@@ -70,6 +70,8 @@ AGENCIES = [
      [("廖红", "归集科科员", "13903790136", None)]),
     ("MJ", "MJ-ZWFW", "孟津区政务服务中心", "other",
      [("姚丹", "综合股股长", "13903790137", "zwfw.liaison@mengjin.example")]),
+    ("MJ", "MJ-TOBACCO", "洛阳市烟草专卖局孟津分局", "other",
+     [("任小军", "专卖管理股科员", "13903790138", None)]),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -225,22 +227,26 @@ SHARED_ITEMS = [
     },
 ]
 
+TOBACCO_MATERIALS = [
+    ("烟草专卖零售许可证申请表", 1, "original", "required",
+     ["经营场所地址与营业执照住所或经营场所一致",
+      "申请人签字与身份证件姓名一致"], None, None),
+    ("经营场所使用证明", 1, "copy", "required",
+     ["不动产权证书或租赁合同在有效期内",
+      "租赁合同剩余期限不少于1年"], None, None),
+]
+# Items taken in only at a professional window: each centre's tobacco retail licence, kept by
+# the tobacco bureau (one-window acceptance counts these cases as accepted elsewhere).
 LOCAL_ITEMS = [
     {
-        "centre": "LY", "code": "LY-P-TOBACCO", "agency": "LY-TOBACCO",
+        "centre": centre, "code": f"{centre}-P-TOBACCO", "agency": f"{centre}-TOBACCO",
         "name": "烟草专卖零售许可证核发", "window_category": "professional",
         "legal_basis": "《中华人民共和国烟草专卖法实施条例》第十三条；"
                        "《烟草专卖许可证管理办法》第二十三条。",
         "statutory": (20, "working_days"), "promised": (10, "working_days"), "warning": 80,
-        "materials": [
-            ("烟草专卖零售许可证申请表", 1, "original", "required",
-             ["经营场所地址与营业执照住所或经营场所一致",
-              "申请人签字与身份证件姓名一致"], None, None),
-            ("经营场所使用证明", 1, "copy", "required",
-             ["不动产权证书或租赁合同在有效期内",
-              "租赁合同剩余期限不少于1年"], None, None),
-        ],
-    },
+        "materials": TOBACCO_MATERIALS,
+    }
+    for centre in ("LY", "MJ")
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -269,6 +275,7 @@ MJ_WINDOWS = [
     ("W03", "03", "社保医保综合窗口", "social_medical_insurance", [], None),
     ("W04", "04", "不动产交易登记综合窗口", "real_estate", [], None),
     ("W05", "05", "涉税服务综合窗口", "tax", [], None),
+    ("P01", "07", "烟草专卖许可专业窗口", "professional", ["MJ-P-TOBACCO"], "MJ-TOBACCO"),
     ("Q01", "06", "其他事务综合受理窗口", "other_affairs", [], None),
 ]
 WINDOWS = {"LY": LY_WINDOWS, "MJ": MJ_WINDOWS}
