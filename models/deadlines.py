@@ -25,6 +25,19 @@ def case_limit(centre_code: str) -> tuple[int, str]:
     return memory.cached(("case_limit", centre_code), lambda: _case_limit(centre_code))
 
 
+def case_due(centre_code: str, now: dt.datetime, items) -> dt.datetime:
+    """When a case accepted (or given items) at ``now`` is due: the centre's whole-case limit, or
+    the longest promised limit among ``items`` when that is longer (a tobacco licence promised
+    in 10 working days at a professional window is not late on its second day)."""
+    calendar = calendar_for(centre_code)
+    amount, unit = case_limit(centre_code)
+    due = calendar.add(now, amount, unit)
+    for item in items:
+        if item.promised_limit and item.promised_unit:
+            due = max(due, calendar.add(now, item.promised_limit, item.promised_unit))
+    return due
+
+
 def _case_limit(centre_code: str) -> tuple[int, str]:
     centre = ServiceCentre.objects(code=centre_code).first()
     amount = getattr(centre, "case_limit", None) if centre else None

@@ -25,7 +25,7 @@ from models import results as r
 from models import transitions as tr
 from models.case import Case, MaterialReceipt, Pause, SubTask, TimelineEvent
 from models.case_numbers import next_case_number
-from models.deadlines import calendar_for, case_limit
+from models.deadlines import calendar_for, case_due
 from models.guarded import guarded_commit, validation_message
 from models.item import ServiceItem
 from models.signals import case_changed
@@ -323,8 +323,7 @@ def accept(case: Case, actor: Actor, note: str = "", now: dt.datetime | None = N
     items = items_by_code(case.items)
     subtasks = [_new_subtask(item, now) for item in items]
     _release_waiting(subtasks, calendar, now)
-    amount, unit = case_limit(case.centre)
-    due = calendar.add(now, amount, unit)
+    due = case_due(case.centre, now, items)
     return _commit(
         case, actor, "accept",
         {"subtasks": subtasks, "accepted_at": now, "due_at": due, "clock_from": now,
@@ -406,8 +405,7 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
         calendar = calendar_for(case.centre)
         subtasks = memory.working_copy(case.subtasks) + [_new_subtask(i, now) for i in new_items]
         _release_waiting(subtasks, calendar, now)
-        amount, unit = case_limit(case.centre)
-        due = calendar.add(now, amount, unit)
+        due = case_due(case.centre, now, new_items)
         changes.update(subtasks=subtasks, finished_at=None, clock_from=now,
                        due_at=max(due, case.due_at) if case.due_at else due)
         to_state = c.ACCEPTED

@@ -19,6 +19,7 @@ from test_lifecycle import (  # noqa: F401 - fixtures
     open_full,
     stored,
 )
+from test_models_factories import make_agency, make_item, make_window
 
 from models import case as c
 from models import lifecycle as life
@@ -29,6 +30,7 @@ from models.deadlines import (
     deadline_state,
     subtask_deadline_state,
 )
+from models.item import Material
 from models.workdays import MINUTES, WORKING_DAYS, WorkCalendar, to_china, to_utc
 
 
@@ -162,6 +164,31 @@ def test_adding_items_recomputes_the_case_deadline(ly):
     assert case_deadline_state(cal, final, added_at + dt.timedelta(minutes=1)) == c.NORMAL
     bank = task_of(case, "EO-BANK")
     assert local(bank.deadline) == dt.datetime(2026, 11, 25, 11, 30)
+
+
+def test_a_case_is_due_no_sooner_than_its_longest_promised_item(ly):
+    # A tobacco retail licence promised in 10 working days, taken alone at a professional
+    # window: the centre's one working day would make it late on its second day.
+    bureau = make_agency("TOBACCO", name="烟草专卖局")
+    tobacco = make_item("LY-P-TOBACCO", agency=bureau, name="烟草专卖零售许可",
+                        window_category="professional", statutory_limit=20, promised_limit=10,
+                        promised_unit=WORKING_DAYS,
+                        materials=[Material(name="烟草专卖零售许可证申请表")])
+    window = make_window("P01", name="烟草专卖许可专业窗口", kind="professional", agency=bureau,
+                         items=[tobacco])
+    case = accepted({**ly, "window": window}, items=[tobacco], mode=c.SINGLE_ITEM)
+    final = stored(case)
+    # 24, 25, 26, 27, 30 Nov, 1, 2, 3, 4, 7 Dec: the tenth working day, Monday 7 December.
+    assert local(final.due_at) == dt.datetime(2026, 12, 7, 10, 0)
+    cal = calendar_for("LY")
+    assert case_deadline_state(cal, final, china(2026, 11, 24, 10, 1)) == c.NORMAL
+    assert case_deadline_state(cal, final, china(2026, 12, 7, 10, 0)) == c.WARNING
+    assert case_deadline_state(cal, final, china(2026, 12, 7, 10, 1)) == c.OVERDUE
+
+
+def test_the_centre_limit_stands_when_every_item_is_quicker(ly):
+    case = accepted(ly)  # licence (2 hours) and seals (20 minutes after it): one working day
+    assert local(stored(case).due_at) == dt.datetime(2026, 11, 24, 10, 0)
 
 
 # --- the state table -------------------------------------------------------------------------
