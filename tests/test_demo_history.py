@@ -139,7 +139,10 @@ def test_deadlines_are_those_of_the_working_calendar(history):
             assert task.deadline == due, (case.number, task.item)
             checked += 1
         if "add_items" not in {e.action for e in case.timeline}:
-            due = calendar.add(case.accepted_at, *case_limit(case.centre))
+            # The centre's whole-case limit, or an item's longer promise (a professional item).
+            due = max([calendar.add(case.accepted_at, *case_limit(case.centre))] + [
+                calendar.add(case.accepted_at, item.promised_limit, item.promised_unit)
+                for item in life.items_by_code(case.items)])
             for pause in case.clock_pauses:
                 if pause.ended_at:
                     due = calendar.add(due, calendar.open_minutes_between(
