@@ -13,11 +13,10 @@ import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-from mongoengine.base import _document_registry
 import pytest
+from test_daily_figures import store  # noqa: F401  (mongomock and the strict embedded store)
 from test_models_factories import db, make_agency, make_centre, make_item, make_window  # noqa: F401
 
-from console import storage
 from models import case as c
 from models import complaint_lifecycle as complaints
 from models import lifecycle as life
@@ -42,24 +41,8 @@ START = to_utc(dt.datetime(2026, 12, 28, 9, 0))
 STEPS = (5, 10, 20, 45, 90, 240, 60 * 20, 60 * 26, 60 * 24 * 3)
 
 
-@pytest.fixture(params=["mongomock", "embedded"])
-def store(request, tmp_path):
-    if request.param == "mongomock":
-        request.getfixturevalue("db")
-        for document in (Case, DailyFigure, Complaint, Rating):
-            document.ensure_indexes()
-        yield
-        return
-    storage.connect(storage.StorageSpec("embedded", str(tmp_path / "store"), "t"))
-    for document in _document_registry.values():
-        if not document._meta.get("abstract") and hasattr(document, "ensure_indexes"):
-            document.ensure_indexes()
-    yield
-    storage.disconnect()
-
-
 @pytest.fixture
-def catalogue(store):
+def catalogue(store):  # noqa: F811  (the imported fixture)
     make_centre("LY")
     amr = make_agency("AMR")
     psb = make_agency("PSB", name="公安局", kind="public_security")
