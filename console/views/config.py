@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
@@ -26,6 +27,8 @@ from models import (
     StaffMember,
     Window,
 )
+from models.case import Case
+from models.complaint import Complaint
 
 SHARED_LABEL = _l("— shared by all centres —")
 SHARED_REFUSAL = _l("Shared records are maintained by the super-administrator.")
@@ -231,6 +234,16 @@ class WindowView(CentreOwnedView):
     add_columns = edit_columns = show_columns
     search_columns = ["code", "counter", "name", "kind", "is_open", "items"]
     order_columns = ["code", "counter", "name", "kind"]
+
+    def pre_delete(self, item: Any) -> None:
+        """A window that took cases or complaints stays, closed: their pages name it."""
+        super().pre_delete(item)
+        scope = {"centre": item.centre, "window": item.pk}
+        if (Case.objects(**scope).only("id").first() is not None
+                or Complaint.objects(**scope).only("id").first() is not None):
+            raise RecordError(message=gettext(
+                "Window %(window)s has cases or complaints on record and cannot be deleted; "
+                "close it instead (untick “Open”).", window=item.code))
 
 
 class StaffMemberView(CentreOwnedView):
