@@ -32,3 +32,9 @@ __all__ += ["Complaint", "Rating", "Rectification", "Review"]
 from models.daily_figures import DailyFigure  # noqa: E402
 
 __all__ += ["DailyFigure"]
+
+# Every process that writes calendars tells every process that reads them (a centre's calendar is
+# kept per process until the calendar stamp changes).
+from models.deadlines import watch_calendar_data  # noqa: E402
+
+watch_calendar_data()

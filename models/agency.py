@@ -14,12 +14,12 @@ from mongoengine import (
     Document,
     EmailField,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     StringField,
 )
 
 from models.choices import AGENCY_KINDS, RECORD_CODE_REGEX
 from models.fields import PhoneField
+from models.lists import EmbeddedDocumentListField
 from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre
 
 

@@ -14,14 +14,13 @@ from mongoengine import (
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
-    EmbeddedDocumentListField,
     IntField,
-    ListField,
     ReferenceField,
     StringField,
 )
 
 from models.fields import CreditCodeField, IdNumberField, PhoneField
+from models.lists import EmbeddedDocumentListField, ListField
 from models.window import Window
 
 # --- states and choices ---------------------------------------------------------------------

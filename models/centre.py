@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from mongoengine import (
     Document,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     IntField,
     StringField,
     ValidationError,
@@ -20,6 +19,7 @@ from models.choices import (
     WEEKDAYS,
     label,
 )
+from models.lists import EmbeddedDocumentListField
 
 
 class OpeningHours(EmbeddedDocument):

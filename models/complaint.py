@@ -10,7 +10,6 @@ from mongoengine import (
     DateTimeField,
     Document,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     IntField,
     ReferenceField,
     StringField,
@@ -18,6 +17,7 @@ from mongoengine import (
 
 from models.case import Case
 from models.fields import PhoneField
+from models.lists import EmbeddedDocumentListField
 from models.staff import StaffMember
 from models.window import Window
 

@@ -5,19 +5,54 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mongoengine import signals
+
 from models import case as c
-from models import memory
+from models import memory, stamps
 from models.centre import ServiceCentre
-from models.workcalendar import work_calendar
+from models.official_schedule import OfficialSchedule
+from models.workcalendar import CalendarOverride, work_calendar
 from models.workdays import WORKING_DAYS, WorkCalendar
 
 DEFAULT_CASE_LIMIT = (1, WORKING_DAYS)  # 一日办结
 DEFAULT_WARNING_PERCENT = 80
 
 
+CALENDAR_STAMP = "calendar"
+# Each centre's calendar as built by this process, with the calendar stamp it was built at (and
+# the database it was read from: tests and tools open several in one process).
+_calendars: dict[tuple[int, str], tuple[str, WorkCalendar]] = {}
+
+
 def calendar_for(centre_code: str) -> WorkCalendar:
-    """The centre's calendar: national and centre overrides, the centre's opening hours."""
-    return memory.cached(("calendar", centre_code), lambda: work_calendar(centre_code))
+    """The centre's calendar: national and centre overrides, the centre's opening hours and the
+    loaded State Council schedules. Built once per process until any of those changes (every
+    write to them bumps the calendar stamp: :func:`watch_calendar_data`), so a page costs one
+    read of the stamp instead of three collections."""
+    return memory.cached(("calendar", centre_code), lambda: _current_calendar(centre_code))
+
+
+def _current_calendar(centre_code: str) -> WorkCalendar:
+    # The stamp is read before the data: a write landing in between leaves a calendar labelled
+    # with the older stamp, which the next reader replaces.
+    stamp = stamps.current(CALENDAR_STAMP)
+    key = (id(stamps.ChangeStamp._get_db()), centre_code)
+    held = _calendars.get(key)
+    if held is None or held[0] != stamp:
+        held = _calendars[key] = (stamp, work_calendar(centre_code))
+    return held[1]
+
+
+def _calendar_changed(sender: type, **kwargs: object) -> None:
+    stamps.bump(CALENDAR_STAMP)
+
+
+def watch_calendar_data() -> None:
+    """Bump the calendar stamp after every save, delete or bulk insert of centres (their opening
+    hours), calendar overrides and official schedules (``load_schedule`` bumps it itself)."""
+    for document in (ServiceCentre, CalendarOverride, OfficialSchedule):
+        for signal in (signals.post_save, signals.post_delete, signals.post_bulk_insert):
+            signal.connect(_calendar_changed, sender=document, weak=False)
 
 
 def case_limit(centre_code: str) -> tuple[int, str]:

@@ -12,9 +12,7 @@ from mongoengine import (
     DecimalField,
     Document,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     IntField,
-    ListField,
     ReferenceField,
     StringField,
     ValidationError,
@@ -31,6 +29,7 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
+from models.lists import EmbeddedDocumentListField, ListField
 from models.results import RESULT_CHOICES
 from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre, visible_from
 

@@ -26,10 +26,11 @@ from mongoengine import (
     DateTimeField,
     Document,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     IntField,
     StringField,
 )
+
+from models.lists import EmbeddedDocumentListField
 
 HEADER = ["date", "status", "name"]
 STATUSES = {"holiday": False, "休": False, "workday": True, "班": True}
@@ -155,6 +156,10 @@ def load_schedule(data: bytes | str, year: int, *, source: str = "", loaded_by: 
         upsert=True, set__days=days, set__source=record.source, set__loaded_at=now,
         set__loaded_by=record.loaded_by,
     )
+    from models import stamps
+    from models.deadlines import CALENDAR_STAMP
+
+    stamps.bump(CALENDAR_STAMP)  # an atomic update sends no document signal
     return LoadReport(year=year, holidays=sum(not day.working for day in days),
                       make_up_days=sum(bool(day.working) for day in days), replaced=replaced)
 

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from mongoengine import (
     DateTimeField,
     Document,
-    EmbeddedDocumentListField,
     IntField,
     ReferenceField,
     StringField,
@@ -35,6 +34,7 @@ from models.complaint_lifecycle import (
     validation_message,
 )
 from models.lifecycle import AccessDenied, Actor, TransitionError
+from models.lists import EmbeddedDocumentListField
 from models.signals import case_changed
 from models.staff import StaffMember
 from models.window import Window

@@ -22,7 +22,6 @@ from mongoengine import (
     DictField,
     Document,
     EmbeddedDocument,
-    EmbeddedDocumentListField,
     FloatField,
     IntField,
     ReferenceField,
@@ -32,6 +31,7 @@ from mongoengine import (
 from models.case import Case
 from models.complaint import Complaint
 from models.lifecycle import AccessDenied, Actor, TransitionError
+from models.lists import EmbeddedDocumentListField
 from models.rating import DISSATISFIED, Rating
 from models.staff import StaffMember
 from models.window import Window

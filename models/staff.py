@@ -9,7 +9,6 @@ from mongoengine import (
     BooleanField,
     DateField,
     Document,
-    ListField,
     ReferenceField,
     StringField,
     ValidationError,
@@ -19,6 +18,7 @@ from models.agency import Agency
 from models.choices import STAFF_ROLES
 from models.fields import PhoneField
 from models.item import ServiceItem
+from models.lists import ListField
 from models.tenancy import CentreQuerySet, require_centre, visible_from
 from models.workcalendar import today_in_china
 

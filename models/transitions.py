@@ -21,9 +21,12 @@ ADMIN, CLERK, APPROVER = "Admin", "Clerk", "Approver"
 WINDOW = frozenset({ADMIN, CLERK})
 AGENCY = frozenset({ADMIN, APPROVER})
 
-# A guard looks at the case (and the sub-task, for sub-task actions) and returns the reason for
-# refusing, or None. Guards read only what the case already holds: no clock, no database.
-Guard = Callable[[c.Case, "c.SubTask | None"], "str | None"]
+# A guard looks at the case (and the sub-task, for sub-task actions) and returns None, or what
+# makes the reason for refusing (translated only when a refusal is shown: the case page asks
+# every action of the table whether it is allowed, and most are not). Guards read only what the
+# case already holds: no clock, no database.
+Reason = Callable[[], str]
+Guard = Callable[[c.Case, "c.SubTask | None"], "Reason | None"]
 
 
 class TransitionError(ValueError):
@@ -56,28 +59,28 @@ class Transition:
         return bool(self.task_states)
 
 
-def _partial_chain(case: c.Case, _task) -> str | None:
+def _partial_chain(case: c.Case, _task) -> Reason | None:
     if case.mode != c.PARTIAL_CHAIN:
-        return gettext("Only a partial-chain case takes more items later.")
+        return lambda: gettext("Only a partial-chain case takes more items later.")
     return None
 
 
-def _something_rejected(case: c.Case, _task) -> str | None:
+def _something_rejected(case: c.Case, _task) -> Reason | None:
     if not any(t.status in (c.TASK_REJECTED, c.TASK_RETURNED) for t in case.subtasks):
-        return gettext("No sub-task was rejected: the case cannot be closed so.")
+        return lambda: gettext("No sub-task was rejected: the case cannot be closed so.")
     return None
 
 
-def _tolerated_outstanding(case: c.Case, _task) -> str | None:
+def _tolerated_outstanding(case: c.Case, _task) -> Reason | None:
     if not any(row.state == c.TOLERATED for row in case.materials):
-        return gettext("No tolerated material is outstanding on this case.")
+        return lambda: gettext("No tolerated material is outstanding on this case.")
     return None
 
 
-def _not_waiting(case: c.Case, task) -> str | None:
+def _not_waiting(case: c.Case, task) -> Reason | None:
     if task is not None and task.status == c.WAITING:
-        return gettext("This sub-task waits for %(items)s to be done first.",
-                       items="、".join(waiting_for(case, task)))
+        return lambda: gettext("This sub-task waits for %(items)s to be done first.",
+                               items="、".join(waiting_for(case, task)))
     return None
 
 
@@ -139,49 +142,60 @@ def check(name: str, case: c.Case, actor: Actor, task: c.SubTask | None = None) 
     """The transition ``name`` if ``actor`` may take it on ``case`` (and ``task``) now; else
     :class:`AccessDenied` or :class:`TransitionError` with the reason. Writes nothing."""
     transition = TABLE[name]
-    if actor.centre is not None and actor.centre != case.centre:
-        raise AccessDenied(gettext("This case belongs to another service centre."))
-    if transition.on_subtask and transition.roles == AGENCY:
-        _require_agency(actor, task)
-    elif not transition.roles & actor.roles:
-        raise AccessDenied(gettext("Only a window clerk may do this."))
-    if case.state not in transition.states:
-        raise TransitionError(gettext("Not possible while the case is “%(state)s”.",
-                                      state=c.label_of(c.CASE_STATES, case.state)))
-    if transition.on_subtask:
-        if task is None:
-            raise TransitionError(gettext("This case has no such sub-task."))
-        refusal = transition.guard(case, task) if transition.guard else None
-        if refusal:
-            raise TransitionError(refusal)
-        if task.status not in transition.task_states:
-            raise TransitionError(gettext("Not possible while the sub-task is “%(state)s”.",
-                                          state=c.label_of(c.SUBTASK_STATES, task.status)))
-        return transition
-    refusal = transition.guard(case, task) if transition.guard else None
-    if refusal:
-        raise TransitionError(refusal)
+    refused = _refusal(transition, case, actor, task)
+    if refused is not None:
+        error, reason = refused
+        raise error(reason())
     return transition
 
 
-def _require_agency(actor: Actor, task: c.SubTask | None) -> None:
+def _refusal(transition: Transition, case: c.Case, actor: Actor,
+             task: c.SubTask | None) -> tuple[type[TransitionError], Reason] | None:
+    """Why ``actor`` may not take ``transition`` now (the error and its reason), or None."""
+    if actor.centre is not None and actor.centre != case.centre:
+        return AccessDenied, lambda: gettext("This case belongs to another service centre.")
+    if transition.on_subtask and transition.roles == AGENCY:
+        refused = _agency_refusal(actor, task)
+        if refused is not None:
+            return refused
+    elif not transition.roles & actor.roles:
+        return AccessDenied, lambda: gettext("Only a window clerk may do this.")
+    if case.state not in transition.states:
+        return TransitionError, lambda: gettext(
+            "Not possible while the case is “%(state)s”.",
+            state=c.label_of(c.CASE_STATES, case.state))
+    if transition.on_subtask and task is None:
+        return TransitionError, _no_such_subtask
+    reason = transition.guard(case, task) if transition.guard else None
+    if reason is not None:
+        return TransitionError, reason
+    if transition.on_subtask and task.status not in transition.task_states:
+        return TransitionError, lambda: gettext(
+            "Not possible while the sub-task is “%(state)s”.",
+            state=c.label_of(c.SUBTASK_STATES, task.status))
+    return None
+
+
+def _no_such_subtask() -> str:
+    return gettext("This case has no such sub-task.")
+
+
+def _agency_refusal(actor: Actor,
+                    task: c.SubTask | None) -> tuple[type[TransitionError], Reason] | None:
     if task is None:
-        raise TransitionError(gettext("This case has no such sub-task."))
+        return TransitionError, _no_such_subtask
     if ADMIN in actor.roles:
-        return
+        return None
     if APPROVER not in actor.roles:
-        raise AccessDenied(gettext("Only a back-office approver may work a sub-task."))
+        return AccessDenied, lambda: gettext("Only a back-office approver may work a sub-task.")
     if actor.agency != task.agency:
-        raise AccessDenied(gettext("This sub-task belongs to another agency."))
+        return AccessDenied, lambda: gettext("This sub-task belongs to another agency.")
+    return None
 
 
 def allowed(name: str, case: c.Case, actor: Actor, task: c.SubTask | None = None) -> bool:
-    """Whether :func:`check` would let the action through."""
-    try:
-        check(name, case, actor, task)
-    except TransitionError:
-        return False
-    return True
+    """Whether :func:`check` would let the action through (no message is made)."""
+    return _refusal(TABLE[name], case, actor, task) is None
 
 
 def case_actions(case: c.Case, actor: Actor) -> list[Transition]:

@@ -8,7 +8,6 @@ from mongoengine import (
     PULL,
     BooleanField,
     Document,
-    ListField,
     ReferenceField,
     StringField,
     ValidationError,
@@ -17,6 +16,7 @@ from mongoengine import (
 from models.agency import Agency
 from models.choices import COMPREHENSIVE_CODES, RECORD_CODE_REGEX, WINDOW_KINDS, label
 from models.item import ServiceItem
+from models.lists import ListField
 from models.tenancy import CentreQuerySet, require_centre, visible_from
 
 

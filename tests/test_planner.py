@@ -183,3 +183,36 @@ def test_unserved_query_is_logged_once_and_refused_in_strict_mode(stores, caplog
         list(embedded.find({"e": 1}))
     with planner.strict():
         assert len(list(embedded.find({"g": "LY", "e": 1}))) == 1
+
+
+def test_a_repeated_query_shape_tries_only_the_key_table_chosen_before(stores, monkeypatch):
+    docs = [{"_id": ObjectId(), "g": "LY" if i % 2 else "MJ", "a": i % 5} for i in range(40)]
+    fill(stores, docs)
+    embedded, reference = stores
+    tried: list[tuple[str, ...]] = []
+    table_plan = planner._table_plan
+
+    def counting(store, known, table, *args):
+        tried.append(table.paths)
+        return table_plan(store, known, table, *args)
+
+    monkeypatch.setattr(planner, "_table_plan", counting)
+    for centre, value in (("LY", 3), ("MJ", 1), ("LY", 0)):
+        tried.clear()
+        spec = {"g": centre, "a": {"$lte": value}}
+        assert [d["n"] for d in embedded.find(spec, sort=[("a", -1)], limit=4)] == [
+            d["n"] for d in reference.find(spec, sort=[("a", -1)], limit=4)]
+        # The first time every key table is weighed; then only the one that served best.
+        assert tried == ([("a", "n"), ("g", "a"), ("b",), ("c.d", "g")] if value == 3
+                         else [("g", "a")])
+
+
+def test_an_index_declared_later_serves_the_next_query_of_a_known_shape(stores):
+    docs = [{"_id": ObjectId(), "g": "LY", "e": i % 3} for i in range(30)]
+    fill(stores, docs)
+    embedded, _ = stores
+    assert planner.plan(embedded._store, {"g": "LY", "e": 1}).kind == "recheck"
+    embedded.create_index([("g", 1), ("e", 1)])
+    chosen = planner.plan(embedded._store, {"g": "LY", "e": 2})
+    assert (chosen.kind, chosen.table.paths) == ("exact", ("g", "e"))
+    assert embedded.count_documents({"g": "LY", "e": 2}) == 10

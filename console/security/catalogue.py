@@ -15,12 +15,14 @@ labelled with the older stamp, which the next request replaces.
 from __future__ import annotations
 
 from collections.abc import Iterable
-import secrets
 import threading
 from typing import Any
 
 from bson import DBRef, ObjectId
 from mongoengine import Document, signals
+
+from models.stamps import bump_stamp
+from models.stamps import read_stamp as read_change_stamp
 
 from .models import Group, Permission, PermissionView, Role, SecurityStamp, User, ViewMenu
 
@@ -33,20 +35,12 @@ def _stamps():
 
 def read_stamp() -> str:
     """The current stamp of the security data (created by the first reader of a new database)."""
-    stamps = _stamps()
-    found = stamps.find_one({"_id": STAMP_ID})
-    if found and found.get("stamp"):
-        return found["stamp"]
-    # First writer wins: concurrent readers of a new database agree on one stamp.
-    stamps.update_one({"_id": STAMP_ID}, {"$setOnInsert": {"stamp": secrets.token_hex(16)}},
-                      upsert=True)
-    return stamps.find_one({"_id": STAMP_ID})["stamp"]
+    return read_change_stamp(_stamps(), STAMP_ID)
 
 
 def bump() -> None:
     """Mark the security data changed: every process re-reads it on its next request."""
-    _stamps().update_one({"_id": STAMP_ID}, {"$set": {"stamp": secrets.token_hex(16)}},
-                         upsert=True)
+    bump_stamp(_stamps(), STAMP_ID)
 
 
 def reference_ids(values: Iterable[Any] | None) -> list[ObjectId]:

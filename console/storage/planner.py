@@ -318,8 +318,15 @@ def plan(store, spec: dict, sort: Any = None) -> Plan:
         if [path for path, _ in order] == ["_id"] and store.ids_are_object_ids():
             return Plan("all", shape, exact=True,
                         order=["_id DESC" if order[0][1] < 0 else "_id ASC"])
-    best: tuple | None = None
     known = _Known(store)
+    choices = _choices(store, known.tables)
+    signature = (_signature(clauses), residual, tuple(order))
+    chosen = choices.get(signature)
+    if chosen is not None:
+        candidate = _table_plan(store, known, chosen, clauses, residual, order, shape)
+        if candidate is not None:
+            return candidate[0]
+    best: tuple | None = None
     for table in known.tables:
         candidate = _table_plan(store, known, table, clauses, residual, order, shape)
         if candidate is None:
@@ -328,8 +335,44 @@ def plan(store, spec: dict, sort: Any = None) -> Plan:
         if best is None or score > best[0]:
             best = (score, plan_)
     if best is not None:
+        if len(choices) >= MAX_CHOICES:
+            choices.clear()
+        choices[signature] = best[1].table
         return best[1]
     return Plan("scan", shape)
+
+
+# How many query signatures a collection remembers the chosen key table of.
+MAX_CHOICES = 1024
+
+
+def _choices(store, tables: list[KeyTable]) -> dict:
+    """The key table chosen for each query signature on ``store``, forgotten whenever its
+    declared indexes change. Any key table's plan is correct; remembering which one scored best
+    for a signature spares trying all of them (a dozen for cases) on every query."""
+    held = getattr(store, "_plan_choices", None)
+    if held is None or held[0] is not tables:
+        held = (tables, {})
+        store._plan_choices = held
+    return held[1]
+
+
+def _signature(clauses: list[tuple[str, Any]]) -> tuple:
+    """What decides which key table serves the clauses best: the paths, the operators and the
+    kinds of the values (not the values themselves)."""
+    return tuple((path, _kind(condition)) for path, condition in clauses)
+
+
+def _kind(value: Any) -> Any:
+    if _is_operator_dict(value):
+        return tuple(sorted((operator, _kind(argument)) for operator, argument in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(sorted({repr(_kind(item)) for item in value})))
+    if isinstance(value, (re.Pattern, bson.Regex)):
+        return ("regex", value.flags)
+    if isinstance(value, dict):
+        return ("document", tuple(sorted(value)))
+    return type(value).__name__
 
 
 def _id_plan(store, clauses, residual, shape) -> Plan | None:

@@ -319,15 +319,18 @@ class CaseView(BaseView):
         limits = {**DEFAULT_RISK_THRESHOLDS,
                   **current_app.config.get("ONEWINDOW_RISK_THRESHOLDS", {})}
         prompts = []
-        others = Case.objects(centre=case.centre, state__in=list(c.OPEN_STATES),
-                              id__ne=case.id)
-        same_person = others.filter(legal_rep_id=case.legal_rep_id).count()
+        # Two counts on the (centre, legal_rep_id / address_key, state) key tables, through the
+        # driver: nothing is built but the number.
+        cases = Case._get_collection()
+        others = {"centre": case.centre, "state": {"$in": list(c.OPEN_STATES)},
+                  "_id": {"$ne": case.id}}
+        same_person = cases.count_documents({**others, "legal_rep_id": case.legal_rep_id})
         if same_person >= limits["person"]:
             prompts.append(gettext(
                 "One person, many companies (一人多户): the legal representative is behind "
                 "%(count)d other open cases in this centre.", count=same_person))
         if case.address_key:
-            same_address = others.filter(address_key=case.address_key).count()
+            same_address = cases.count_documents({**others, "address_key": case.address_key})
             if same_address >= limits["address"]:
                 prompts.append(gettext(
                     "Many licences at one address (一址多照): %(count)d other open cases "
