@@ -13,17 +13,17 @@ from flask_babel import lazy_gettext as _l
 from mongoengine import (
     Document,
     EmailField,
-    EmbeddedDocument,
     StringField,
 )
 
 from models.choices import AGENCY_KINDS, RECORD_CODE_REGEX
+from models.embedded import PlainEmbedded
 from models.fields import PhoneField
 from models.lists import EmbeddedDocumentListField
 from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre
 
 
-class Liaison(EmbeddedDocument):
+class Liaison(PlainEmbedded):
     """A named contact person of an agency."""
 
     name = StringField(required=True, max_length=50, verbose_name=_l("Name"))

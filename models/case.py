@@ -12,13 +12,13 @@ from mongoengine import (
     DateField,
     DateTimeField,
     Document,
-    EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
     ReferenceField,
     StringField,
 )
 
+from models.embedded import PlainEmbedded
 from models.fields import CreditCodeField, IdNumberField, PhoneField
 from models.lists import EmbeddedDocumentListField, ListField
 from models.window import Window
@@ -112,7 +112,7 @@ RATINGS = [
 ]
 
 
-class MaterialReceipt(EmbeddedDocument):
+class MaterialReceipt(PlainEmbedded):
     """One material the applicant hands in, shared by every chosen item that needs it."""
 
     name = StringField(required=True, max_length=200, verbose_name=_l("Material"))
@@ -129,7 +129,7 @@ class MaterialReceipt(EmbeddedDocument):
     blocks_delivery = BooleanField(default=False)
 
 
-class ReturnedMaterial(EmbeddedDocument):
+class ReturnedMaterial(PlainEmbedded):
     """One material named in a one-time notification, with what was wrong with it."""
 
     name = StringField(required=True, max_length=200, verbose_name=_l("Material"))
@@ -139,7 +139,7 @@ class ReturnedMaterial(EmbeddedDocument):
     reason = StringField(required=True, max_length=500, verbose_name=_l("Reason"))
 
 
-class ReturnRecord(EmbeddedDocument):
+class ReturnRecord(PlainEmbedded):
     """One return with a one-time notification (一次性告知); every return is kept."""
 
     at = DateTimeField(required=True, verbose_name=_l("Time"))
@@ -148,7 +148,7 @@ class ReturnRecord(EmbeddedDocument):
     note = StringField(max_length=2000, verbose_name=_l("Clerk's note"))
 
 
-class Pause(EmbeddedDocument):
+class Pause(PlainEmbedded):
     """A sub-task's clock stopped while the applicant supplies something (补正)."""
 
     started_at = DateTimeField(required=True)
@@ -156,7 +156,7 @@ class Pause(EmbeddedDocument):
     reason = StringField(max_length=500)
 
 
-class SubTask(EmbeddedDocument):
+class SubTask(PlainEmbedded):
     """One agency's part of the case for one item, worked in parallel with the others."""
 
     key = StringField(required=True, verbose_name=_l("Key"))
@@ -203,7 +203,7 @@ class SubTask(EmbeddedDocument):
         return self.ready_at or self.created_at
 
 
-class TimelineEvent(EmbeddedDocument):
+class TimelineEvent(PlainEmbedded):
     """One thing that happened to the case. Appended, never edited."""
 
     at = DateTimeField(required=True, verbose_name=_l("Time"))
@@ -218,7 +218,7 @@ class TimelineEvent(EmbeddedDocument):
     due_at = DateTimeField()
 
 
-class Handover(EmbeddedDocument):
+class Handover(PlainEmbedded):
     """What went back to the applicant: collected at the window or mailed."""
 
     method = StringField(choices=DELIVERY_METHODS, verbose_name=_l("Method"))
@@ -228,7 +228,7 @@ class Handover(EmbeddedDocument):
     at = DateTimeField(verbose_name=_l("Time"))
 
 
-class FollowUp(EmbeddedDocument):
+class FollowUp(PlainEmbedded):
     """The call or visit after delivery, and the applicant's rating (好差评)."""
 
     method = StringField(choices=FOLLOW_UP_METHODS, verbose_name=_l("Method"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from mongoengine import (
     Document,
-    EmbeddedDocument,
     IntField,
     StringField,
     ValidationError,
@@ -19,10 +18,11 @@ from models.choices import (
     WEEKDAYS,
     label,
 )
+from models.embedded import PlainEmbedded
 from models.lists import EmbeddedDocumentListField
 
 
-class OpeningHours(EmbeddedDocument):
+class OpeningHours(PlainEmbedded):
     """The hours of one weekday, with an optional lunch break."""
 
     weekday = IntField(required=True, choices=WEEKDAYS, verbose_name=_l("Weekday"))

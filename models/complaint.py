@@ -9,13 +9,13 @@ from mongoengine import (
     BooleanField,
     DateTimeField,
     Document,
-    EmbeddedDocument,
     IntField,
     ReferenceField,
     StringField,
 )
 
 from models.case import Case
+from models.embedded import PlainEmbedded
 from models.fields import PhoneField
 from models.lists import EmbeddedDocumentListField
 from models.staff import StaffMember
@@ -76,7 +76,7 @@ TIMELINE_ACTIONS = [
 ]
 
 
-class ComplaintEvent(EmbeddedDocument):
+class ComplaintEvent(PlainEmbedded):
     """One thing that happened to a complaint (or a rectification). Appended, never edited."""
 
     at = DateTimeField(required=True, verbose_name=_l("Time"))

@@ -11,7 +11,6 @@ from mongoengine import (
     BooleanField,
     DecimalField,
     Document,
-    EmbeddedDocument,
     IntField,
     ReferenceField,
     StringField,
@@ -29,6 +28,7 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
+from models.embedded import PlainEmbedded
 from models.lists import EmbeddedDocumentListField, ListField
 from models.results import RESULT_CHOICES
 from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre, visible_from
@@ -44,7 +44,7 @@ def refuse_vague(text: str) -> None:
             )
 
 
-class Material(EmbeddedDocument):
+class Material(PlainEmbedded):
     """One row of an item's material list."""
 
     name = StringField(required=True, max_length=200, verbose_name=_l("Material"))

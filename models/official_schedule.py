@@ -25,11 +25,11 @@ from mongoengine import (
     DateField,
     DateTimeField,
     Document,
-    EmbeddedDocument,
     IntField,
     StringField,
 )
 
+from models.embedded import PlainEmbedded
 from models.lists import EmbeddedDocumentListField
 
 HEADER = ["date", "status", "name"]
@@ -40,7 +40,7 @@ MAX_NAME = 50
 MAX_ERRORS = 20  # a wrong file is named line by line, but not a thousand lines of it
 
 
-class ScheduleDay(EmbeddedDocument):
+class ScheduleDay(PlainEmbedded):
     """One listed day: a holiday (放假) or a make-up working day (调休上班)."""
 
     date = DateField(required=True, verbose_name=_l("Date"))

@@ -21,7 +21,6 @@ from mongoengine import (
     DateTimeField,
     DictField,
     Document,
-    EmbeddedDocument,
     FloatField,
     IntField,
     ReferenceField,
@@ -30,6 +29,7 @@ from mongoengine import (
 
 from models.case import Case
 from models.complaint import Complaint
+from models.embedded import PlainEmbedded
 from models.lifecycle import AccessDenied, Actor, TransitionError
 from models.lists import EmbeddedDocumentListField
 from models.rating import DISSATISFIED, Rating
@@ -41,7 +41,7 @@ REVIEWERS = frozenset({"Admin", "CentreAdmin", "ComplaintHandler"})
 MAX_PERIOD_DAYS = 366
 
 
-class Figures(EmbeddedDocument):
+class Figures(PlainEmbedded):
     """One window's or one staff member's figures for the period."""
 
     window = ReferenceField(Window, verbose_name=_l("Window"))
