@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     with app.app_context():
         appbuilder = init_appbuilder(app)
+        ui.keep_locales(app)
         from console.security import menu, sessions
         from console.views import register_views
 

@@ -273,7 +273,9 @@ class MongoSecurityManager(BaseSecurityManager):
         object_id = as_object_id(pk)
         if object_id is None:
             return None
-        return User.objects(pk=object_id).first()
+        # Every request loads its user: one read by id, no query set built around it.
+        raw = User._get_collection().find_one({"_id": object_id})
+        return User._from_son(raw) if raw is not None else None
 
     def load_user(self, pk) -> User | None:
         """Flask-Login's user loader: the session holds the ObjectId as a string."""
