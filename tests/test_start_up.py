@@ -8,15 +8,15 @@ import gc
 from conftest import make_app
 
 
-def test_a_serving_app_freezes_what_starting_built():
-    frozen = gc.get_freeze_count()
+def test_a_serving_app_freezes_what_starting_built(monkeypatch):
+    # Counted by the calls, not gc.get_freeze_count(): frozen objects of earlier apps may be
+    # freed meanwhile (a per-process cache replacing an entry), which lowers the count.
+    freezes: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(True))
     make_app()  # tests: off, so the suite's many apps can still be collected
-    assert gc.get_freeze_count() == frozen
-    try:
-        make_app(ONEWINDOW_GC_FREEZE=True)
-        assert gc.get_freeze_count() > frozen
-    finally:
-        gc.unfreeze()
+    assert freezes == []
+    make_app(ONEWINDOW_GC_FREEZE=True)
+    assert freezes == [True]
 
 
 def test_compiled_templates_are_kept_and_served_after_a_restart(tmp_path):
