@@ -27,7 +27,7 @@ from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import NOBODY, user_centre
 from console.views import config
-from console.views.cases import CaseView
+from console.views.cases import CaseView, list_order
 from console.views.complaints import ComplaintView
 from models import Window
 from models.case import Case
@@ -170,12 +170,13 @@ class ExportView(BaseView):
     def cases(self, fmt: str):
         """The case list with the filters of its URL (``/exports/cases.csv?state=all&q=…``)."""
         filters, problems = self._case_filters()
+        order = list_order(request.args, problems)
         if problems:
             return refused(problems)
         centre = named_centre()
         if centre:
             filters["centre"] = centre
-        records = (self.case_data.base_query().filter(**filters).order_by("-created_at")
+        records = (self.case_data.base_query().filter(**filters).order_by(order)
                    .no_cache())
         return download("cases", fmt, lists.case_columns(), records)
 
