@@ -3,6 +3,7 @@ language, the favicon, and a language switch that returns to the page it was use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import functools
 import logging
 import os
@@ -20,6 +21,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -72,6 +74,16 @@ def keep_locales(app: Flask) -> None:
         return parsed(code) if isinstance(code, str) else code
 
     babel.locale_selector = locale_selector
+
+
+def drawn_once(name: str, draw: Callable[[], str]) -> Markup:
+    """``draw()``'s markup, drawn once per app and site path (a page part that is the same on
+    every page, such as the layout's stylesheet links)."""
+    kept = current_app.extensions.setdefault("onewindow_drawn_once", {})
+    key = (name, request.script_root)
+    if key not in kept:
+        kept[key] = Markup(draw())
+    return kept[key]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -132,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.after_request(back_to_the_page)
     app.context_processor(lambda: {"current_language": current_language()})
     app.jinja_env.globals["date_input"] = date_input
+    app.jinja_env.globals["onewindow_drawn_once"] = drawn_once
     app.jinja_env.bytecode_cache = template_cache(app)
     formatters.init_app(app)
 

@@ -3,6 +3,8 @@ the language switch returning to the page it was used on, and the widgets' local
 
 from __future__ import annotations
 
+import re
+
 from conftest import client_for, module_demo_app
 import pytest
 
@@ -90,3 +92,18 @@ def test_delete_dialog_is_translated(app):
     page = client_for(app, "ly_admin").get("/windowview/list/").get_data(as_text=True)
     assert "确定要删除这条记录吗？" in page
     assert ">取消<" in page and ">确定<" in page
+
+
+def test_the_stylesheet_links_follow_the_site_path(app):
+    """Drawn once and kept, the layout's stylesheet links still name the path the console is
+    served under (a reverse proxy's prefix)."""
+    def stylesheets(client, base_url: str = "http://localhost/") -> list[str]:
+        html = client.get("/cases/", base_url=base_url).get_data(as_text=True)
+        return re.findall(r'<link href="([^"]+)" rel="stylesheet">', html)
+
+    clerk = client_for(app, "ly_clerk")
+    plain = stylesheets(clerk)
+    assert "/static/onewindow/console.css" in plain and len(plain) >= 10
+    assert stylesheets(clerk) == plain
+    prefixed = stylesheets(clerk, "http://localhost/yichuang/")
+    assert prefixed == ["/yichuang" + href for href in plain]
