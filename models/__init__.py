@@ -32,3 +32,8 @@ __all__ += ["Complaint", "Rating", "Rectification", "Review"]
 from models.daily_figures import DailyFigure  # noqa: E402
 
 __all__ += ["DailyFigure"]
+
+# 一人多户 / 一址多照 counts per key (its module subscribes to case changes).
+from models.risk_keys import RiskKey  # noqa: E402
+
+__all__ += ["RiskKey"]

@@ -25,7 +25,7 @@ from console import clock
 from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from console.views.actions import current_actor, post_action, valid
-from console.views.filters import day_range_filter, window_filter
+from console.views.filters import day_range_filter, risk_filter, window_filter
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
 from models import Window
@@ -157,6 +157,7 @@ class CaseView(BaseView):
             else:
                 problems.append(gettext("Unknown mode “%(value)s” ignored.", value=mode))
         filters.update(window_filter(args, self.windows, problems))
+        filters.update(risk_filter(args, problems))
         agency = args.get("agency", "").strip()
         if agency:
             filters["subtasks__agency"] = agency
