@@ -10,6 +10,7 @@ from conftest import api_headers, client_for, csrf_token, module_demo_app
 import prison
 
 from console import clock
+from console.audit.models import AuditEntry
 from models import Window
 from models import case as c
 from models import lifecycle as life
@@ -115,6 +116,10 @@ def test_the_agency_api_works_and_judges_at_the_pinned_moment(app, monkeypatch):
         case.reload()
     assert case.subtasks[0].started_at == case.subtasks[0].finished_at == TUESDAY_1005
     assert case.state == c.READY and case.timeline[-1].at == case.changed_at == TUESDAY_1005
+    with app.app_context():
+        logged = AuditEntry.objects(record=str(case.pk)).order_by("-at").first()
+    # The audit log says when it really happened, not the demonstration's moment.
+    assert logged.actor == "ly_amr_system" and logged.at > TUESDAY_1005 + dt.timedelta(days=1)
     # One minute past the deadline the other case's licence is overdue, in both places.
     monkeypatch.setitem(app.config, "ONEWINDOW_NOW", "2026-11-10T03:01:00")
     overdue = client.get(AMR, headers=headers,
