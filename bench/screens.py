@@ -307,7 +307,7 @@ def receipt_pdf(raw: dict) -> tuple[list, int]:
     from reports import case_documents as docs
     from reports.pdf import render_pdf
 
-    render_pdf(docs.acceptance_receipt(Case._from_son(raw), ""))
+    render_pdf(docs.acceptance_receipt(Case._from_son(raw), dt.date.today()))
     return [], 1
 
 

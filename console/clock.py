@@ -1,7 +1,9 @@
 """The moment the screens count from: the real time, or the one fixed by ``ONEWINDOW_NOW``.
 
-Every screen reads "now" and "today" here, so a demonstration pinned to a date is consistent
-from page to page (and what a user does there is dated at that moment too)."""
+Every screen, the agency and intake APIs and the printed papers read "now" and "today" here, so a
+demonstration pinned to a date is consistent from page to page (and what a user does there is
+dated at that moment too). The audit log and the login records keep the real time on purpose:
+they say when something really happened."""
 
 from __future__ import annotations
 

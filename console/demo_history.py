@@ -23,6 +23,7 @@ from models.complaint import Complaint
 from models.daily_figures import DailyFigure
 from models.deadlines import calendar_for
 from models.rating import Rating, Rectification
+from models.risk_keys import rebuild_risk_keys
 from models.workdays import to_china, to_utc
 
 DEFAULT_CASES = 5_000
@@ -234,6 +235,10 @@ def load_history(*, cases: int = DEFAULT_CASES, months: int = DEFAULT_MONTHS,
     except BaseException:
         remove_history()  # a failed load leaves no partial history behind
         raise
+    finally:
+        # The memory runs send no case_changed: the open cases are counted per key once here.
+        for centre in CENTRES:
+            rebuild_risk_keys(centre)
     for played in results:
         report.states.update(played.states)
         _add(report.written, played.written)

@@ -114,6 +114,10 @@ def register() -> None:
     from console.api.intake import IntakeKey
 
     register_scope(IntakeKey, own_centre)
+    # 一人多户 / 一址多照 counts per key: a centre's own (the dashboard passes its centres too).
+    from models.risk_keys import RiskKey
+
+    register_scope(RiskKey, own_centre)
     _registered = True
 
 

@@ -33,6 +33,11 @@ from models.daily_figures import DailyFigure  # noqa: E402
 
 __all__ += ["DailyFigure"]
 
+# 一人多户 / 一址多照 counts per key (its module subscribes to case changes).
+from models.risk_keys import RiskKey  # noqa: E402
+
+__all__ += ["RiskKey"]
+
 # Every process that writes calendars tells every process that reads them (a centre's calendar is
 # kept per process until the calendar stamp changes).
 from models.deadlines import watch_calendar_data  # noqa: E402

@@ -15,7 +15,6 @@ from models.choices import LIMIT_UNITS, MATERIAL_FORMS, MATERIAL_REQUIREMENTS, l
 from models.item import ServiceItem
 from models.results import CATALOGUE
 from models.window import Window
-from models.workcalendar import today_in_china
 from models.workdays import to_china
 from reports.document import (
     Fields,
@@ -68,8 +67,10 @@ def _items(case: c.Case) -> list[ServiceItem]:
     return [found[code] for code in case.items if code in found]
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date:
-    return to_china(moment).date() if moment else today_in_china()
+def _local_date(moment: dt.datetime | None, today: dt.date) -> dt.date:
+    """The date a paper carries: its event's day in China, or ``today`` (the screens' clock,
+    so a demonstration pinned to a date prints that date) when the event has not happened."""
+    return to_china(moment).date() if moment else today
 
 
 def return_notification(case: c.Case, index: int = -1) -> Printable:
@@ -104,8 +105,8 @@ def return_notification(case: c.Case, index: int = -1) -> Printable:
         Signatures([gettext("Applicant's signature"), gettext("Clerk's signature")]),
     ]
     return Printable(centre=_centre_name(centre, case.centre),
-                     title=gettext("One-time notification letter"), date=_local_date(record.at),
-                     reference=case.number, blocks=blocks,
+                     title=gettext("One-time notification letter"),
+                     date=to_china(record.at).date(), reference=case.number, blocks=blocks,
                      filename=f"{case.number}-notification-{number}")
 
 
@@ -154,7 +155,7 @@ def status_address(lookup: str, number: str) -> str:
     return lookup.replace("{number}", number) if "{number}" in lookup else f"{lookup}{number}"
 
 
-def acceptance_receipt(case: c.Case, lookup: str = "") -> Printable:
+def acceptance_receipt(case: c.Case, today: dt.date, lookup: str = "") -> Printable:
     """The acceptance receipt: items, materials received, the promised completion time, window,
     clerk, where to collect and how to look up the status."""
     centre = _centre(case.centre)
@@ -203,8 +204,8 @@ def acceptance_receipt(case: c.Case, lookup: str = "") -> Printable:
     ]
     return Printable(centre=_centre_name(centre, case.centre),
                      title=gettext("Acceptance receipt"),
-                     date=_local_date(case.accepted_at), reference=case.number, blocks=blocks,
-                     filename=f"{case.number}-receipt")
+                     date=_local_date(case.accepted_at, today), reference=case.number,
+                     blocks=blocks, filename=f"{case.number}-receipt")
 
 
 def _result_rows(task: c.SubTask) -> list[list[str]]:
@@ -223,7 +224,7 @@ def _result_rows(task: c.SubTask) -> list[list[str]]:
     return rows or [[task.item_name, gettext("Done"), ""]]
 
 
-def delivery_checklist(case: c.Case) -> Printable:
+def delivery_checklist(case: c.Case, today: dt.date) -> Printable:
     """The gift pack (大礼包) from the sub-tasks' recorded results, with signature lines."""
     centre = _centre(case.centre)
     rows = []
@@ -250,5 +251,5 @@ def delivery_checklist(case: c.Case) -> Printable:
     blocks.append(Signatures([gettext("Recipient's signature"), gettext("Clerk's signature")]))
     return Printable(centre=_centre_name(centre, case.centre),
                      title=gettext("Delivery checklist"),
-                     date=_local_date(case.handover.at if case.handover else None),
+                     date=_local_date(case.handover.at if case.handover else None, today),
                      reference=case.number, blocks=blocks, filename=f"{case.number}-delivery")

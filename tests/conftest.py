@@ -85,6 +85,15 @@ def client_for(app: Flask, username: str) -> FlaskClient:
     return client
 
 
+def api_headers(app: Flask, username: str) -> dict[str, str]:
+    """The bearer-token header of one of the demo logins, for the REST API."""
+    response = app.test_client().post("/api/v1/security/login", json={
+        "username": username, "password": DEMO_PASSWORDS.get(username, DEMO_PASSWORD),
+        "provider": "db"})
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
 def flashes(client: FlaskClient) -> list[tuple[str, str]]:
     """The flashed (category, message) pairs not yet shown, taken off the session."""
     with client.session_transaction() as session:

@@ -144,6 +144,20 @@ def test_strict_mode_really_fails_a_scan(app):
     assert client.get("/cases/").status_code == 200
 
 
+@pytest.mark.parametrize("username", ["ly_supervisor", "admin"])
+def test_the_risk_counts_and_their_lists_are_served_by_indexes(app, username):
+    """Three open cases of one person at each centre: 一人多户 at both (for the administrator,
+    one centre's keys must not select the other's cases), counted and listed on key tables."""
+    client = client_for(app, username)
+    with planner.strict(), planner.watch() as fallbacks:
+        dashboard = client.get("/dashboard/")
+        person = client.get("/cases/?risk=person").get_data(as_text=True)
+        address = client.get("/cases/?risk=address")
+    assert dashboard.status_code == address.status_code == 200 and not fallbacks
+    assert 'data-risk="person"' in dashboard.get_data(as_text=True)
+    assert person.count("洛阳测试") == (6 if username == "admin" else 3)
+
+
 # --- what a screen reads --------------------------------------------------------------------
 
 

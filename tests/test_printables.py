@@ -416,8 +416,8 @@ def test_the_print_view_and_the_pdf_say_the_same(app):
     act(clerk, case, "deliver", recipient="钱七")
     case = Case.objects.get(pk=case.pk)
     with app.test_request_context():
-        documents = {"receipt": docs.acceptance_receipt(case), "delivery": docs.delivery_checklist(
-            case)}
+        documents = {"receipt": docs.acceptance_receipt(case, today_in_china()),
+                     "delivery": docs.delivery_checklist(case, today_in_china())}
         expected = {kind: [text for text in doc.texts() if text and text.strip()]
                     for kind, doc in documents.items()}
     for kind, texts in expected.items():

@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
-from console import roles
+from console import clock, roles
 from console.api.common import ApiError, answers, api_actor, json_body, rison_args
 from models import case as c
 from models import lifecycle as life
@@ -88,10 +88,6 @@ ACTIONS: dict[str, tuple[str, Schema, Do]] = {
     "reject": ("reject_subtask", _Reasoned(), _reject),
 }
 TABLE_TO_API = {table: name for name, (table, _s, _d) in ACTIONS.items()}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -206,7 +202,7 @@ class SubTaskApi(BaseApi):
         actor = api_actor()
         centres, agency = _require_agency(actor)
         since = parse_moment(args["changed_since"]) if "changed_since" in args else None
-        now = _now()
+        now = clock.utcnow()
         rows = []
         for case in self._cases(centres, agency, since):
             for task in case.subtasks:
@@ -269,7 +265,7 @@ class SubTaskApi(BaseApi):
               $ref: '#/components/responses/404'
         """
         case, task, actor = self._find(number, key)
-        return self.response(200, result=subtask_row(case, task, actor, _now()))
+        return self.response(200, result=subtask_row(case, task, actor, clock.utcnow()))
 
     @expose("/<number>/<key>/<action>", methods=["POST"])
     @protect()
@@ -330,6 +326,6 @@ class SubTaskApi(BaseApi):
                 r.clean_results(task.result_fields or [], body["results"])
             except ValueError as error:
                 raise ApiError(422, {"results": [str(error)]}) from error
-        now = _now()
+        now = clock.utcnow()
         case = do(case, actor, key, body, now)
         return self.response(200, result=subtask_row(case, case.subtask(key), actor, now))

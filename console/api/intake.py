@@ -4,7 +4,6 @@ case (``POST /api/v1/intake/``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -16,6 +15,7 @@ from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 from mongoengine import DateTimeField, Document, NotUniqueError, StringField
 
+from console import clock
 from console.api.common import ApiError, answers, api_actor, json_body
 from models import case as c
 from models import lifecycle as life
@@ -59,10 +59,6 @@ class IntakeSchema(Schema):
     # The materials the applicant says are uploaded; the window still checks every one.
     materials = fields.List(fields.String(validate=validate.Length(max=200)),
                             load_default=list, validate=validate.Length(max=100))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _fingerprint(body: dict[str, Any]) -> str:
@@ -151,7 +147,7 @@ class IntakeApi(BaseApi):
         """
         actor = intake_actor()
         body = json_body(IntakeSchema())
-        centre, now = actor.centre, _now()
+        centre, now = actor.centre, clock.utcnow()
         fingerprint = _fingerprint(body)
         try:
             reservation = IntakeKey(centre=centre, key=body["client_key"],

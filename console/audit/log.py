@@ -45,6 +45,7 @@ def record(kind: str, *, document: str | None = None, record_id: Any = None,
            centre: str | None = None, summary: str = "", changes: list[Change] | None = None,
            actor: str | None = None) -> AuditEntry | None:
     """Append one entry; a failure to write it is logged and never breaks the user's request."""
+    # The real time, not console.clock's (ONEWINDOW_NOW): the log says when it really happened.
     entry = AuditEntry(
         at=datetime.datetime.utcnow(), kind=kind, document=document,
         record=str(record_id) if record_id is not None else None, centre=centre,

@@ -25,6 +25,7 @@ from console import clock
 from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from console.views.actions import current_actor, post_action, valid
+from console.views.filters import day_range_filter, risk_filter, window_filter
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
 from models import Window
@@ -44,7 +45,6 @@ from models.deadlines import (
 from models.item import ServiceItem
 from models.roster import RosterEntry
 from models.staff import StaffMember
-from models.workdays import to_utc
 
 PAGE_SIZE = 25
 DEFAULT_RISK_THRESHOLDS = {"person": 2, "address": 3}
@@ -179,13 +179,8 @@ class CaseView(BaseView):
                 filters["mode"] = mode
             else:
                 problems.append(gettext("Unknown mode “%(value)s” ignored.", value=mode))
-        window_id = args.get("window")
-        if window_id:
-            window = self.windows.get(window_id)
-            if window is None:
-                problems.append(gettext("Unknown window ignored."))
-            else:
-                filters["window"] = window
+        filters.update(window_filter(args, self.windows, problems))
+        filters.update(risk_filter(args, problems))
         agency = args.get("agency", "").strip()
         if agency:
             filters["subtasks__agency"] = agency
@@ -198,17 +193,7 @@ class CaseView(BaseView):
         if args.get("late"):
             # Served by the (centre, tolerated_due) index.
             filters.update(late_tolerated_filter(tr.today_of(_now())))
-        for name, lookup, shift in (("from", "created_at__gte", 0), ("to", "created_at__lt", 1)):
-            value = args.get(name, "").strip()
-            if not value:
-                continue
-            try:
-                day = dt.date.fromisoformat(value) + dt.timedelta(days=shift)
-            except ValueError:
-                problems.append(gettext("“%(value)s” is not a date (YYYY-MM-DD); ignored.",
-                                        value=value))
-                continue
-            filters[lookup] = to_utc(dt.datetime.combine(day, dt.time()))
+        filters.update(day_range_filter(args, "created_at", problems))
         text = args.get("q", "").strip()
         if text:
             # Escaped by MongoEngine (icontains quotes the text); never a regex or operator.

@@ -10,7 +10,6 @@ member the user's own login belongs to.
 from __future__ import annotations
 
 from collections.abc import Callable
-import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -25,6 +24,7 @@ from console.datamodel.interface import MongoEngineInterface
 from console.datamodel.scope import register_scope
 from console.tenancy import NOBODY, own_centre, user_centre
 from console.views.actions import current_actor, post_action, valid
+from console.views.filters import day_range_filter, window_filter
 from forms import complaint_forms as f
 from forms.validators import mask_phone
 from models import complaint as m
@@ -134,29 +134,12 @@ class ComplaintView(BaseView):
                 filters[name] = value
             elif value:
                 problems.append(gettext("Unknown value “%(value)s” ignored.", value=value))
-        window_id = args.get("window")
-        if window_id:
-            window = self.windows.get(window_id)
-            if window is None:
-                problems.append(gettext("Unknown window ignored."))
-            else:
-                filters["window"] = window
+        filters.update(window_filter(args, self.windows, problems))
         if args.get("overdue"):
             filters.pop("state", None)
             filters["state__in"] = list(m.OPEN_STATES)
             filters["due_at__lt"] = clock.utcnow()
-        for name, lookup, shift in (("from", "received_at__gte", 0),
-                                    ("to", "received_at__lt", 1)):
-            value = args.get(name, "").strip()
-            if not value:
-                continue
-            try:
-                day = dt.date.fromisoformat(value) + dt.timedelta(days=shift)
-            except ValueError:
-                problems.append(gettext("“%(value)s” is not a date (YYYY-MM-DD); ignored.",
-                                        value=value))
-                continue
-            filters[lookup] = to_utc(dt.datetime.combine(day, dt.time()))
+        filters.update(day_range_filter(args, "received_at", problems))
         number = args.get("q", "").strip()
         if number:
             filters["number"] = number

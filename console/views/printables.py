@@ -92,7 +92,7 @@ class PrintablesView(BaseView):
         if not case.accepted_at:
             abort(404)
         lookup = current_app.config.get("ONEWINDOW_STATUS_LOOKUP_URL", "")
-        return respond(self, docs.acceptance_receipt(case, lookup), fmt,
+        return respond(self, docs.acceptance_receipt(case, clock.today(), lookup), fmt,
                        url_for("CaseView.show", pk=pk))
 
     @expose("/cases/<pk>/delivery/<fmt>")
@@ -102,7 +102,8 @@ class PrintablesView(BaseView):
         case = self._case(pk)
         if case.state not in DELIVERABLE:
             abort(404)
-        return respond(self, docs.delivery_checklist(case), fmt, url_for("CaseView.show", pk=pk))
+        return respond(self, docs.delivery_checklist(case, clock.today()), fmt,
+                       url_for("CaseView.show", pk=pk))
 
     @expose("/items/<pk>/notification/<fmt>")
     @has_access

@@ -19,14 +19,19 @@ from flask_babel import lazy_gettext as _l
 from console import clock
 from console.tenancy import NOBODY, user_centre
 from console.views import charts
+from console.views.filters import risk_thresholds
 from models.case import Case
 from models.centre import ServiceCentre
 from models.deadlines import late_tolerated_filter
+from models.risk_keys import ADDRESS, PERSON, flagged_count
 from models.workdays import to_china
 from reports import statistics as st
 from reports.exports import Column
 
 DEFAULT_DAYS = 30
+# The case page's risk prompts, counted on the dashboard (each links to its case list).
+RISK_LABELS = ((PERSON, _l("Open cases flagged 一人多户 (one person, many companies)")),
+               (ADDRESS, _l("Open cases flagged 一址多照 (many licences at one address)")))
 SCREEN_TABLES = ("cases", "stages", "agencies", "open_overdue", "overdue", "returns", "windows",
                  "complaints", "ratings")
 
@@ -148,6 +153,10 @@ class DashboardView(BaseView):
             data["late_tolerated"] = sum(
                 Case.objects(centre=code, **late_tolerated_filter(today)).count()
                 for code in query.centres)
+            limits = risk_thresholds()
+            # Counted from the keys over the threshold, never from the open cases themselves.
+            data["risks"] = [(kind, label, flagged_count(query.centres, kind, limits[kind]))
+                             for kind, label in RISK_LABELS]
         return self.render_template(
             "onewindow/statistics/dashboard.html", title=_l("Centre dashboard"), data=data,
             error=error, form=_form(query, chosen), args=request.args.to_dict(),

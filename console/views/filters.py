@@ -1,0 +1,95 @@
+"""The URL filters the case and complaint lists share: a window, a from/to range of days and the
+case list's 一人多户 / 一址多照 risk, each bad value named in a translated message and ignored (the
+list shows what the rest selects)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+
+from console.datamodel.interface import MongoEngineInterface
+from console.tenancy import NOBODY, user_centre
+from models import case as c
+from models import risk_keys as rk
+from models.centre import ServiceCentre
+from models.workdays import to_utc
+
+
+def window_filter(args: Mapping[str, str], windows: MongoEngineInterface,
+                  problems: list[str]) -> dict[str, Any]:
+    """``?window=<id>`` as a filter on the window, looked up through the user's scope (another
+    centre's window is as unknown as a missing one)."""
+    window_id = args.get("window")
+    if not window_id:
+        return {}
+    window = windows.get(window_id)
+    if window is None:
+        problems.append(gettext("Unknown window ignored."))
+        return {}
+    return {"window": window}
+
+
+def day_range_filter(args: Mapping[str, str], field: str,
+                     problems: list[str]) -> dict[str, dt.datetime]:
+    """``?from=`` and ``?to=`` (YYYY-MM-DD, days in China, both included) as naive-UTC bounds
+    on ``field``: ``to`` is kept as the start of the next day, so its whole day counts."""
+    found = {}
+    for name, lookup, shift in (("from", f"{field}__gte", 0), ("to", f"{field}__lt", 1)):
+        value = args.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            problems.append(gettext("“%(value)s” is not a date (YYYY-MM-DD); ignored.",
+                                    value=value))
+            continue
+        try:
+            found[lookup] = to_utc(dt.datetime.combine(day + dt.timedelta(days=shift), dt.time()))
+        except OverflowError:  # 0001-01-01 has no UTC start, 9999-12-31 no next day
+            problems.append(gettext("“%(value)s” is outside the dates a list can show; ignored.",
+                                    value=value))
+    return found
+
+
+def risk_thresholds() -> dict[str, int]:
+    """How many other open cases make 一人多户 / 一址多照 (``ONEWINDOW_RISK_THRESHOLDS``)."""
+    from console.views.cases import DEFAULT_RISK_THRESHOLDS
+
+    return {**DEFAULT_RISK_THRESHOLDS, **current_app.config.get("ONEWINDOW_RISK_THRESHOLDS", {})}
+
+
+def visible_centres() -> list[str]:
+    """The centres the signed-in user's lists cover: their own, or every one for the
+    super-administrator (none for a user without a centre: tenancy fails closed)."""
+    centre = user_centre()
+    if centre is None:
+        return [row.code for row in ServiceCentre.objects.only("code")]
+    return [centre] if centre is not NOBODY else []
+
+
+def risk_filter(args: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+    """``?risk=person`` / ``?risk=address``: the open cases the case page warns about
+    (一人多户 / 一址多照), found through the keys over the threshold (:mod:`models.risk_keys`)."""
+    kind = args.get("risk")
+    if not kind:
+        return {}
+    if kind not in rk.KEY_FIELDS:
+        problems.append(gettext("Unknown value “%(value)s” ignored.", value=kind))
+        return {}
+    field = rk.KEY_FIELDS[kind]
+    flagged = rk.flagged_keys(visible_centres(), kind, risk_thresholds()[kind])
+    found: dict[str, Any] = {
+        "state__in": list(c.OPEN_STATES),
+        f"{field}__in": sorted({key for keys in flagged.values() for key in keys})}
+    if user_centre() is None:  # every centre: the centre leads the key table all the same
+        found["centre__in"] = sorted(flagged)
+    if len(flagged) > 1:
+        # A key over the threshold at one centre says nothing of the same key at another.
+        found["__raw__"] = {"$or": [{"centre": centre, field: {"$in": keys}}
+                                    for centre, keys in flagged.items()]}
+    return found
