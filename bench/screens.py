@@ -144,10 +144,32 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
 
 
 def build(n: int) -> pathlib.Path:
-    """The store (and the peer's database) for ``n`` cases, built once."""
+    """The store (and the peer's database) for ``n`` cases, built once, with its daily figures."""
     folder = STORES / f"n{n}"
-    if (folder / "ready").exists():
-        return folder
+    if not (folder / "ready").exists():
+        build_cases(n, folder)
+    if not (folder / "figures").exists():
+        build_figures(n, folder)
+    return folder
+
+
+def build_figures(n: int, folder: pathlib.Path) -> None:
+    """The daily figures the dashboard reads (and the open cases' ``task_due``), counted once
+    from the cases' timelines as ``onewindow stats rebuild`` does: the cases are inserted raw,
+    so the statistics receiver never saw them. Stores built before this step get it here."""
+    from console import storage
+    from models.daily_figures import rebuild_figures
+
+    app = our_app(folder / "store")
+    with app.app_context():
+        rebuild_figures(progress=lambda centre, read: progress(
+            read, n // 2, f"daily figures of {n} cases, {centre}"))
+    storage.disconnect()
+    (folder / "figures").write_text(dt.datetime.now().isoformat())
+
+
+def build_cases(n: int, folder: pathlib.Path) -> None:
+    """The cases (and the peer's rows) for ``n`` cases."""
     import shutil
 
     import peer
@@ -187,7 +209,6 @@ def build(n: int) -> pathlib.Path:
             progress(index, n, f"building {n} cases")
     storage.disconnect()
     (folder / "ready").write_text(dt.datetime.now().isoformat())
-    return folder
 
 
 # --- contenders -----------------------------------------------------------------------------
