@@ -199,7 +199,8 @@ def dashboard_reads(centre: str, start: dt.date, end: dt.date) -> dict:
             if task.get("status") in ("pending", "in_progress") and task.get(
                     "deadline") and task["deadline"] < now:
                 overdue[(task.get("agency_name"), task.get("item_name"))].append((case, task))
-    late = cases.count_documents({"centre": centre, "tolerated_due": {"$lt": today}})
+    late = cases.count_documents(
+        {"centre": centre, "tolerated_due": {"$lt": dt.datetime.combine(today, dt.time())}})
 
     def figures(n: Counter) -> dict:
         return {**n, "one_window_rate": _share(n["accepted_one_window"], n["accepted"]),
