@@ -5,10 +5,11 @@ SQLAlchemy + SQLite with the same cases as a flat table).
     .venv/bin/python bench/screens.py [--sizes 1000 10000] [--repeat 15] [--json out.json]
 
 Stores are built once per size under ``bench/.stores/`` or ``$ONEWINDOW_BENCH_STORES`` (realistic
-cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and
-reused by later runs. Each run times every page through the WSGI app (Flask test client, logged
-in), contenders interleaved, then a cold first request in a fresh process and that process's peak
-memory.
+cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open), given
+their daily figures once (``onewindow init``, then ``stats rebuild``) and reused by later runs.
+Each run times every page through the WSGI app (Flask test client, logged in), contenders
+interleaved, wall and CPU time, then a cold first request in a fresh process and that process's
+peak memory. The floors are in ``bench/floors.py``.
 """
 
 from __future__ import annotations
