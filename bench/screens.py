@@ -5,10 +5,11 @@ SQLAlchemy + SQLite with the same cases as a flat table).
     .venv/bin/python bench/screens.py [--sizes 1000 10000] [--repeat 15] [--json out.json]
 
 Stores are built once per size under ``bench/.stores/`` or ``$ONEWINDOW_BENCH_STORES`` (realistic
-cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open) and
-reused by later runs. Each run times every page through the WSGI app (Flask test client, logged
-in), contenders interleaved, then a cold first request in a fresh process and that process's peak
-memory.
+cases: 6–8 sub-tasks, 10–15 materials, 5–20 timeline events, 2 centres, 12 months, 15% open), given
+their daily figures once (``onewindow init``, then ``stats rebuild``) and reused by later runs.
+Each run times every page through the WSGI app (Flask test client, logged in), contenders
+interleaved, wall and CPU time, then a cold first request in a fresh process and that process's
+peak memory. The floors are in ``bench/floors.py``.
 """
 
 from __future__ import annotations
@@ -34,22 +35,11 @@ sys.path.insert(0, str(ROOT))
 STORES = pathlib.Path(os.environ.get("ONEWINDOW_BENCH_STORES") or ROOT / ".stores")
 END = dt.datetime(2026, 11, 20, 8, 0)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from floors import FLOOR_TEMPLATE, TEMPLATES, floor, floor_queries, month_days, sample_case  # noqa: E402
+
 from console.cli import DEMO_PASSWORD  # noqa: E402  (after the path is set)
 
 PASSWORD = DEMO_PASSWORD
-FLOOR_TEMPLATE = """<table>{% for c in rows %}<tr><td>{{ c.number }}</td><td>{{ c.company_name }}
-</td><td>{{ c.state }}</td><td>{{ c.created_at }}</td></tr>{% endfor %}</table>{{ total }}"""
-# The case page's floor shows what the page shows: the case's particulars, every material, every
-# sub-task and every timeline event with the person's name (no layout, no menu, no forms).
-CASE_FLOOR_TEMPLATE = """<h2>{{ c.number }} {{ c.company_name }} {{ c.state }} {{ c.due_at }}</h2>
-<table>{% for name, value in header %}<tr><th>{{ name }}</th><td>{{ value }}</td></tr>{% endfor %}
-</table><table>{% for m in c.materials %}<tr><td>{{ m.name }}</td><td>{{ m['items']|join('、') }}
-</td><td>{{ m.review_points|join('；') }}</td><td>{{ m.state }}</td><td>{{ m.promised_on }}</td>
-</tr>{% endfor %}</table><table>{% for t in c.subtasks %}<tr><td>{{ t.agency_name }}</td><td>
-{{ t.item_name }}</td><td>{{ t.status }}</td><td>{{ t.deadline }}</td><td>{{ t.remarks }}</td>
-</tr>{% endfor %}</table><table>{% for e in c.timeline %}<tr><td>{{ e.at }}</td><td>
-{{ names.get(e.actor, e.actor) }}</td><td>{{ e.action }}</td><td>{{ e.from_state }}</td><td>
-{{ e.to_state }}</td><td>{{ e.note }}</td></tr>{% endfor %}</table>{{ rating }}"""
 
 
 def progress(done: int, total: int, label: str) -> None:
@@ -144,10 +134,35 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
 
 
 def build(n: int) -> pathlib.Path:
-    """The store (and the peer's database) for ``n`` cases, built once."""
+    """The store (and the peer's database) for ``n`` cases, built once, with its daily figures."""
     folder = STORES / f"n{n}"
-    if (folder / "ready").exists():
-        return folder
+    if not (folder / "ready").exists():
+        build_cases(n, folder)
+    if not (folder / "figures").exists():
+        build_figures(n, folder)
+    return folder
+
+
+def build_figures(n: int, folder: pathlib.Path) -> None:
+    """The daily figures the dashboard reads, counted once from the cases' timelines as
+    ``onewindow stats rebuild`` does (the cases are inserted raw: the statistics receiver never
+    saw them), after ``onewindow init`` has created any index declared since the store was
+    built (a store of an earlier benchmark lacks the ``(centre, task_due)`` one)."""
+    from console import storage
+    from models.daily_figures import rebuild_figures
+
+    app = our_app(folder / "store")
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rebuild_figures(progress=lambda centre, read: progress(
+            min(read, n // 2), n // 2, f"daily figures of {n} cases, {centre}"))
+    storage.disconnect()
+    (folder / "figures").write_text(dt.datetime.now().isoformat())
+
+
+def build_cases(n: int, folder: pathlib.Path) -> None:
+    """The cases (and the peer's rows) for ``n`` cases."""
     import shutil
 
     import peer
@@ -187,7 +202,6 @@ def build(n: int) -> pathlib.Path:
             progress(index, n, f"building {n} cases")
     storage.disconnect()
     (folder / "ready").write_text(dt.datetime.now().isoformat())
-    return folder
 
 
 # --- contenders -----------------------------------------------------------------------------
@@ -206,16 +220,16 @@ def login(client, url: str, username: str, password: str | None = None) -> None:
     assert response.status_code == 302, f"login of {username} failed"
 
 
-def sample_case(centre: str = "LY"):
-    from models import case as c
-    from models.case import Case
-
-    return Case.objects(centre=centre, state=c.ACCEPTED).order_by("-created_at").first()
+# Who asks for each page (the clerk unless named here).
+LOGINS = {"approver's queue": "ly_approver", "dashboard: a month": "ly_supervisor"}
+# A queue row links to its case: the rows a queue page shows.
+QUEUE_ROW = re.compile(r'<td><a href="/cases/[0-9a-f]{24}">')
 
 
 def pages(month: str) -> dict[str, dict[str, str | None]]:
     """Per page: the URL for each contender (None: the peer has no such page)."""
     start, end = f"{month}-01", f"{month}-28"
+    first, last = month_days(month)
     sample = sample_case()
     return {
         "clerk's default list": {"ours": "/cases/",
@@ -233,97 +247,16 @@ def pages(month: str) -> dict[str, dict[str, str | None]]:
         "PDF: acceptance receipt": {"ours": f"/printables/cases/{sample.pk}/receipt/pdf",
                                     "peer": None},
         "windows list": {"ours": "/windowview/list/", "peer": "/windowrowview/list/"},
+        # The supervisor's dashboard, day by day over the month (stock FAB has no dashboard).
+        "dashboard: a month": {"ours": f"/dashboard/?start={first}&end={last}", "peer": None},
     }
 
 
-def floor_queries(month: str):
-    """The same reads through the raw driver (pymongo API on the same store)."""
-    from bson import ObjectId  # noqa: F401
-
-    from models import case as c
-    from models.case import Case
-
-    start = dt.datetime.fromisoformat(f"{month}-01") - dt.timedelta(hours=8)
-    end = dt.datetime.fromisoformat(f"{month}-28") - dt.timedelta(hours=8) + dt.timedelta(days=1)
-    sample = sample_case()
-    cases = Case._get_collection()
-
-    def listing(spec, sort=(("created_at", -1),)):
-        def run():
-            rows = list(cases.find(spec, sort=list(sort), limit=25))
-            return rows, cases.count_documents(spec)
-        return run
-
-    from models import Window
-    windows = Window._get_collection()
-    return {
-        "clerk's default list": listing({"centre": "LY", "state": {"$in": list(c.OPEN_STATES)}}),
-        "filtered: state + date range": listing(
-            {"centre": "LY", "state": "closed", "created_at": {"$gte": start, "$lt": end}}),
-        "company-name search": listing(
-            {"centre": "LY", "company_name": re.compile("龙门", re.IGNORECASE)}),
-        "case page": lambda: case_page_reads(sample.pk),
-        "approver's queue": listing({"centre": "LY", "open_agencies": "LY-AMR"},
-                                    sort=(("due_at", 1),)),
-        "PDF: acceptance receipt": lambda: receipt_pdf(cases.find_one({"_id": sample.pk})),
-        "windows list": lambda: (list(windows.find({"centre": "LY"}, limit=25)),
-                                 windows.count_documents({"centre": "LY"})),
-    }
-
-
-def case_page_reads(pk) -> dict:
-    """The floor of a case page: the reads the page makes (the case, its risk counts, the
-    centre's calendar and official schedules, the window, the people it names and the rating)
-    through the raw driver, for a bare template showing the same particulars and rows."""
-    from models import CalendarOverride, ServiceCentre, StaffMember, Window
-    from models import case as c
-    from models.case import Case
-    from models.official_schedule import OfficialSchedule
-    from models.rating import Rating
-
-    cases = Case._get_collection()
-    raw = cases.find_one({"_id": pk})
-    others = {"centre": raw["centre"], "state": {"$in": list(c.OPEN_STATES)}, "_id": {"$ne": pk}}
-    cases.count_documents({**others, "legal_rep_id": raw["legal_rep_id"]})
-    cases.count_documents({**others, "address_key": raw["address_key"]})
-    ServiceCentre._get_collection().find_one({"code": raw["centre"]})
-    list(CalendarOverride._get_collection().find({"centre": {"$in": [None, raw["centre"]]}}))
-    list(OfficialSchedule._get_collection().find({}))
-    window = Window._get_collection().find_one({"_id": raw["window"]}) or {}
-    people = {raw.get("clerk"), *(event.get("actor") for event in raw.get("timeline", []))}
-    names = {row["username"]: row.get("name") for row in StaffMember._get_collection().find(
-        {"username": {"$in": sorted(filter(None, people))}}, {"username": 1, "name": 1})}
-    rating = list(Rating._get_collection().find({"centre": raw["centre"], "case": pk}))
-    header = [(field, raw.get(field)) for field in (
-        "mode", "clerk", "channel", "delivery_method", "accepted_at", "due_at", "company_name",
-        "credit_code", "legal_rep_name", "legal_rep_id", "phone", "address")]
-    header.append(("window", window.get("name")))
-    return {"c": raw, "header": header, "names": names, "rating": rating}
-
-
-def receipt_pdf(raw: dict) -> tuple[list, int]:
-    """The floor of a PDF: the same receipt drawn from the raw document, no app around it."""
-    from models.case import Case
-    from reports import case_documents as docs
-    from reports.pdf import render_pdf
-
-    render_pdf(docs.acceptance_receipt(Case._from_son(raw), dt.date.today()))
-    return [], 1
-
-
-def floor(app, template, query) -> str:
-    # In its own app context (a PDF speaks the app's language), never one the pages share.
-    with app.app_context():
-        found = query()
-        if isinstance(found, dict):
-            return template.render(found)
-        return template.render(zip(("rows", "total"), found, strict=True))
-
-
-def timed(call) -> float:
-    start = time.perf_counter()
+def timed(call) -> tuple[float, float]:
+    """Wall and CPU (user + system) milliseconds of ``call()``."""
+    start, cpu = time.perf_counter(), time.process_time()
     call()
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
 def run_size(n: int, repeat: int) -> list[dict]:
@@ -334,9 +267,10 @@ def run_size(n: int, repeat: int) -> list[dict]:
 
     folder = build(n)
     app = our_app(folder / "store")
-    clerk, approver = app.test_client(), app.test_client()
-    login(clerk, "/login/", "ly_clerk")
-    login(approver, "/login/", "ly_approver")
+    clients = {}
+    for username in {"ly_clerk", *LOGINS.values()}:
+        clients[username] = app.test_client()
+        login(clients[username], "/login/", username)
     peer_app = peer.create_peer(str(folder / "peer.sqlite"))
     peer_client = peer_app.test_client()
     login(peer_client, "/login/", "admin", peer.PASSWORD)
@@ -348,10 +282,10 @@ def run_size(n: int, repeat: int) -> list[dict]:
     urls = pages(month)
     floors = floor_queries(month)
     template = jinja2.Template(FLOOR_TEMPLATE)
-    templates = {"case page": jinja2.Template(CASE_FLOOR_TEMPLATE)}
+    templates = {page: jinja2.Template(text) for page, text in TEMPLATES.items()}
     contenders = []
     for page, by in urls.items():
-        client = approver if page == "approver's queue" else clerk
+        client = clients[LOGINS.get(page, "ly_clerk")]
         contenders.append((page, "ours", lambda c=client, u=by["ours"]: _get(c, u)))
         contenders.append((page, "floor", lambda f=floors[page], t=templates.get(page, template):
                            floor(app, t, f)))
@@ -360,11 +294,17 @@ def run_size(n: int, repeat: int) -> list[dict]:
             contenders.append((page, "peer", lambda u=url: _get(peer_client, u)))
     for _, _, call in contenders:  # warm-up, and every page answers
         call()
+    queue_rows = len(QUEUE_ROW.findall(clients["ly_approver"].get(
+        urls["approver's queue"]["ours"]).get_data(as_text=True)))
     times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for round_ in range(repeat):
         order = contenders if round_ % 2 == 0 else list(reversed(contenders))
         for page, who, call in order:
-            times.setdefault((page, who), []).append(timed(call))
+            wall, used = timed(call)
+            times.setdefault((page, who), []).append(wall)
+            if who == "ours":
+                cpu.setdefault(page, []).append(used)
         progress(round_ + 1, repeat, f"timing {n}")
     storage.disconnect()
     results = []
@@ -375,6 +315,9 @@ def run_size(n: int, repeat: int) -> list[dict]:
             if sample:
                 row[f"{who}_median_ms"] = round(statistics.median(sample), 1)
                 row[f"{who}_p90_ms"] = round(sample[int(0.9 * (len(sample) - 1))], 1)
+        row["ours_cpu_median_ms"] = round(statistics.median(cpu[page]), 1)
+        if page == "approver's queue":
+            row["rows"] = queue_rows
         results.append(row)
     return results
 
@@ -416,8 +359,8 @@ def cold_child(n: int, who: str) -> None:
         login(client, "/login/", "admin", peer.PASSWORD)
         url = "/caserowview/list/?_flt_0_centre=LY"
     boot = (time.perf_counter() - started) * 1000
-    first = timed(lambda: _get(client, url))
-    second = timed(lambda: _get(client, url))
+    first, _cpu = timed(lambda: _get(client, url))
+    second, _cpu = timed(lambda: _get(client, url))
     for _ in range(20):
         _get(client, url)
     peak = peak_rss_mb()
@@ -444,7 +387,7 @@ def main() -> None:
         rows += run_size(n, args.repeat)
         colds.append({"n": n, "ours": cold(n, "ours"), "peer": cold(n, "peer")})
     smallest = {row["page"]: row["ours_median_ms"] for row in rows if row["n"] == min(args.sizes)}
-    print(f"\n{'N':>7}  {'page':<30}{'median':>9}{'p90':>9}{'floor':>9}{'peer':>9}"
+    print(f"\n{'N':>7}  {'page':<30}{'median':>9}{'p90':>9}{'cpu':>8}{'floor':>9}{'peer':>9}"
           f"{'×floor':>8}{'×peer':>8}{'×smallest':>10}")
     for row in rows:
         ours, floor, peer_ms = (row.get("ours_median_ms"), row.get("floor_median_ms"),
@@ -454,9 +397,21 @@ def main() -> None:
         row["x_smallest"] = round(ours / smallest[row["page"]], 2)
         x_peer = f"{row['x_peer']:.1f}" if peer_ms else "–"
         print(f"{row['n']:>7}  {row['page']:<30}{ours:>9.1f}{row['ours_p90_ms']:>9.1f}"
-              f"{floor:>9.1f}{peer_ms if peer_ms else '–':>9}"
+              f"{row['ours_cpu_median_ms']:>8.1f}{floor:>9.1f}{peer_ms if peer_ms else '–':>9}"
               f"{row['x_floor']:>8.1f}{x_peer:>8}"
               f"{row['x_smallest']:>10.1f}")
+    # The queue shows fewer rows at the smallest size: the CPU of each extra row shown (store
+    # growth included) beside the page's time.
+    queue = [row for row in rows if "rows" in row]
+    base = queue[0]
+    shown = [f"{row['rows']} rows at {row['n']} ({row['ours_cpu_median_ms']} ms CPU)"
+             for row in queue]
+    for row in queue[1:]:
+        if row["rows"] != base["rows"]:
+            extra = ((row["ours_cpu_median_ms"] - base["ours_cpu_median_ms"])
+                     / (row["rows"] - base["rows"]))
+            shown.append(f"{row['n']}: {extra:.2f} ms CPU per extra row")
+    print("\napprover's queue: " + "; ".join(shown))
     print(f"\n{'N':>7}  {'cold: who':<10}{'boot ms':>9}{'first ms':>10}{'second ms':>11}"
           f"{'peak RSS MB':>13}")
     for entry in colds:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import dataclasses
 import datetime as dt
+import typing
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -33,7 +34,7 @@ from models import case as c
 from models import lifecycle as life
 from models import results as r
 from models import transitions as tr
-from models.case import Case, SubTask
+from models.case import Case
 from models.deadlines import (
     calendar_for,
     case_deadline_state,
@@ -386,14 +387,14 @@ class CaseView(BaseView):
         total = query.count()
         now = _now()
         shown = []
-        # Rows are read as stored: only the sub-tasks a row shows become documents (a case
-        # holds six to eight, an approver's row shows their agency's one or two).
+        # Rows are read as stored, never built as documents (a case holds six to eight
+        # sub-tasks of some thirty fields; a row shows a few fields of its agency's one or two).
         for raw in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE).as_pymongo():
             case = QueuedCase.of(raw, actor.agency)
+            cal = calendar(case.centre)
             tasks = sorted((task for task in case.subtasks if task.is_open),
                            key=lambda task: task.deadline or dt.datetime.max)
-            shown += [(task.deadline, case, task,
-                       subtask_deadline_state(calendar(case.centre), task, now))
+            shown += [(task.deadline, case, task, subtask_deadline_state(cal, task, now))
                       for task in tasks]
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
                                     rows=shown, label=_labeller(), c=c, page=page, total=total,
@@ -423,7 +424,45 @@ class CaseView(BaseView):
             pages=max((total - 1) // PAGE_SIZE + 1, 1))
 
 
-@dataclasses.dataclass
+class QueuedPause(typing.NamedTuple):
+    """A 补正 pause as a queue row's deadline badge reads it: where the clock stopped."""
+
+    started_at: dt.datetime | None
+
+
+@dataclasses.dataclass(slots=True)
+class QueuedTask:
+    """What a queue row shows of a sub-task, and what its deadline badge reads
+    (:func:`models.deadlines.subtask_deadline_state`), from the stored row as it is."""
+
+    key: str | None
+    agency: str | None
+    item_name: str | None
+    status: str
+    deadline: dt.datetime | None
+    clock_start: dt.datetime | None
+    finished_at: dt.datetime | None
+    warning_percent: int | None
+    pauses: tuple[QueuedPause, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in c.OPEN_SUBTASK_STATES
+
+    @classmethod
+    def of(cls, raw: dict) -> QueuedTask:
+        # The defaults SubTask would give a stored row that lacks the field.
+        return cls(key=raw.get("key"), agency=raw.get("agency"),
+                   item_name=raw.get("item_name"), status=raw.get("status", c.PENDING),
+                   deadline=raw.get("deadline"),
+                   clock_start=raw.get("ready_at") or raw.get("created_at"),
+                   finished_at=raw.get("finished_at"),
+                   warning_percent=raw.get("warning_percent", 80),
+                   pauses=tuple(QueuedPause(pause.get("started_at"))
+                                for pause in raw.get("pauses") or ()))
+
+
+@dataclasses.dataclass(slots=True)
 class QueuedCase:
     """What a queue row shows of a case, without building the whole case document."""
 
@@ -432,7 +471,7 @@ class QueuedCase:
     company_name: str
     centre: str
     due_at: dt.datetime | None
-    subtasks: list[SubTask]
+    subtasks: list[QueuedTask]
 
     @classmethod
     def of(cls, raw: dict, agency: str | None) -> QueuedCase:
@@ -440,7 +479,7 @@ class QueuedCase:
         return cls(id=raw["_id"], number=raw.get("number", ""),
                    company_name=raw.get("company_name", ""), centre=raw.get("centre", ""),
                    due_at=raw.get("due_at"),
-                   subtasks=[SubTask._from_son(task) for task in raw.get("subtasks") or []
+                   subtasks=[QueuedTask.of(task) for task in raw.get("subtasks") or []
                              if agency is None or task.get("agency") == agency])
 
 

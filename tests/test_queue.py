@@ -1,0 +1,154 @@
+"""The approver's work queue row by row, with the clock fixed at exact minutes
+(``ONEWINDOW_NOW``): which sub-tasks it lists and in what order, each row's deadline, badge,
+item and status, a 补正 pause measured where it stopped, and the tenancy (an approver sees
+only their own agency's open sub-tasks of their own centre)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from conftest import client_for, module_demo_app
+import pytest
+
+from models import ServiceItem, Window
+from models import case as c
+from models import lifecycle as life
+from models.workdays import to_utc
+
+LY_CLERK = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
+MJ_CLERK = life.Actor("mj_clerk", frozenset({life.CLERK}), centre="MJ")
+LY_AMR = life.Actor("ly_approver", frozenset({life.APPROVER}), centre="LY", agency="LY-AMR")
+
+
+def cst(*args: int) -> dt.datetime:
+    """A China Standard Time wall-clock moment as stored (naive UTC)."""
+    return to_utc(dt.datetime(*args))
+
+
+def accepted(actor: life.Actor, company: str, at: dt.datetime) -> c.Case:
+    """A partial-chain case (licence, then seals) accepted at ``at``."""
+    centre = actor.centre
+    window = Window.objects.get(centre=centre, code="W01")
+    items = ServiceItem.objects(code__in=[f"{centre}-EO-REG", f"{centre}-EO-SEAL"])
+    case = life.open_case(actor, window=window, items=items, mode=c.PARTIAL_CHAIN, now=at,
+                          applicant={"company_name": company, "legal_rep_name": "王强",
+                                     "legal_rep_id": "11010519491231002X",
+                                     "phone": "13803791234", "address": f"{company}大道1号"})
+    life.start_review(case, actor, now=at)
+    life.record_materials(case, actor, {row.name: (c.RECEIVED, None) for row in case.materials},
+                          now=at)
+    return life.accept(case, actor, now=at)
+
+
+def licence(case: c.Case) -> c.SubTask:
+    return next(task for task in case.subtasks if task.agency == "LY-AMR")
+
+
+def setup(app) -> None:
+    # Tue 17 Nov 2026 09:00 and Wed 18 Nov 10:00: two licences running, the earlier first.
+    accepted(LY_CLERK, "洛阳队列甲科技有限公司", cst(2026, 11, 17, 9, 0))
+    accepted(LY_CLERK, "洛阳队列乙商贸有限公司", cst(2026, 11, 18, 10, 0))
+    # Asked for a 补正 at 10:15 the same morning: its clock stopped there.
+    paused = accepted(LY_CLERK, "洛阳队列丙餐饮有限公司", cst(2026, 11, 18, 9, 0))
+    life.request_supplement(paused, LY_AMR, licence(paused).key, "请补交股东会决议",
+                            now=cst(2026, 11, 18, 10, 15))
+    # Licence done: the case leaves the licence queue, its seals wait no more.
+    done = accepted(LY_CLERK, "洛阳队列丁物流有限公司", cst(2026, 11, 16, 9, 0))
+    life.complete_subtask(done, LY_AMR, licence(done).key,
+                          {"licence_number": "L-1", "credit_code": "91410300MA9F12345E"},
+                          now=cst(2026, 11, 16, 11, 0))
+    accepted(MJ_CLERK, "孟津队列科技有限公司", cst(2026, 11, 17, 9, 0))
+
+
+app = module_demo_app(setup)
+
+
+def queue(app, username: str, now: dt.datetime) -> list[dict[str, str]]:
+    """The queue's rows (deadline, badge, case, company, item, status) at ``now``."""
+    app.config["ONEWINDOW_NOW"] = now
+    try:
+        response = client_for(app, username).get("/cases/queue")
+    finally:
+        app.config["ONEWINDOW_NOW"] = None
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) == 6:
+            rows.append(dict(zip(("deadline", "badge", "number", "company", "item", "status"),
+                                 cells, strict=True)))
+    return rows
+
+
+def ours(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows of this module's cases (the demo data has open cases of its own)."""
+    return [row for row in rows if "队列" in row["company"]]
+
+
+def test_the_licence_queue_at_exact_minutes(app):
+    with app.app_context():
+        first = c.Case.objects.get(company_name="洛阳队列甲科技有限公司")
+        due = licence(first).deadline
+    # Accepted Tue 17 Nov 09:00 with a licence promised in two hours.
+    assert due == cst(2026, 11, 17, 11, 0)
+    rows = ours(queue(app, "ly_approver", cst(2026, 11, 17, 10, 0)))
+    assert [row["company"] for row in rows] == [
+        "洛阳队列甲科技有限公司", "洛阳队列丙餐饮有限公司", "洛阳队列乙商贸有限公司"]
+    assert rows[0] == {"deadline": "2026-11-17 11:00", "badge": "Normal",
+                       "number": first.number, "company": "洛阳队列甲科技有限公司",
+                       "item": licence(first).item_name, "status": "Pending"}
+    # The warning from 75% of the two hours (the item's setting: 10:30), overdue from the
+    # minute after 11:00.
+    badges = {moment: ours(queue(app, "ly_approver", moment))[0]["badge"]
+              for moment in (cst(2026, 11, 17, 10, 29), cst(2026, 11, 17, 10, 30),
+                             cst(2026, 11, 17, 11, 0), cst(2026, 11, 17, 11, 1))}
+    assert list(badges.values()) == ["Normal", "Warning", "Warning", "Overdue"]
+
+
+def test_a_paused_licence_is_measured_where_it_stopped(app):
+    # A week later the 补正 case is still as it was at 10:15 on the 18th (75 of its 120
+    # minutes: normal), while the running ones are overdue.
+    rows = ours(queue(app, "ly_approver", cst(2026, 11, 25, 10, 0)))
+    by_company = {row["company"]: row for row in rows}
+    assert by_company["洛阳队列丙餐饮有限公司"]["badge"] == "Normal"
+    assert by_company["洛阳队列丙餐饮有限公司"]["status"] == "Waiting for a supplement (补正)"
+    assert by_company["洛阳队列甲科技有限公司"]["badge"] == "Overdue"
+    assert "洛阳队列丁物流有限公司" not in by_company
+
+
+def test_the_police_queue_lists_seals_waiting_then_running(app):
+    rows = ours(queue(app, "ly_psb", cst(2026, 11, 17, 10, 0)))
+    by_company = {row["company"]: row for row in rows}
+    # The seals of the case whose licence is done run (with a deadline, first); the others
+    # wait for the licence: no deadline, no badge, last.
+    assert rows[0]["company"] == "洛阳队列丁物流有限公司" and rows[0]["deadline"]
+    assert rows[0]["badge"] in {"Normal", "Warning", "Overdue"}
+    waiting = by_company["洛阳队列甲科技有限公司"]
+    assert waiting["deadline"] == "" and waiting["badge"] == ""
+    assert waiting["status"] == "Waiting for earlier items"
+    # Never another agency's item.
+    with app.app_context():
+        seal = ServiceItem.objects.get(code="LY-EO-SEAL").name
+    assert {row["item"] for row in rows} == {seal}
+
+
+@pytest.mark.parametrize("username", ["ly_approver", "ly_psb", "ly_tax"])
+def test_each_approver_sees_only_their_own_centre_and_agency(app, username):
+    rows = queue(app, username, cst(2026, 11, 17, 10, 0))
+    assert "孟津队列科技有限公司" not in {row["company"] for row in rows}
+    with app.app_context():
+        agency = {"ly_approver": "LY-AMR", "ly_psb": "LY-PSB", "ly_tax": "LY-TAX"}[username]
+        names = {item.name for item in ServiceItem.objects(centre="LY")
+                 if item.agency and item.agency.code == agency}
+    assert names
+    assert {row["item"] for row in rows} <= names
+    if username == "ly_tax":  # no tax item in these cases
+        assert not ours(rows)
+
+
+def test_the_supervisor_has_no_queue(app):
+    assert client_for(app, "ly_supervisor").get("/cases/queue").status_code in (302, 403)
