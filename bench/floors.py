@@ -66,7 +66,8 @@ def floor_queries(month: str):
     return {
         "clerk's default list": listing({"centre": "LY", "state": {"$in": list(c.OPEN_STATES)}}),
         "filtered: state + date range": listing(
-            {"centre": "LY", "state": "closed", "created_at": {"$gte": start, "$lt": end}}),
+            {"centre": "LY", "state": "closed", "created_at": {"$gte": start, "$lt": end}},
+            sort=(("due_at", -1),)),
         "company-name search": listing(
             {"centre": "LY", "company_name": re.compile("龙门", re.IGNORECASE)}),
         "case page": lambda: case_page_reads(sample.pk),

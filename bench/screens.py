@@ -223,6 +223,9 @@ def login(client, url: str, username: str, password: str | None = None) -> None:
 # Who asks for each page (the clerk unless named here).
 LOGINS = {"approver's queue": "ly_approver", "dashboard: a month": "ly_supervisor"}
 # A queue row links to its case: the rows a queue page shows.
+LAYOUT_ONLY = "empty page in the layout"
+# The status each of our pages answers with (200 unless named).
+STATUS = {LAYOUT_ONLY: 404}
 QUEUE_ROW = re.compile(r'<td><a href="/cases/[0-9a-f]{24}">')
 
 
@@ -235,7 +238,7 @@ def pages(month: str) -> dict[str, dict[str, str | None]]:
         "clerk's default list": {"ours": "/cases/",
                                  "peer": "/caserowview/list/?_flt_0_centre=LY"},
         "filtered: state + date range": {
-            "ours": f"/cases/?state=closed&from={start}&to={end}",
+            "ours": f"/cases/?state=closed&from={start}&to={end}&sort=due&dir=desc",
             "peer": (f"/caserowview/list/?_flt_0_centre=LY&_flt_0_state=closed"
                      f"&_flt_1_created_at={start}%2000:00:00&_flt_2_created_at={end}%2000:00:00"
                      "&_oc_CaseRowView=due_at&_od_CaseRowView=desc")},
@@ -249,6 +252,9 @@ def pages(month: str) -> dict[str, dict[str, str | None]]:
         "windows list": {"ours": "/windowview/list/", "peer": "/windowrowview/list/"},
         # The supervisor's dashboard, day by day over the month (stock FAB has no dashboard).
         "dashboard: a month": {"ours": f"/dashboard/?start={first}&end={last}", "peer": None},
+        # What any page costs before its content: the layout around a one-line message (a 404
+        # in the console's layout), beside the peer's index page in Flask-AppBuilder's layout.
+        LAYOUT_ONLY: {"ours": "/cases/" + "f" * 24, "peer": "/"},
     }
 
 
@@ -286,9 +292,11 @@ def run_size(n: int, repeat: int) -> list[dict]:
     contenders = []
     for page, by in urls.items():
         client = clients[LOGINS.get(page, "ly_clerk")]
-        contenders.append((page, "ours", lambda c=client, u=by["ours"]: _get(c, u)))
-        contenders.append((page, "floor", lambda f=floors[page], t=templates.get(page, template):
-                           floor(app, t, f)))
+        contenders.append((page, "ours", lambda c=client, u=by["ours"], s=STATUS.get(page, 200):
+                           _get(c, u, s)))
+        if page in floors:
+            contenders.append((page, "floor", lambda f=floors[page],
+                               t=templates.get(page, template): floor(app, t, f)))
         if by["peer"]:
             url = by["peer"].replace("{peer_pk}", str(peer_pk))
             contenders.append((page, "peer", lambda u=url: _get(peer_client, u)))
@@ -322,9 +330,9 @@ def run_size(n: int, repeat: int) -> list[dict]:
     return results
 
 
-def _get(client, url: str) -> None:
+def _get(client, url: str, status: int = 200) -> None:
     response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
+    assert response.status_code == status, (url, response.status_code)
 
 
 def cold(n: int, who: str) -> dict:
@@ -392,14 +400,22 @@ def main() -> None:
     for row in rows:
         ours, floor, peer_ms = (row.get("ours_median_ms"), row.get("floor_median_ms"),
                                 row.get("peer_median_ms"))
-        row["x_floor"] = round(ours / floor, 2)
+        row["x_floor"] = round(ours / floor, 2) if floor else None
         row["x_peer"] = round(ours / peer_ms, 2) if peer_ms else None
         row["x_smallest"] = round(ours / smallest[row["page"]], 2)
         x_peer = f"{row['x_peer']:.1f}" if peer_ms else "–"
+        x_floor = f"{row['x_floor']:.1f}" if floor else "–"
         print(f"{row['n']:>7}  {row['page']:<30}{ours:>9.1f}{row['ours_p90_ms']:>9.1f}"
-              f"{row['ours_cpu_median_ms']:>8.1f}{floor:>9.1f}{peer_ms if peer_ms else '–':>9}"
-              f"{row['x_floor']:>8.1f}{x_peer:>8}"
+              f"{row['ours_cpu_median_ms']:>8.1f}{floor if floor else '–':>9}"
+              f"{peer_ms if peer_ms else '–':>9}{x_floor:>8}{x_peer:>8}"
               f"{row['x_smallest']:>10.1f}")
+    # Any page costs at least the layout: how that compares with the case page's floor.
+    for n in args.sizes:
+        by_page = {row["page"]: row for row in rows if row["n"] == n}
+        layout, case = by_page[LAYOUT_ONLY], by_page["case page"]
+        print(f"{n}: an {LAYOUT_ONLY} takes {layout['ours_median_ms']} ms "
+              f"({layout['ours_cpu_median_ms']} ms CPU) = "
+              f"{layout['ours_median_ms'] / case['floor_median_ms']:.1f}× the case page's floor")
     # The queue shows fewer rows at the smallest size: the CPU of each extra row shown (store
     # growth included) beside the page's time.
     queue = [row for row in rows if "rows" in row]
