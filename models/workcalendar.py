@@ -91,7 +91,9 @@ def provisional_years(centre: str | None, today: datetime.date,
     """The years between ``today`` and ``days`` later whose calendar is not official for
     ``centre`` (no loaded schedule, not known to the calendar package): deadlines there are
     provisional."""
-    calendar = work_calendar(centre)
+    from models.deadlines import calendar_for  # the calendar kept per process
+
+    calendar = calendar_for(centre)
     span = (today + datetime.timedelta(days=offset) for offset in range(days + 1))
     return sorted({day.year for day in span if not calendar.is_official(day)})
 

@@ -229,7 +229,16 @@ def test_approver_queue_is_paged(app, monkeypatch):
             break
         shown += rows
     assert numbers <= set(shown) and len(shown) == len(set(shown))
-    assert 'class="pagination"' in approver.get("/cases/queue").get_data(as_text=True)
+    first = approver.get("/cases/queue").get_data(as_text=True)
+    assert 'class="pagination"' in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+
+
+def test_page_links_show_both_ends_and_the_pages_around_this_one():
+    assert case_views.page_links(0, 1) == [0]
+    assert case_views.page_links(0, 5) == [0, 1, 2, 3, 4]  # one page left out: its number
+    assert case_views.page_links(10, 850) == [0, None, 8, 9, 10, 11, 12, None, 849]
+    assert case_views.page_links(849, 850) == [0, None, 847, 848, 849]
 
 
 def test_mail_delivery_needs_an_address(app):

@@ -688,7 +688,22 @@ def _query_string(args, **changes) -> str:
     return urlencode(merged)
 
 
+def page_links(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers to link (0-based): the first, the last and ``around`` either side of
+    ``page``; None where pages are left out."""
+    shown = sorted({0, pages - 1, *range(max(page - around, 0), min(page + around, pages - 1) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - links[-1] == 2:
+            links.append(number - 1)  # one page left out: its number, not "…"
+        elif links and number - links[-1] > 2:
+            links.append(None)
+        links.append(number)
+    return links
+
+
 def register_template_helpers(app) -> None:
     """Filters and globals the case templates use."""
+    app.jinja_env.globals["onewindow_page_links"] = page_links
     app.jinja_env.filters["onewindow_local"] = c.format_local
     app.jinja_env.filters["onewindow_query"] = _query_string
