@@ -10,35 +10,15 @@ import re
 
 from conftest import client_for, module_demo_app
 import pytest
+from test_home import accepted_case, cst
 
-from models import ServiceItem, Window
+from models import ServiceItem
 from models import case as c
 from models import lifecycle as life
-from models.workdays import to_utc
 
 LY_CLERK = life.Actor("ly_clerk", frozenset({life.CLERK}), centre="LY")
 MJ_CLERK = life.Actor("mj_clerk", frozenset({life.CLERK}), centre="MJ")
 LY_AMR = life.Actor("ly_approver", frozenset({life.APPROVER}), centre="LY", agency="LY-AMR")
-
-
-def cst(*args: int) -> dt.datetime:
-    """A China Standard Time wall-clock moment as stored (naive UTC)."""
-    return to_utc(dt.datetime(*args))
-
-
-def accepted(actor: life.Actor, company: str, at: dt.datetime) -> c.Case:
-    """A partial-chain case (licence, then seals) accepted at ``at``."""
-    centre = actor.centre
-    window = Window.objects.get(centre=centre, code="W01")
-    items = ServiceItem.objects(code__in=[f"{centre}-EO-REG", f"{centre}-EO-SEAL"])
-    case = life.open_case(actor, window=window, items=items, mode=c.PARTIAL_CHAIN, now=at,
-                          applicant={"company_name": company, "legal_rep_name": "王强",
-                                     "legal_rep_id": "11010519491231002X",
-                                     "phone": "13803791234", "address": f"{company}大道1号"})
-    life.start_review(case, actor, now=at)
-    life.record_materials(case, actor, {row.name: (c.RECEIVED, None) for row in case.materials},
-                          now=at)
-    return life.accept(case, actor, now=at)
 
 
 def licence(case: c.Case) -> c.SubTask:
@@ -47,18 +27,18 @@ def licence(case: c.Case) -> c.SubTask:
 
 def setup(app) -> None:
     # Tue 17 Nov 2026 09:00 and Wed 18 Nov 10:00: two licences running, the earlier first.
-    accepted(LY_CLERK, "洛阳队列甲科技有限公司", cst(2026, 11, 17, 9, 0))
-    accepted(LY_CLERK, "洛阳队列乙商贸有限公司", cst(2026, 11, 18, 10, 0))
+    accepted_case(LY_CLERK, "洛阳队列甲科技有限公司", cst(2026, 11, 17, 9, 0))
+    accepted_case(LY_CLERK, "洛阳队列乙商贸有限公司", cst(2026, 11, 18, 10, 0))
     # Asked for a 补正 at 10:15 the same morning: its clock stopped there.
-    paused = accepted(LY_CLERK, "洛阳队列丙餐饮有限公司", cst(2026, 11, 18, 9, 0))
+    paused = accepted_case(LY_CLERK, "洛阳队列丙餐饮有限公司", cst(2026, 11, 18, 9, 0))
     life.request_supplement(paused, LY_AMR, licence(paused).key, "请补交股东会决议",
                             now=cst(2026, 11, 18, 10, 15))
     # Licence done: the case leaves the licence queue, its seals wait no more.
-    done = accepted(LY_CLERK, "洛阳队列丁物流有限公司", cst(2026, 11, 16, 9, 0))
+    done = accepted_case(LY_CLERK, "洛阳队列丁物流有限公司", cst(2026, 11, 16, 9, 0))
     life.complete_subtask(done, LY_AMR, licence(done).key,
                           {"licence_number": "L-1", "credit_code": "91410300MA9F12345E"},
                           now=cst(2026, 11, 16, 11, 0))
-    accepted(MJ_CLERK, "孟津队列科技有限公司", cst(2026, 11, 17, 9, 0))
+    accepted_case(MJ_CLERK, "孟津队列科技有限公司", cst(2026, 11, 17, 9, 0))
 
 
 app = module_demo_app(setup)
