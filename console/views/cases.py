@@ -15,7 +15,7 @@ import typing
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
@@ -26,7 +26,12 @@ from console import clock
 from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from console.views.actions import current_actor, post_action, valid
-from console.views.filters import day_range_filter, risk_filter, window_filter
+from console.views.filters import (
+    day_range_filter,
+    risk_filter,
+    risk_thresholds,
+    window_filter,
+)
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
 from models import Window
@@ -48,7 +53,6 @@ from models.roster import RosterEntry
 from models.staff import StaffMember
 
 PAGE_SIZE = 25
-DEFAULT_RISK_THRESHOLDS = {"person": 2, "address": 3}
 
 
 # The case list's columns, and what its deadline and 容缺 badges read.
@@ -325,8 +329,7 @@ class CaseView(BaseView):
 
     def _risks(self, case: Case) -> list[str]:
         """一人多户 and 一址多照: other open cases of the same person or at the same address."""
-        limits = {**DEFAULT_RISK_THRESHOLDS,
-                  **current_app.config.get("ONEWINDOW_RISK_THRESHOLDS", {})}
+        limits = risk_thresholds()
         prompts = []
         # Two counts on the (centre, legal_rep_id / address_key, state) key tables, through the
         # driver: nothing is built but the number.

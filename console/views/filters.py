@@ -56,10 +56,12 @@ def day_range_filter(args: Mapping[str, str], field: str,
     return found
 
 
+# How many other open cases of the same person / address make a case 一人多户 / 一址多照.
+DEFAULT_RISK_THRESHOLDS = {"person": 2, "address": 3}
+
+
 def risk_thresholds() -> dict[str, int]:
     """How many other open cases make 一人多户 / 一址多照 (``ONEWINDOW_RISK_THRESHOLDS``)."""
-    from console.views.cases import DEFAULT_RISK_THRESHOLDS
-
     return {**DEFAULT_RISK_THRESHOLDS, **current_app.config.get("ONEWINDOW_RISK_THRESHOLDS", {})}
 
 
