@@ -107,3 +107,24 @@ def test_the_counts_kept_equal_a_recount_and_init_declares_the_index(app):
         declared = [[name for name, _order in index["key"]]
                     for index in RiskKey._get_collection().index_information().values()]
     assert ["centre", "kind", "open"] in declared
+
+
+def test_the_super_administrator_narrows_the_list_to_the_dashboards_centre(app):
+    here = _open(app, "LY", "本中心科技有限公司", OTHER_ID, "洛阳市老城区本中心路1号")
+    there = _open(app, "MJ", "外中心科技有限公司", OTHER_ID, "洛阳市孟津区外中心路1号")
+    admin = client_for(app, "admin")
+    everywhere = admin.get("/cases/").get_data(as_text=True)
+    assert here.number in everywhere and there.number in everywhere
+    narrowed = admin.get("/cases/?centre=LY").get_data(as_text=True)
+    assert here.number in narrowed and there.number not in narrowed
+    # The dashboard of one centre links to that centre's flagged cases.
+    page = admin.get("/dashboard/?centre=LY").get_data(as_text=True)
+    links = re.findall(r'data-risk="\w+">\s*<div class="panel-body"><div class="ow-kpi-value">'
+                       r'<a href="([^"]*)"', page)
+    assert len(links) == 2 and all("centre=LY" in link for link in links)
+    # A centre user naming another centre, or anyone naming no centre at all: as for another
+    # centre's record, a 404.
+    assert client_for(app, "ly_clerk").get("/cases/?centre=MJ").status_code == 404
+    assert admin.get("/cases/?centre=XX").status_code == 404
+    own = client_for(app, "ly_clerk").get("/cases/?centre=LY").get_data(as_text=True)
+    assert here.number in own

@@ -28,6 +28,7 @@ from console.datamodel.interface import MongoEngineInterface
 from console.views.actions import current_actor, post_action, valid
 from console.views.filters import (
     day_range_filter,
+    named_centre,
     risk_filter,
     risk_thresholds,
     window_filter,
@@ -141,6 +142,9 @@ class CaseView(BaseView):
     @permission_name("list")
     def list(self):
         filters, problems = self._filters()
+        centre = named_centre()  # the super-administrator's one centre; another's is a 404
+        if centre:
+            filters["centre"] = centre
         order = list_order(request.args, problems)
         for problem in problems:
             flash(problem, "warning")

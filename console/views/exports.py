@@ -25,10 +25,11 @@ from flask_babel import lazy_gettext as _l
 
 from console import clock
 from console.datamodel.interface import MongoEngineInterface
-from console.tenancy import NOBODY, user_centre
+from console.tenancy import user_centre
 from console.views import config
 from console.views.cases import CaseView, list_order
 from console.views.complaints import ComplaintView
+from console.views.filters import named_centre
 from models import Window
 from models.case import Case
 from models.centre import ServiceCentre
@@ -105,19 +106,6 @@ def download(name: str, fmt: str, columns, records):
         abort(404)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def named_centre() -> str | None:
-    """The centre ``?centre=CODE`` names: the super-administrator narrows an export to one
-    centre; a centre user naming another centre (or one that does not exist) gets a 404, as
-    for another centre's record."""
-    code = request.args.get("centre", "").strip()
-    if not code:
-        return None
-    own = user_centre()
-    if (own and code != own) or own is NOBODY or not ServiceCentre.objects(code=code).first():
-        abort(404)
-    return code
 
 
 def refused(problems: list[str]) -> Response:

@@ -1,6 +1,7 @@
 """The URL filters the case and complaint lists share: a window, a from/to range of days and the
 case list's 一人多户 / 一址多照 risk, each bad value named in a translated message and ignored (the
-list shows what the rest selects)."""
+list shows what the rest selects); and the centre the super-administrator narrows a list or an
+export to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 import datetime as dt
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app, request
 from flask_babel import gettext
 
 from console.datamodel.interface import MongoEngineInterface
@@ -95,3 +96,16 @@ def risk_filter(args: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
         found["__raw__"] = {"$or": [{"centre": centre, field: {"$in": keys}}
                                     for centre, keys in flagged.items()]}
     return found
+
+
+def named_centre() -> str | None:
+    """The centre ``?centre=CODE`` names: the super-administrator narrows an export to one
+    centre; a centre user naming another centre (or one that does not exist) gets a 404, as
+    for another centre's record."""
+    code = request.args.get("centre", "").strip()
+    if not code:
+        return None
+    own = user_centre()
+    if (own and code != own) or own is NOBODY or not ServiceCentre.objects(code=code).first():
+        abort(404)
+    return code

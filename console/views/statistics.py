@@ -154,6 +154,8 @@ class DashboardView(BaseView):
                 Case.objects(centre=code, **late_tolerated_filter(today)).count()
                 for code in query.centres)
             limits = risk_thresholds()
+            # The flagged cases' list narrowed to the one centre shown (url_for drops a None).
+            data["risk_centre"] = query.centres[0] if len(query.centres) == 1 else None
             # Counted from the keys over the threshold, never from the open cases themselves.
             data["risks"] = [(kind, label, flagged_count(query.centres, kind, limits[kind]))
                              for kind, label in RISK_LABELS]
