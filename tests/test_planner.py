@@ -216,3 +216,30 @@ def test_an_index_declared_later_serves_the_next_query_of_a_known_shape(stores):
     chosen = planner.plan(embedded._store, {"g": "LY", "e": 2})
     assert (chosen.kind, chosen.table.paths) == ("exact", ("g", "e"))
     assert embedded.count_documents({"g": "LY", "e": 2}) == 10
+
+
+def test_a_contains_search_counts_its_matches_with_its_page_until_a_write(stores, monkeypatch):
+    docs = [{"_id": ObjectId(), "g": "LY", "a": f"洛阳{'龙门' if i % 3 else '伊河'}{i}"}
+            for i in range(60)]
+    fill(stores, docs)
+    embedded, reference = stores
+    spec = {"g": "LY", "a": re.compile("龙门")}
+    counts: list[str] = []
+    execute = embedded._store.execute
+
+    def spying(sql, params=()):
+        if sql.startswith("SELECT COUNT(*)"):
+            counts.append(sql)
+        return execute(sql, params)
+
+    monkeypatch.setattr(embedded._store, "execute", spying)
+    page = [d["n"] for d in embedded.find(spec, sort=[("n", -1)], limit=5)]
+    assert page == [d["n"] for d in reference.find(spec, sort=[("n", -1)], limit=5)]
+    assert embedded.count_documents(spec) == 40 and counts == []  # counted with the page
+    # Any write since (here, one more match), and the count is taken again.
+    for collection in stores:
+        collection.insert_one({"_id": ObjectId(), "g": "LY", "a": "龙门新店", "n": 99})
+    assert embedded.count_documents(spec) == reference.count_documents(spec) == 41
+    assert len(counts) == 1
+    # Another filter is never answered with this one's total.
+    assert embedded.count_documents({"g": "LY", "a": re.compile("伊河")}) == 20

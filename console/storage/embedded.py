@@ -159,6 +159,16 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                 "SELECT 1 FROM documents WHERE _id < 'o:' OR _id >= 'o;' LIMIT 1"
             ).fetchone() is None
 
+    # The last total a scanning page counted: (filter key, change token, total); see planner.
+    counted: tuple | None = None
+
+    def change_token(self) -> tuple[int, int]:
+        """Changes when anything is committed to this file: by another connection (SQLite's
+        data_version) or by this one (its total changes)."""
+        with self.lock:
+            version = self._connection.execute("PRAGMA data_version").fetchone()[0]
+            return version, self._connection.total_changes
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Hold one read transaction, so key rows and documents come from the same commit."""

@@ -584,9 +584,11 @@ def _note_fallback(chosen: Plan) -> None:
 
 
 def _select(chosen: Plan, *, ordered: bool | None, limit: int | None = None,
-            offset: int = 0) -> tuple[str, list]:
-    """SQL for the plan's ids: in the sort's order, in natural order, or (None) unordered."""
-    sql = f'SELECT a.id FROM "{chosen.table.table}" AS a'
+            offset: int = 0, with_total: bool = False) -> tuple[str, list]:
+    """SQL for the plan's ids: in the sort's order, in natural order, or (None) unordered; with
+    ``with_total``, each row also holds how many ids the query selects before its LIMIT."""
+    total = ", COUNT(*) OVER ()" if with_total else ""
+    sql = f'SELECT a.id{total} FROM "{chosen.table.table}" AS a'
     if chosen.sorter is not None and ordered:
         sql += f' JOIN "{chosen.sorter.table}" AS b ON b.id = a.id'
     if chosen.where:
@@ -662,12 +664,39 @@ def find(store, spec: dict, sort: Any = None, skip: int = 0,
             documents = list(_matching(store, spec, _natural_ids(store, chosen)))
             return _page(python_sort(documents, sort), skip, limit)
         if chosen.exact:
-            sql, params = _select(chosen, ordered=True, limit=limit, offset=skip)
-            ids = [row[0] for row in store.execute(sql, params)]
+            # A search that reads every key of the range (a "contains") counts its matches in
+            # the same pass, for the list's count that follows (see count()).
+            scanning = any(term in clause for clause in chosen.where
+                           for term in SCANNING_SQL)
+            token = store.change_token() if scanning else None
+            sql, params = _select(chosen, ordered=True, limit=limit, offset=skip,
+                                  with_total=scanning)
+            rows = store.execute(sql, params).fetchall()
+            ids = [row[0] for row in rows]
             documents = list(_matching(store, spec, ids))
             if len(documents) == len(ids):
+                if scanning and rows:
+                    store.counted = (_count_key(spec), token, rows[0][1])
                 return documents
         return _stream_page(store, chosen, spec, skip, limit)
+
+
+# SQL predicates that test every key of the range they are given, not seek in the index.
+SCANNING_SQL = ("instr(", "ow_regex(")
+
+
+def _count_key(spec: dict) -> str:
+    """The filter as a key: count() is asked the very filter find() was (MongoEngine builds one
+    query dict for a list's page and its count)."""
+    return repr(spec)
+
+
+def _remembered_count(store, spec: dict) -> int | None:
+    """The total the last scanning page of ``spec`` counted, if nothing was written since."""
+    counted = getattr(store, "counted", None)
+    if counted is None or counted[0] != _count_key(spec):
+        return None
+    return counted[2] if counted[1] == store.change_token() else None
 
 
 def _stream_page(store, chosen: Plan, spec: dict, skip: int, limit: int | None) -> list[dict]:
@@ -700,8 +729,10 @@ def count(store, spec: dict, skip: int = 0, limit: int | None = None) -> int:
             _note_fallback(chosen)
             total = sum(1 for d in store.documents if filtering.filter_applies(spec, d))
         elif chosen.exact and chosen.kind != "ids":
-            sql, params = _select(chosen, ordered=None)
-            total = store.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+            total = _remembered_count(store, spec)
+            if total is None:
+                sql, params = _select(chosen, ordered=None)
+                total = store.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
         else:
             total = sum(1 for _ in _matching(store, spec, _natural_ids(store, chosen)))
     total = max(total - (skip or 0), 0)

@@ -150,10 +150,11 @@ class CaseView(BaseView):
             flash(problem, "warning")
         queryset = self.cases.base_query().filter(**filters).order_by(order)
         page = max(request.args.get("page", 0, type=int), 0)
-        total = queryset.count()
         # Only what a row shows (and its deadline badge needs) is read; the window is named from
-        # the list below, not looked up once per row.
+        # the list below, not looked up once per row. The page before the count: a company-name
+        # search counts its matches while it finds the page, once.
         rows = list(queryset.only(*LIST_FIELDS).skip(page * PAGE_SIZE).limit(PAGE_SIZE))
+        total = queryset.count()
         windows = list(self.windows.base_query().only("code", "name", "counter", "centre"))
         names = {w.pk: w.name for w in windows}
         now = _now()
