@@ -85,6 +85,17 @@ def client_for(app: Flask, username: str) -> FlaskClient:
     return client
 
 
+def page_at(app: Flask, username: str, url: str, now) -> str:
+    """The page ``url`` as ``username`` sees it with the clock pinned at ``now`` (naive UTC)."""
+    app.config["ONEWINDOW_NOW"] = now
+    try:
+        response = client_for(app, username).get(url)
+    finally:
+        app.config["ONEWINDOW_NOW"] = None
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
 def api_headers(app: Flask, username: str) -> dict[str, str]:
     """The bearer-token header of one of the demo logins, for the REST API."""
     response = app.test_client().post("/api/v1/security/login", json={

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from conftest import client_for, demo_app, shared_store
+from conftest import client_for, demo_app, page_at, shared_store
 import pytest
 
 from models import RosterEntry, ServiceItem, StaffMember, Window
@@ -70,13 +70,7 @@ def world(request):
 
 
 def home(app, username: str, now: dt.datetime) -> str:
-    app.config["ONEWINDOW_NOW"] = now
-    try:
-        response = client_for(app, username).get("/")
-    finally:
-        app.config["ONEWINDOW_NOW"] = None
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return page_at(app, username, "/", now)
 
 
 def boxes(page: str) -> dict[str, str]:

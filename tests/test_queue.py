@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from conftest import client_for, module_demo_app
+from conftest import client_for, module_demo_app, page_at
 import pytest
 from test_home import accepted_case, cst
 
@@ -46,13 +46,7 @@ app = module_demo_app(setup)
 
 def queue(app, username: str, now: dt.datetime) -> list[dict[str, str]]:
     """The queue's rows (deadline, badge, case, company, item, status) at ``now``."""
-    app.config["ONEWINDOW_NOW"] = now
-    try:
-        response = client_for(app, username).get("/cases/queue")
-    finally:
-        app.config["ONEWINDOW_NOW"] = None
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = page_at(app, username, "/cases/queue", now)
     body = html[html.index("<tbody>"):html.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
