@@ -33,7 +33,7 @@ def init_command() -> None:
     click.echo(
         f"indexes: {report.indexes} on {report.collections} collections; "
         f"roles: {', '.join(report.roles)}; permissions: {report.permissions}; "
-        f"cases given their overdue-now key: {report.refreshed}"
+        f"cases given their overdue-now or name-search keys: {report.refreshed}"
     )
 
 

@@ -21,6 +21,7 @@ from mongoengine import (
 from models.embedded import PlainEmbedded
 from models.fields import CreditCodeField, IdNumberField, PhoneField
 from models.lists import EmbeddedDocumentListField, ListField
+from models.name_search import name_grams
 from models.window import Window
 
 # --- states and choices ---------------------------------------------------------------------
@@ -301,6 +302,8 @@ class Case(Document):
     # Open sub-task agencies, kept beside the embedded rows so the approvers' queue is one
     # indexed equality (the embedded store narrows only on equality and $in of indexed fields).
     open_agencies = ListField(StringField())
+    # The company name's two-character pieces, for an indexed "contains" (models.name_search).
+    name_grams = ListField(StringField())
     version = IntField(required=True, default=0)
     changed_by = StringField()
     changed_at = DateTimeField()
@@ -316,6 +319,8 @@ class Case(Document):
             # The list's company-name search ("contains"): matched, filtered by state and sorted
             # on this one key table, without reading the cases.
             ("centre", "company_name", "state", "-created_at"),
+            # ... and its pieces: a two-character search seeks them in the list's order.
+            ("centre", "name_grams", "-created_at"),
             ("centre", "legal_rep_id", "state"),
             ("centre", "address_key", "state"),
             ("centre", "window", "state"),
@@ -334,6 +339,7 @@ class Case(Document):
 
     def clean(self) -> None:
         self.address_key = address_key(self.address)
+        self.name_grams = name_grams(self.company_name)
 
     def subtask(self, key: str) -> SubTask | None:
         return next((task for task in self.subtasks if task.key == key), None)

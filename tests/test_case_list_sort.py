@@ -98,7 +98,8 @@ def test_an_unknown_sort_is_named_and_the_default_order_kept(app, clerk, column,
 
 
 FILTERS = ["state=open", "state=all", "state=closed", "state=accepted&overdue=1",
-           "state=all&from=2026-10-01&to=2026-11-30", "state=all&q=科技", "state=all&late=1",
+           "state=all&from=2026-10-01&to=2026-11-30", "state=all&q=科技", "state=open&q=有限公司",
+           "state=all&q=洛", "state=all&late=1",
            "state=all&agency=LY-AMR", "state=all&mode=full_chain", "state=open&risk=person",
            "state=open&risk=address"]
 

@@ -31,7 +31,7 @@ def snapshot(app):
 def test_init_twice_changes_nothing(app, runner):
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
-    assert "overdue-now key: 0" in first.output  # no case to correct on a fresh store
+    assert "name-search keys: 0" in first.output  # no case to correct on a fresh store
     before = snapshot(app)
     second = runner.invoke(args=["init"])
     assert second.exit_code == 0, second.output

@@ -150,6 +150,16 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
                     chunk).fetchall()
         return [key for _, key in sorted(found)]
 
+    def key_row_ids(self, table: str, rowids: list[int]) -> list[str]:
+        """The document ids of a key table's rows, in the order of ``rowids``."""
+        if not rowids:
+            return []
+        with self.lock:
+            found = dict(self._connection.execute(
+                f'SELECT rowid, id FROM "{table}" WHERE rowid IN ({",".join("?" * len(rowids))})',
+                rowids).fetchall())
+        return [found[rowid] for rowid in rowids]
+
     def ids_are_object_ids(self) -> bool:
         """True when every id is an ObjectId, whose encoded keys then sort as the ids do."""
         with self.lock:

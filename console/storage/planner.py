@@ -584,11 +584,13 @@ def _note_fallback(chosen: Plan) -> None:
 
 
 def _select(chosen: Plan, *, ordered: bool | None, limit: int | None = None,
-            offset: int = 0, with_total: bool = False) -> tuple[str, list]:
+            offset: int = 0, with_total: bool = False, key_rows: bool = False) -> tuple[str, list]:
     """SQL for the plan's ids: in the sort's order, in natural order, or (None) unordered; with
-    ``with_total``, each row also holds how many ids the query selects before its LIMIT."""
+    ``with_total``, each row also holds how many ids the query selects before its LIMIT; with
+    ``key_rows``, the key table's row ids instead of the document ids (see _page_ids)."""
     total = ", COUNT(*) OVER ()" if with_total else ""
-    sql = f'SELECT a.id{total} FROM "{chosen.table.table}" AS a'
+    selected = "a.rowid" if key_rows else "a.id"
+    sql = f'SELECT {selected}{total} FROM "{chosen.table.table}" AS a'
     if chosen.sorter is not None and ordered:
         sql += f' JOIN "{chosen.sorter.table}" AS b ON b.id = a.id'
     if chosen.where:
@@ -669,16 +671,30 @@ def find(store, spec: dict, sort: Any = None, skip: int = 0,
             scanning = any(term in clause for clause in chosen.where
                            for term in SCANNING_SQL)
             token = store.change_token() if scanning else None
-            sql, params = _select(chosen, ordered=True, limit=limit, offset=skip,
-                                  with_total=scanning)
-            rows = store.execute(sql, params).fetchall()
-            ids = [row[0] for row in rows]
+            rows, ids = _page_ids(store, chosen, skip, limit, scanning)
             documents = list(_matching(store, spec, ids))
             if len(documents) == len(ids):
                 if scanning and rows:
                     store.counted = (_count_key(spec), token, rows[0][1])
                 return documents
         return _stream_page(store, chosen, spec, skip, limit)
+
+
+def _page_ids(store, chosen: Plan, skip: int, limit: int | None,
+              scanning: bool) -> tuple[list, list[str]]:
+    """The rows and document ids of an exact plan's page, in order.
+
+    A scanning page reads every key of its range to count them (``COUNT(*) OVER ()``); selecting
+    the key rows' own row ids keeps that pass inside the index, where the document id is not (at
+    50,000 cases a company-name search read 2,498 table rows for ids it then dropped). The page's
+    few ids are then read by row id."""
+    by_key_row = scanning and not chosen.distinct
+    sql, params = _select(chosen, ordered=True, limit=limit, offset=skip, with_total=scanning,
+                          key_rows=by_key_row)
+    rows = store.execute(sql, params).fetchall()
+    if not by_key_row:
+        return rows, [row[0] for row in rows]
+    return rows, store.key_row_ids(chosen.table.table, [row[0] for row in rows])
 
 
 # SQL predicates that test every key of the range they are given, not seek in the index.

@@ -50,6 +50,7 @@ from models.deadlines import (
     subtask_deadline_state,
 )
 from models.item import ServiceItem
+from models.name_search import name_filter
 from models.roster import RosterEntry
 from models.staff import StaffMember
 
@@ -206,8 +207,9 @@ class CaseView(BaseView):
         filters.update(day_range_filter(args, "created_at", problems))
         text = args.get("q", "").strip()
         if text:
-            # Escaped by MongoEngine (icontains quotes the text); never a regex or operator.
-            filters["company_name__icontains"] = text
+            # (the export view borrows these filters: the cases in scope are CaseView's)
+            filters.update(name_filter(text, lambda piece: CaseView.cases.base_query().filter(
+                name_grams=piece).count()))
         return filters, problems
 
     # --- open ------------------------------------------------------------------------------
