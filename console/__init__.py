@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         appbuilder = init_appbuilder(app)
         ui.keep_locales(app)
+        ui.keep_translations(app)
         from console.security import menu, sessions
         from console.views import register_views
 

@@ -9,16 +9,18 @@ import logging
 import os
 
 from babel import Locale
+from babel.support import Translations
 from flask import (
     Flask,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
     request,
     send_from_directory,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from markupsafe import Markup
@@ -74,6 +76,33 @@ def keep_locales(app: Flask) -> None:
         return parsed(code) if isinstance(code, str) else code
 
     babel.locale_selector = locale_selector
+
+
+def keep_translations(app: Flask) -> None:
+    """Templates translate through the request's catalogue, looked up once per request and
+    language (Flask-Babel finds it afresh for every string: nine context look-ups, some 14 µs,
+    for each of the 50–100 strings of a page)."""
+
+    def translations() -> Translations:
+        state = g._get_current_object()
+        held = getattr(state, "onewindow_translations", None)
+        locale = getattr(getattr(state, "_flask_babel", None), "babel_locale", None)
+        if held is not None and locale is not None and held[0] is locale:
+            return held[1]
+        found = get_translations()
+        # The locale Flask-Babel chose (or force_locale set): a switch makes a new object.
+        locale = getattr(getattr(state, "_flask_babel", None), "babel_locale", None)
+        state.onewindow_translations = (locale, found)
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda text, plural, n: translations().ungettext(text, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, text, plural, n: translations().unpgettext(
+            context, text, plural, n),
+        newstyle=True,
+    )
 
 
 def drawn_once(name: str, draw: Callable[[], str]) -> Markup:

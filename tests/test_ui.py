@@ -107,3 +107,26 @@ def test_the_stylesheet_links_follow_the_site_path(app):
     assert stylesheets(clerk) == plain
     prefixed = stylesheets(clerk, "http://localhost/yichuang/")
     assert prefixed == ["/yichuang" + href for href in plain]
+
+
+def test_templates_follow_each_requests_language_and_a_forced_one(app):
+    """The catalogue templates translate with is looked up once per request and language: a
+    page switches with the request's language, and force_locale (the papers print in the
+    centre's language) switches it inside a request and back."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Cases') }}|{{ ngettext('%(num)d case', '%(num)d cases', 2) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        with force_locale("en"):
+            assert render_template_string(page).startswith("Cases|")
+            with force_locale("zh_CN"):
+                assert render_template_string(page).startswith("办件|")
+            assert render_template_string(page).startswith("Cases|")
+    client = client_for(app, "ly_clerk")
+    for language, word, other in (("en", "Overdue only", "仅看逾期"),
+                                  ("zh_CN", "仅看逾期", "Overdue only"),
+                                  ("en", "Overdue only", "仅看逾期")):
+        client.get(f"/lang/{language}")
+        html = client.get("/cases/").get_data(as_text=True)
+        assert word in html and other not in html
