@@ -65,9 +65,17 @@ def refresh_name_grams(centre: str) -> int:
     from models.case import Case
 
     collection = Case._get_collection()
-    filled = 0
-    for row in Case.objects(centre=centre, name_grams=None).only("company_name").as_pymongo():
-        collection.update_one({"_id": row["_id"]},
-                              {"$set": {"name_grams": name_grams(row.get("company_name"))}})
-        filled += 1
-    return filled
+    filled: set = set()
+    while True:  # in batches: a store read whole into memory would hold every case at once
+        batch = [row for row in Case.objects(centre=centre, name_grams=None)
+                 .only("company_name").limit(REFRESH_BATCH).as_pymongo()
+                 if row["_id"] not in filled]
+        if not batch:
+            return len(filled)
+        for row in batch:
+            collection.update_one({"_id": row["_id"]},
+                                  {"$set": {"name_grams": name_grams(row.get("company_name"))}})
+            filled.add(row["_id"])
+
+
+REFRESH_BATCH = 500

@@ -15,6 +15,7 @@ from tests_support import open_case_for
 
 from console.provision import refresh_derived
 from console.storage import planner
+from models import name_search
 from models.case import Case
 from models.name_search import folded, name_filter, name_grams, searchable
 
@@ -87,21 +88,26 @@ def test_a_longer_search_seeks_its_rarest_piece():
     assert name_filter("龙", counts.__getitem__) == {"company_name__icontains": "龙"}
 
 
-def test_init_gives_older_cases_their_pieces(app):
-    """A case written before the pieces existed is found once ``onewindow init`` has run."""
+def test_init_gives_older_cases_their_pieces(app, monkeypatch):
+    """Cases written before the pieces existed are found once ``onewindow init`` has run; it
+    fills them a batch at a time."""
+    monkeypatch.setattr(name_search, "REFRESH_BATCH", 2)
     with app.app_context():
         template = Case.objects(centre="LY").first().to_mongo().to_dict()
         template.pop("_id")
         template.pop("name_grams")
-        template.update(number="LY-OLD-1", company_name="旧版升级测试有限公司")
-        Case._get_collection().insert_one(template)
+        for n in range(5):
+            Case._get_collection().insert_one(
+                {**template, "number": f"LY-OLD-{n}", "company_name": f"旧版升级测试{n}有限公司"})
     clerk = client_for(app, "ly_clerk")
     assert found(clerk, "升级") == set()
     with app.app_context():
-        assert refresh_derived() == 1
+        assert refresh_derived() == 5
         assert refresh_derived() == 0  # nothing left to fill
-    assert found(clerk, "升级") == {"旧版升级测试有限公司"}
-    assert found(clerk, "版升级") == {"旧版升级测试有限公司"}
+    expected = {f"旧版升级测试{n}有限公司" for n in range(5)}
+    assert found(clerk, "升级") == expected
+    assert found(clerk, "版升级") == expected
+    assert found(clerk, "试3有") == {"旧版升级测试3有限公司"}
 
 
 ALPHABET = "龙门科技洛阳aAbBkKsSiI.*İıſK 1"

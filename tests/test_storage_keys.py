@@ -13,8 +13,8 @@ import textwrap
 from litemongo import sqlite_store
 import pytest
 
+from console.storage import embedded, planner
 from console.storage import keys as k
-from console.storage import planner
 from console.storage.embedded import EmbeddedClient
 from console.storage.keytables import KeyTable
 
@@ -62,15 +62,18 @@ def test_a_refused_write_leaves_no_keys(cases):
     assert cases.count_documents({"centre": "MJ"}) == 0
 
 
-def test_a_store_written_before_key_tables_gets_them_built(tmp_path):
+def test_a_store_written_before_key_tables_gets_them_built(tmp_path, monkeypatch):
     legacy = sqlite_store.ServerStore(tmp_path)["db"]["cases"]
     legacy.create_index("centre_1_state_1", {"key": [("centre", 1), ("state", 1)]})
     for n in range(5):
         legacy[n] = {"_id": n, "centre": "LY", "state": "open" if n % 2 else "closed"}
     legacy.close()
+    # read a couple of documents at a time (a big store is never held in memory whole)
+    monkeypatch.setattr(embedded, "BUILD_BATCH", 2)
     collection = EmbeddedClient(tmp_path)["db"]["cases"]
     assert planner.plan(collection._store, {"centre": "LY", "state": "open"}).kind == "exact"
     assert [d["_id"] for d in collection.find({"centre": "LY", "state": "open"})] == [1, 3]
+    assert collection.count_documents({"centre": "LY", "state": "closed"}) == 3
 
 
 def test_answers_decode_only_the_page(cases, monkeypatch):

@@ -53,6 +53,10 @@ def _sql_regex(pattern: str, flags: int, value) -> bool:
 PAGE_CACHE_KIB = 8192
 
 
+BUILD_BATCH = 500
+"""Documents read at a time while a new key table is filled."""
+
+
 class SharedCollectionStore(sqlite_store.CollectionStore):
     """One collection file, usable from every thread of the process, with a key table per
     declared index written in the same transaction as each document (see :mod:`.keytables`)."""
@@ -118,12 +122,19 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
             flags = {table.table: Flags() for table in tables}
             for table in tables:
                 table.create(self._connection)
-            rows = self._connection.execute("SELECT rowid, _id, doc FROM documents")
-            for rowid, key, blob in rows.fetchall():
-                document = bson.decode(blob, codec_options=self._codec_options)
-                for table in tables:
-                    table.write(self._connection, key, rowid, document, flags[table.table])
-                    flags[table.table] = table.flags(self._connection)
+            last = -1
+            while True:  # a few hundred documents in memory at a time, not the collection
+                rows = self._connection.execute(
+                    "SELECT rowid, _id, doc FROM documents WHERE rowid > ? ORDER BY rowid "
+                    "LIMIT ?", (last, BUILD_BATCH)).fetchall()
+                if not rows:
+                    break
+                for rowid, key, blob in rows:
+                    document = bson.decode(blob, codec_options=self._codec_options)
+                    for table in tables:
+                        table.write(self._connection, key, rowid, document, flags[table.table])
+                        flags[table.table] = table.flags(self._connection)
+                last = rows[-1][0]
 
     def key_flags(self, table: KeyTable) -> Flags:
         with self.lock:
