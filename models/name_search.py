@@ -43,19 +43,29 @@ def searchable(text: str) -> bool:
         char.isascii() or char.lower() == char.upper() == char for char in text)
 
 
-def name_filter(text: str, postings: Callable[[str], int]) -> dict:
+SEEK_AT_MOST = 1000
+"""A longer search seeks its rarest piece when at most this many cases hold it; past that,
+checking each of them costs more than reading every name (at 50,000 cases, "有限公司" was 45 ms
+through its pieces and 5 ms by reading the names)."""
+
+
+def name_filter(text: str, postings: Callable[[str, int], int]) -> dict:
     """MongoEngine filters for "company name contains ``text``, ignoring case".
 
-    ``postings(piece)`` counts the cases in scope holding a piece; a longer search seeks on the
-    rarest of its pieces (a centre's names share their county and "科技", rarely a brand)."""
+    ``postings(piece, at_most)`` counts the cases in scope holding a piece, stopping at
+    ``at_most``; a longer search seeks on the rarest of its pieces (a centre's names share their
+    county and "科技", rarely a brand) unless even that one is common."""
+    contains = {"company_name__icontains": text}  # escaped by MongoEngine: never a regex
     if not searchable(text):
-        # Escaped by MongoEngine (icontains quotes the text); never a regex or operator.
-        return {"company_name__icontains": text}
+        return contains
     pieces = name_grams(text)
     if len(text) == GRAM:
         return {"name_grams": pieces[0]}
-    rarest = min(pieces, key=postings) if len(pieces) > 1 else pieces[0]
-    return {"name_grams": rarest, "company_name__icontains": text}
+    held = {piece: postings(piece, SEEK_AT_MOST) for piece in pieces}
+    rarest = min(pieces, key=held.__getitem__)
+    if held[rarest] >= SEEK_AT_MOST:
+        return contains
+    return {"name_grams": rarest, **contains}
 
 
 def refresh_name_grams(centre: str) -> int:

@@ -17,7 +17,7 @@ from console.provision import refresh_derived
 from console.storage import planner
 from models import name_search
 from models.case import Case
-from models.name_search import folded, name_filter, name_grams, searchable
+from models.name_search import SEEK_AT_MOST, folded, name_filter, name_grams, searchable
 
 NAMES = ["洛阳龙门科技有限公司", "龙门ABC贸易有限公司", "洛阳门龙商贸有限公司", "abc龙门文化传媒",
          "伊川龙门石窟文旅", "嵩岳科技有限公司", "洛阳Xyz信息技术有限公司"]
@@ -80,12 +80,28 @@ def test_a_two_character_search_reads_its_pieces_not_every_name(app):
                        for term in planner.SCANNING_SQL)
 
 
-def test_a_longer_search_seeks_its_rarest_piece():
-    counts = {"龙门": 2498, "门科": 12, "科技": 9000}
-    assert name_filter("龙门科技", counts.__getitem__) == {
+def test_a_longer_search_seeks_its_rarest_piece_unless_every_piece_is_common():
+    counts = {"龙门": 2498, "门科": 12, "科技": 9000, "有限": 25000, "限公": 25000, "公司": 25000}
+    asked = []
+
+    def postings(piece, at_most):
+        asked.append(at_most)
+        return min(counts[piece], at_most)
+
+    assert name_filter("龙门科技", postings) == {
         "name_grams": "门科", "company_name__icontains": "龙门科技"}
-    assert name_filter("龙门", counts.__getitem__) == {"name_grams": "龙门"}
-    assert name_filter("龙", counts.__getitem__) == {"company_name__icontains": "龙"}
+    assert set(asked) == {SEEK_AT_MOST}  # never counted further
+    # every case of the centre holds these: read the names instead
+    assert name_filter("有限公司", postings) == {"company_name__icontains": "有限公司"}
+    assert name_filter("龙门", postings) == {"name_grams": "龙门"}
+    assert name_filter("龙", postings) == {"company_name__icontains": "龙"}
+
+
+def test_counting_pieces_stops_where_asked(app):
+    with app.app_context():
+        holding = Case.objects(centre="LY", name_grams="有限")
+        assert holding.count() == sum("有限" in name for name in NAMES) == 5
+        assert holding.limit(3).count(with_limit_and_skip=True) == 3
 
 
 def test_init_gives_older_cases_their_pieces(app, monkeypatch):

@@ -208,8 +208,9 @@ class CaseView(BaseView):
         text = args.get("q", "").strip()
         if text:
             # (the export view borrows these filters: the cases in scope are CaseView's)
-            filters.update(name_filter(text, lambda piece: CaseView.cases.base_query().filter(
-                name_grams=piece).count()))
+            filters.update(name_filter(text, lambda piece, at_most: CaseView.cases.base_query()
+                                       .filter(name_grams=piece).limit(at_most)
+                                       .count(with_limit_and_skip=True)))
         return filters, problems
 
     # --- open ------------------------------------------------------------------------------
