@@ -66,6 +66,19 @@ def test_another_centres_names_are_never_found(app):
     assert found(mj, "嵩岳") == set()
 
 
+def test_the_super_administrator_searches_every_centre_or_the_one_named(app):
+    admin = client_for(app, "admin")
+    everywhere = {name for name in NAMES if "龙门" in name}
+    with planner.strict(), planner.watch() as fallbacks:
+        assert found(admin, "龙门") == everywhere
+        for centre, rows in (("", len(everywhere) + 1), ("MJ", 1), ("LY", len(everywhere))):
+            response = admin.get("/cases/", query_string={"state": "all", "q": "龙门",
+                                                          "centre": centre})
+            assert len(ROW.findall(response.get_data(as_text=True))) == rows, centre
+        assert found(admin, "嵩岳科") == {"嵩岳科技有限公司"}
+    assert not fallbacks
+
+
 def test_a_two_character_search_reads_its_pieces_not_every_name(app):
     """Served by the (centre, name_grams, -created_at) key table in the list's order: no SQL
     that tests every key of the centre (instr or a regex), and no sort."""

@@ -25,6 +25,7 @@ from flask_login import current_user
 from console import clock
 from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
+from console.tenancy import user_centre
 from console.views.actions import current_actor, post_action, valid
 from console.views.filters import (
     day_range_filter,
@@ -207,10 +208,15 @@ class CaseView(BaseView):
         filters.update(day_range_filter(args, "created_at", problems))
         text = args.get("q", "").strip()
         if text:
-            # (the export view borrows these filters: the cases in scope are CaseView's)
-            filters.update(name_filter(text, lambda piece, at_most: CaseView.cases.base_query()
-                                       .filter(name_grams=piece).limit(at_most)
-                                       .count(with_limit_and_skip=True)))
+            # The pieces' index leads with the centre: the super-administrator looking across
+            # every centre reads the names instead.
+            centre = user_centre() or named_centre()
+            if centre:
+                filters.update(name_filter(text, lambda piece, at_most: Case.objects(
+                    centre=centre, name_grams=piece).limit(at_most)
+                    .count(with_limit_and_skip=True)))
+            else:
+                filters["company_name__icontains"] = text  # escaped: never a regex
         return filters, problems
 
     # --- open ------------------------------------------------------------------------------
