@@ -46,7 +46,11 @@ app = module_demo_app(setup)
 
 def queue(app, username: str, now: dt.datetime) -> list[dict[str, str]]:
     """The queue's rows (deadline, badge, case, company, item, status) at ``now``."""
-    html = page_at(app, username, "/cases/queue", now)
+    return queue_rows_of(page_at(app, username, "/cases/queue", now))
+
+
+def queue_rows_of(html: str) -> list[dict[str, str]]:
+    """The rows of a queue page (not the "nothing waiting" line)."""
     body = html[html.index("<tbody>"):html.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
@@ -159,14 +163,6 @@ def test_the_pages_list_every_case_counted_once(app, monkeypatch, username, agen
     assert not set(listed) & other_centre
 
 
-def queue_rows_of(html: str) -> list[dict[str, str]]:
-    body = html[html.index("<tbody>"):html.index("</tbody>")]
-    return [dict(zip(("deadline", "badge", "number", "company", "item", "status"),
-                     [re.sub(r"<[^>]+>", "", cell).strip()
-                      for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)], strict=True))
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
-
-
 def test_a_row_links_to_its_case_under_a_path_prefix(app):
     """A row's link is the case page's address, behind a reverse proxy's prefix as well (the
     address is built once per page, not once per row)."""
@@ -180,3 +176,16 @@ def test_a_row_links_to_its_case_under_a_path_prefix(app):
         with app.test_request_context("/cases/queue", base_url=f"http://localhost{prefix}/"):
             assert case_link()(pk) == url_for("CaseView.show", pk=str(pk))
             assert case_link()(pk) == f"{prefix}/cases/{pk}"
+
+
+def test_every_other_scope_still_narrows_the_queue(app):
+    """Only the approver's own-agency clause is left to the open agencies: a further scope on
+    cases (here one company) still narrows the rows and the count."""
+    from console.datamodel.scope import scoped
+
+    now = cst(2026, 11, 17, 10, 0)
+    assert found(page_at(app, "ly_approver", "/cases/queue", now)) > 1
+    with scoped(c.Case, lambda document: {"company_name": "洛阳队列乙商贸有限公司"}):
+        html = page_at(app, "ly_approver", "/cases/queue", now)
+    assert found(html) == 1
+    assert [row["company"] for row in queue_rows_of(html)] == ["洛阳队列乙商贸有限公司"]
