@@ -46,7 +46,11 @@ app = module_demo_app(setup)
 
 def queue(app, username: str, now: dt.datetime) -> list[dict[str, str]]:
     """The queue's rows (deadline, badge, case, company, item, status) at ``now``."""
-    html = page_at(app, username, "/cases/queue", now)
+    return queue_rows_of(page_at(app, username, "/cases/queue", now))
+
+
+def queue_rows_of(html: str) -> list[dict[str, str]]:
+    """The rows of a queue page (not the "nothing waiting" line)."""
     body = html[html.index("<tbody>"):html.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
@@ -126,3 +130,62 @@ def test_each_approver_sees_only_their_own_centre_and_agency(app, username):
 
 def test_the_supervisor_has_no_queue(app):
     assert client_for(app, "ly_supervisor").get("/cases/queue").status_code in (302, 403)
+
+
+def found(html: str) -> int:
+    """The queue's "N found" count."""
+    return int(re.search(r"<small>(\d+) found</small>", html).group(1))
+
+
+@pytest.mark.parametrize(("username", "agency"), [("ly_approver", "LY-AMR"), ("ly_psb", "LY-PSB")])
+def test_the_pages_list_every_case_counted_once(app, monkeypatch, username, agency):
+    """The count and the pages are the approver's scope (a case of their centre with a sub-task
+    of their agency) narrowed to the cases where that sub-task is open, read from the sub-tasks
+    themselves: the queue asks only for the open agencies, which imply the scope."""
+    from console.views import cases as case_views
+
+    monkeypatch.setattr(case_views, "PAGE_SIZE", 2)
+    now = cst(2026, 11, 17, 10, 0)
+    with app.app_context():
+        expected = {case.number for case in c.Case.objects(centre="LY", subtasks__agency=agency)
+                    if any(task.agency == agency and task.is_open for task in case.subtasks)}
+        other_centre = {case.number for case in c.Case.objects(centre="MJ")}
+    total = found(page_at(app, username, "/cases/queue", now))
+    assert total == len(expected) > 2
+    listed: list[str] = []
+    for page in range((total - 1) // 2 + 1):
+        html = page_at(app, username, f"/cases/queue?page={page}", now)
+        assert found(html) == total
+        numbers = list(dict.fromkeys(row["number"] for row in queue_rows_of(html)))
+        assert len(numbers) == (2 if page < total // 2 else total % 2)
+        listed += numbers
+    assert len(listed) == len(set(listed)) and set(listed) == expected
+    assert not set(listed) & other_centre
+
+
+def test_a_row_links_to_its_case_under_a_path_prefix(app):
+    """A row's link is the case page's address, behind a reverse proxy's prefix as well (the
+    address is built once per page, not once per row)."""
+    from bson import ObjectId
+    from flask import url_for
+
+    from console.views.queue_rows import case_link
+
+    pk = ObjectId()
+    for prefix in ("", "/onewindow"):
+        with app.test_request_context("/cases/queue", base_url=f"http://localhost{prefix}/"):
+            assert case_link()(pk) == url_for("CaseView.show", pk=str(pk))
+            assert case_link()(pk) == f"{prefix}/cases/{pk}"
+
+
+def test_every_other_scope_still_narrows_the_queue(app):
+    """Only the approver's own-agency clause is left to the open agencies: a further scope on
+    cases (here one company) still narrows the rows and the count."""
+    from console.datamodel.scope import scoped
+
+    now = cst(2026, 11, 17, 10, 0)
+    assert found(page_at(app, "ly_approver", "/cases/queue", now)) > 1
+    with scoped(c.Case, lambda document: {"company_name": "洛阳队列乙商贸有限公司"}):
+        html = page_at(app, "ly_approver", "/cases/queue", now)
+    assert found(html) == 1
+    assert [row["company"] for row in queue_rows_of(html)] == ["洛阳队列乙商贸有限公司"]

@@ -9,9 +9,7 @@ case of another centre (or, for an approver, without their agency) is a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-import dataclasses
 import datetime as dt
-import typing
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -34,6 +32,7 @@ from console.views.filters import (
     risk_thresholds,
     window_filter,
 )
+from console.views.queue_rows import QUEUE_FIELDS, case_link, queue_cases, queue_rows
 from forms import case_forms as f
 from forms.validators import mask_id_number, mask_phone
 from models import Window
@@ -389,34 +388,17 @@ class CaseView(BaseView):
     @permission_name("queue")
     def queue(self):
         actor = current_actor()
-        query = self.cases.base_query()
-        if actor.agency:
-            query = query.filter(open_agencies=actor.agency)
-        else:
-            query = query.filter(state=c.ACCEPTED)
         # One page of cases, earliest due first, chosen and counted in the query (the
         # (centre, open_agencies, due_at) and (centre, state, due_at) indexes); only what a row
-        # shows is read. Each case lists its open sub-tasks for this approver by deadline
-        # (waiting ones, which have none yet, last).
-        query = query.only("number", "company_name", "centre", "subtasks", "state", "due_at")
-        query = query.order_by("due_at")
+        # shows is read, as stored (a case holds six to eight sub-tasks of some thirty fields;
+        # a row shows a few fields of its agency's one or two).
+        query = queue_cases(self.cases, actor.agency).only(*QUEUE_FIELDS).order_by("due_at")
         page = max(request.args.get("page", 0, type=int), 0)
         total = query.count()
-        now = _now()
-        shown = []
-        # Rows are read as stored, never built as documents (a case holds six to eight
-        # sub-tasks of some thirty fields; a row shows a few fields of its agency's one or two).
-        for raw in query.skip(page * PAGE_SIZE).limit(PAGE_SIZE).as_pymongo():
-            case = QueuedCase.of(raw, actor.agency)
-            cal = calendar(case.centre)
-            tasks = sorted((task for task in case.subtasks if task.is_open),
-                           key=lambda task: task.deadline or dt.datetime.max)
-            shown += [(task.deadline, case, task, subtask_deadline_state(cal, task, now))
-                      for task in tasks]
+        rows = queue_rows(query.skip(page * PAGE_SIZE).limit(PAGE_SIZE).as_pymongo(),
+                          actor.agency, _now(), calendar, case_link())
         return self.render_template("onewindow/cases/queue.html", title=_l("My work queue"),
-                                    rows=shown, label=_labeller(), c=c, page=page, total=total,
-                                    provisional=_provisional_years(
-                                        {id(case): case for _due, case, _t, _s in shown}.values()),
+                                    rows=rows, c=c, page=page, total=total,
                                     pages=max((total - 1) // PAGE_SIZE + 1, 1), args=request.args)
 
     # --- late 容缺 across the centre --------------------------------------------------------
@@ -439,65 +421,6 @@ class CaseView(BaseView):
             "onewindow/cases/late.html", title=_l("Late tolerated materials"), rows=rows,
             label=c.label_of, c=c, page=page, total=total, args=request.args,
             pages=max((total - 1) // PAGE_SIZE + 1, 1))
-
-
-class QueuedPause(typing.NamedTuple):
-    """A 补正 pause as a queue row's deadline badge reads it: where the clock stopped."""
-
-    started_at: dt.datetime | None
-
-
-@dataclasses.dataclass(slots=True)
-class QueuedTask:
-    """What a queue row shows of a sub-task, and what its deadline badge reads
-    (:func:`models.deadlines.subtask_deadline_state`), from the stored row as it is."""
-
-    key: str | None
-    agency: str | None
-    item_name: str | None
-    status: str
-    deadline: dt.datetime | None
-    clock_start: dt.datetime | None
-    finished_at: dt.datetime | None
-    warning_percent: int | None
-    pauses: tuple[QueuedPause, ...]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in c.OPEN_SUBTASK_STATES
-
-    @classmethod
-    def of(cls, raw: dict) -> QueuedTask:
-        # The defaults SubTask would give a stored row that lacks the field.
-        return cls(key=raw.get("key"), agency=raw.get("agency"),
-                   item_name=raw.get("item_name"), status=raw.get("status", c.PENDING),
-                   deadline=raw.get("deadline"),
-                   clock_start=raw.get("ready_at") or raw.get("created_at"),
-                   finished_at=raw.get("finished_at"),
-                   warning_percent=raw.get("warning_percent", 80),
-                   pauses=tuple(QueuedPause(pause.get("started_at"))
-                                for pause in raw.get("pauses") or ()))
-
-
-@dataclasses.dataclass(slots=True)
-class QueuedCase:
-    """What a queue row shows of a case, without building the whole case document."""
-
-    id: Any
-    number: str
-    company_name: str
-    centre: str
-    due_at: dt.datetime | None
-    subtasks: list[QueuedTask]
-
-    @classmethod
-    def of(cls, raw: dict, agency: str | None) -> QueuedCase:
-        """The case as stored, with the sub-tasks of ``agency`` (every one when None)."""
-        return cls(id=raw["_id"], number=raw.get("number", ""),
-                   company_name=raw.get("company_name", ""), centre=raw.get("centre", ""),
-                   due_at=raw.get("due_at"),
-                   subtasks=[QueuedTask.of(task) for task in raw.get("subtasks") or []
-                             if agency is None or task.get("agency") == agency])
 
 
 def rostered_window(username: str, day: dt.date) -> Window | None:
