@@ -16,7 +16,7 @@ import pytest
 
 from console.demo_data import DEMO_LOGINS
 from console.roles import SERVICE_ROLES
-from console.storage import planner
+from console.storage import bsonparts, planner
 from models import Window
 from models.case import Case
 
@@ -214,10 +214,17 @@ def test_a_company_name_search_decodes_only_the_rows_shown(app, monkeypatch):
     decoded = []
     original = documents._decode_doc
     monkeypatch.setattr(documents, "_decode_doc", lambda blob: decoded.append(1) or original(blob))
+    parts = []
+    whole_part = bsonparts.decode_fields
+    monkeypatch.setattr(bsonparts, "decode_fields", lambda blob, wanted, options: parts.append(
+        wanted) or whole_part(blob, wanted, options))
     with planner.strict():
         html = clerk.get("/cases/?state=all&q=测试1").get_data(as_text=True)
     assert "洛阳测试1科技有限公司" in html and "洛阳测试2科技有限公司" not in html
-    assert len(decoded) == 1  # the count and the match come from the key table
+    # the count and the match come from the key tables; of the one row, only what it shows
+    rows = [wanted for wanted in parts if b"company_name" in wanted]  # (windows are read too)
+    assert decoded == [] and len(rows) == 1
+    assert not {b"timeline", b"materials"} & rows[0]
 
 
 def test_permissions_are_read_once_per_request(app, monkeypatch):

@@ -24,6 +24,7 @@ import pathlib
 import re
 import sqlite3
 import threading
+from typing import Any
 
 import bson
 from litemongo import client as lite_client
@@ -32,7 +33,7 @@ from litemongo._vendor.mongomock import OperationFailure, helpers
 from litemongo._vendor.mongomock import collection as mock_collection
 from litemongo._vendor.mongomock import database as mock_database
 
-from . import keytables, planner
+from . import bsonparts, keytables, planner
 from .keytables import Flags, KeyTable
 
 # How long a writer waits for another process's write lock before giving up (seconds).
@@ -147,9 +148,24 @@ class SharedCollectionStore(sqlite_store.CollectionStore):
         with self.lock:
             return self._connection.execute(sql, list(params))
 
-    def get_many_encoded(self, keys: list[str]) -> list[dict]:
+    def get_many_encoded(self, keys: list[str],
+                         fields: frozenset[bytes] | None = None) -> list[dict]:
+        """The documents of ``keys`` (encoded ids) in that order; with ``fields``, only those
+        top-level fields of each (:mod:`.bsonparts`)."""
+        if fields is None:
+            with self.lock:
+                return list(self._documents.get_many_encoded(keys))
+        table = self._documents
+        found: dict[str, bytes] = {}
         with self.lock:
-            return list(self._documents.get_many_encoded(keys))
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                found.update(self._connection.execute(
+                    f"SELECT {table.ID}, {table.DOC} FROM {table._table_name} "  # noqa: S608
+                    f"WHERE {table.ID} IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        options = table._codec_options
+        return [bsonparts.decode_fields(found[key], fields, options)
+                for key in keys if key in found]
 
     def ids_in_natural_order(self, keys: list[str]) -> list[str]:
         found: list[tuple[int, str]] = []
@@ -443,15 +459,36 @@ def project(collection, document: dict, projection) -> dict:
     return projected
 
 
+def fields_read(spec: dict | None, sort: Any, projection: Any) -> frozenset[bytes] | None:
+    """The top-level fields to decode for a plain inclusion (MongoEngine's ``only()``): its own,
+    and those the filter's re-check and a sort read; None for the whole document."""
+    fields = _plain_inclusion(projection) if isinstance(projection, dict) else None
+    if fields is None:
+        return None
+    needed = {"_id", *fields}
+    for path in spec or {}:
+        if path.startswith("$"):  # $or, $and, $expr…: whatever they name
+            return None
+        needed.add(path.split(".")[0])
+    needed.update(path.split(".")[0] for path in planner.sort_paths(sort))
+    return frozenset(name.encode() for name in needed)
+
+
 class PlannedCursor(mock_collection.Cursor):
-    """A cursor whose page comes from the planner: only the documents returned are decoded."""
+    """A cursor whose page comes from the planner: only the documents returned are decoded, and
+    of them only the fields a plain projection keeps."""
 
     def _compute_results(self, with_limit_and_skip=False):
         skip = self._skip if with_limit_and_skip else 0
         limit = self._limit if with_limit_and_skip else None
+        asked = getattr(self, "_planned_for", None)
+        if self._results is not None and asked is not None and asked[:2] == (skip, limit) \
+                and asked[2] is self._sort and asked[3] is self._projection:
+            return self._results  # the same cursor asked for its next document
         key = (skip, limit, repr(self._sort), repr(self._projection))
         if self._results is None or getattr(self, "_planned_key", None) != key:
-            documents = planner.find(self.collection._store, self._spec, self._sort, skip, limit)
+            documents = planner.find(self.collection._store, self._spec, self._sort, skip, limit,
+                                     fields=fields_read(self._spec, self._sort, self._projection))
             if self._projection is not None:
                 documents = [project(self.collection, doc, self._projection)
                              for doc in documents]
@@ -462,6 +499,7 @@ class PlannedCursor(mock_collection.Cursor):
             # (mongomock adds "_id" to the projection while copying: key it as it is now, or
             # every next document would run the query again)
             self._planned_key = (skip, limit, repr(self._sort), repr(self._projection))
+        self._planned_for = (skip, limit, self._sort, self._projection)
         return self._results
 
     def clone(self):

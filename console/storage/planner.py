@@ -275,6 +275,11 @@ def _translate(t: str, v: str, condition: Any, multikey: bool) -> Predicate | No
     )
 
 
+def sort_paths(sort: Any) -> list[str]:
+    """The paths a sort reads."""
+    return [path for path, _ in _sort_list(sort)]
+
+
 def _sort_list(sort: Any) -> list[tuple[str, int]]:
     if not sort:
         return []
@@ -617,9 +622,10 @@ def _natural_ids(store, chosen: Plan) -> list[str]:
     return [row[0] for row in store.execute(sql, params)]
 
 
-def _matching(store, spec: dict, ids: list[str]) -> Iterator[dict]:
+def _matching(store, spec: dict, ids: list[str],
+              fields: frozenset[bytes] | None = None) -> Iterator[dict]:
     for start in range(0, len(ids), CHUNK):
-        for document in store.get_many_encoded(ids[start:start + CHUNK]):
+        for document in store.get_many_encoded(ids[start:start + CHUNK], fields):
             if filtering.filter_applies(spec, document):
                 yield document
 
@@ -641,9 +647,11 @@ def _page(items: list, skip: int, limit: int | None) -> list:
     return items if not limit else items[:limit]
 
 
-def find(store, spec: dict, sort: Any = None, skip: int = 0,
-         limit: int | None = None) -> list[dict]:
-    """The documents of one page of ``find(spec).sort(sort).skip(skip).limit(limit)``."""
+def find(store, spec: dict, sort: Any = None, skip: int = 0, limit: int | None = None,
+         fields: frozenset[bytes] | None = None) -> list[dict]:
+    """The documents of one page of ``find(spec).sort(sort).skip(skip).limit(limit)``; with
+    ``fields``, only those top-level fields of each (they hold every path the filter and the
+    sort read)."""
     spec = spec or {}
     limit = abs(limit) if limit else None
     chosen = plan(store, spec, sort)
@@ -662,8 +670,8 @@ def find(store, spec: dict, sort: Any = None, skip: int = 0,
                     sql += " LIMIT ? OFFSET ?"
                     params = [limit or -1, skip]
                 ids = [row[0] for row in store.execute(sql, params)]
-                return [d for d in store.get_many_encoded(ids)]
-            documents = list(_matching(store, spec, _natural_ids(store, chosen)))
+                return store.get_many_encoded(ids, fields)
+            documents = list(_matching(store, spec, _natural_ids(store, chosen), fields))
             return _page(python_sort(documents, sort), skip, limit)
         if chosen.exact:
             # A search that reads every key of the range (a "contains") counts its matches in
@@ -672,12 +680,12 @@ def find(store, spec: dict, sort: Any = None, skip: int = 0,
                            for term in SCANNING_SQL)
             token = store.change_token() if scanning else None
             rows, ids = _page_ids(store, chosen, skip, limit, scanning)
-            documents = list(_matching(store, spec, ids))
+            documents = list(_matching(store, spec, ids, fields))
             if len(documents) == len(ids):
                 if scanning and rows:
                     store.counted = (_count_key(spec), token, rows[0][1])
                 return documents
-        return _stream_page(store, chosen, spec, skip, limit)
+        return _stream_page(store, chosen, spec, skip, limit, fields)
 
 
 def _page_ids(store, chosen: Plan, skip: int, limit: int | None,
@@ -715,7 +723,8 @@ def _remembered_count(store, spec: dict) -> int | None:
     return counted[2] if counted[1] == store.change_token() else None
 
 
-def _stream_page(store, chosen: Plan, spec: dict, skip: int, limit: int | None) -> list[dict]:
+def _stream_page(store, chosen: Plan, spec: dict, skip: int, limit: int | None,
+                 fields: frozenset[bytes] | None = None) -> list[dict]:
     """Ids in order from SQL, re-checked chunk by chunk, paged after the re-check."""
     sql, params = _select(chosen, ordered=True)
     cursor = store.execute(sql, params)
@@ -725,7 +734,7 @@ def _stream_page(store, chosen: Plan, spec: dict, skip: int, limit: int | None) 
         rows = cursor.fetchmany(CHUNK)
         if not rows:
             return page
-        for document in _matching(store, spec, [row[0] for row in rows]):
+        for document in _matching(store, spec, [row[0] for row in rows], fields):
             if to_skip:
                 to_skip -= 1
                 continue
