@@ -56,8 +56,10 @@ def decode_fields(blob: bytes, wanted: frozenset[bytes], codec_options: Any) -> 
     document's order, decoded as ``bson.decode(blob)`` would decode them."""
     parts = []
     position, end = 4, len(blob) - 1  # after the document's size, before its final NUL
+    if _INT32.unpack_from(blob)[0] != len(blob) or blob[end] != 0:
+        raise bson.InvalidBSON("the document's size is not its length")
     try:
-        while position < end:
+        while position < end and len(parts) < len(wanted):  # (each name is there once)
             kind = blob[position]
             name_end = blob.index(0, position + 1)
             value_end = _value_end(blob, kind, name_end + 1)
@@ -66,7 +68,7 @@ def decode_fields(blob: bytes, wanted: frozenset[bytes], codec_options: Any) -> 
             position = value_end
     except (ValueError, IndexError, struct.error) as error:
         raise bson.InvalidBSON(f"damaged document: {error}") from error
-    if position != end or _INT32.unpack_from(blob)[0] != len(blob):
+    if position > end:
         raise bson.InvalidBSON("element sizes do not add up to the document's")
     body = b"".join(parts)
     return bson.decode(_INT32.pack(len(body) + 5) + body + b"\x00", codec_options=codec_options)
