@@ -197,7 +197,7 @@ def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
         return []
     rows = []
     found = cases.filter(task_due__lt=now).order_by("task_due").only(
-        *TASK_FIELDS, "centre", "window", "subtasks.item", "subtasks.assignee")
+        *TASK_FIELDS, "centre", "window")
     for case in found.as_pymongo():
         for task in case.get("subtasks") or ():
             deadline = task.get("deadline")
