@@ -204,7 +204,7 @@ def period_label(moment: dt.datetime | None, granularity: str) -> str:
 
 
 CASE_COLUMNS = [
-    ("opened", _l("Opened")),
+    ("opened", _l("Cases opened")),
     ("accepted", _l("Accepted")),
     ("accepted_one_window", _l("Accepted at a comprehensive window")),
     ("one_window_rate", _l("One-window acceptance rate (%)")),
@@ -446,7 +446,7 @@ def windows_table(query: Query) -> Table:
                      "delivered": n["delivered"], "on_time_rate": n["on_time_rate"],
                      "average": average(values)})
     return Table("windows", _l("Windows"), [
-        ("window", _l("Window")), ("opened", _l("Opened")), ("accepted", _l("Accepted")),
+        ("window", _l("Window")), ("opened", _l("Cases opened")), ("accepted", _l("Accepted")),
         ("returned", _l("Returned for correction")), ("delivered", _l("Delivered")),
         ("on_time_rate", _l("Cases on time (%)")),
         ("average", _l("Back office, average (working minutes)")),

@@ -1,0 +1,46 @@
+"""Labels as the centre's staff read them in Chinese: each says what its field holds (a date
+range is not a state change, a count not a time), no column is named twice, and names are
+shown rather than codes and placeholders."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conftest import client_for, module_demo_app
+
+app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
+
+
+def page(app, username: str, url: str) -> str:
+    response = client_for(app, username).get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_a_period_is_asked_as_start_and_end_dates_not_as_states(app):
+    for username, url in (("ly_supervisor", "/dashboard/"), ("ly_supervisor", "/statistics/"),
+                          ("ly_admin", "/reviews/new"), ("ly_admin", "/reviews/")):
+        html = page(app, username, url)
+        assert "起始日期" in html and "截止日期" in html, url
+        assert "原状态" not in html and "新状态" not in html, url
+
+
+def test_the_statistics_count_of_opened_cases_is_not_called_a_time(app):
+    # The cases table's columns, as its export writes them (the screen shows them when a
+    # period holds cases).
+    response = client_for(app, "ly_supervisor").get("/statistics/cases.csv")
+    assert response.status_code == 200
+    header = next(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert "新建办件" in header and "创建时间" not in header
+
+
+def test_no_export_names_two_columns_alike(app):
+    client = client_for(app, "ly_supervisor")
+    for language in ("zh_CN", "en"):
+        client.get(f"/lang/{language}")
+        for name in ("cases", "complaints", "staff", "rosters", "items", "windows"):
+            response = client.get(f"/exports/{name}.csv")
+            assert response.status_code == 200, name
+            header = next(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+            assert len(header) == len(set(header)), (language, name, header)
