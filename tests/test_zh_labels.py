@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from conftest import client_for, module_demo_app
 
@@ -16,6 +17,13 @@ def page(app, username: str, url: str) -> str:
     response = client_for(app, username).get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response.get_data(as_text=True)
+
+
+def test_the_menu_bar_names_the_user_without_the_stored_placeholder(app):
+    html = page(app, "ly_clerk", "/")
+    # The demo clerk's login holds the staff name 李娜 and "-" as the last name FAB requires.
+    assert re.search(r'fa-user"></span>\s*李娜\s*<b', html), "李娜 not alone in the menu bar"
+    assert "李娜 -" not in html
 
 
 def test_a_period_is_asked_as_start_and_end_dates_not_as_states(app):
@@ -44,3 +52,8 @@ def test_no_export_names_two_columns_alike(app):
             assert response.status_code == 200, name
             header = next(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
             assert len(header) == len(set(header)), (language, name, header)
+
+
+def test_the_approvers_home_names_the_agency(app):
+    html = page(app, "ly_approver", "/")
+    assert "本部门工作：洛阳市市场监督管理局" in html
