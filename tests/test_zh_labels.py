@@ -68,3 +68,20 @@ def test_the_user_form_helps_in_chinese(app):
         assert "用户所属的用户组" in html, url
         for english in ("good policy", "password for authentication", "The user group on"):
             assert english not in html, (url, english)
+
+
+def test_a_configuration_forms_options_follow_the_language_of_each_request(app):
+    # The add forms are built once per process; their options must not keep the language of
+    # that moment (English pages showed 市场监管, 上午, 企业开办).
+    admin = client_for(app, "ly_admin")
+    for language, expected, other in (("zh_CN", ["市场监管", "人民银行"], "Market regulation"),
+                                      ("en", ["Market regulation", "People's bank"], "市场监管"),
+                                      ("zh_CN", ["市场监管", "人民银行"], "Market regulation")):
+        admin.get(f"/lang/{language}")
+        html = admin.get("/agencyview/add").get_data(as_text=True)
+        options = re.findall(r"<option[^>]*>([^<]*)</option>", html)
+        assert all(label in options for label in expected), (language, options)
+        assert other not in options, (language, options)
+    admin.get("/lang/en")
+    shifts = admin.get("/rosterentryview/add").get_data(as_text=True)
+    assert "Full day" in shifts and "全天" not in shifts
