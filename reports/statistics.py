@@ -423,10 +423,12 @@ def returns_table(query: Query) -> Table:
 
 
 def window_names(centres: Iterable[str]) -> dict[str, str]:
+    """Each window as the centre's staff know it: its counter number (A01, as on the case
+    pages, lists and papers) and name; the record code when it has no counter number."""
     names = {}
     for centre in centres:
-        for window in Window.objects(centre=centre).only("id", "code", "name"):
-            names[str(window.id)] = f"{window.code} {window.name}"
+        for window in Window.objects(centre=centre).only("id", "code", "counter", "name"):
+            names[str(window.id)] = f"{window.counter or window.code} {window.name}"
     return names
 
 

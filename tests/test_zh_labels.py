@@ -10,6 +10,9 @@ import re
 
 from conftest import client_for, module_demo_app
 
+from models.window import Window
+from reports.statistics import window_names
+
 app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
 
 
@@ -85,3 +88,10 @@ def test_a_configuration_forms_options_follow_the_language_of_each_request(app):
     admin.get("/lang/en")
     shifts = admin.get("/rosterentryview/add").get_data(as_text=True)
     assert "Full day" in shifts and "全天" not in shifts
+
+
+def test_statistics_name_a_window_by_its_counter_number_as_every_other_screen(app):
+    with app.app_context():
+        window = Window.objects.get(centre="LY", code="W01")
+        assert window.counter != window.code  # A01 at the counter, W01 in the records
+        assert window_names(["LY"])[str(window.pk)] == f"{window.counter} {window.name}"
