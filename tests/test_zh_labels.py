@@ -95,3 +95,16 @@ def test_statistics_name_a_window_by_its_counter_number_as_every_other_screen(ap
         window = Window.objects.get(centre="LY", code="W01")
         assert window.counter != window.code  # A01 at the counter, W01 in the records
         assert window_names(["LY"])[str(window.pk)] == f"{window.counter} {window.name}"
+
+
+def test_windows_are_offered_in_counter_order(app):
+    # By record code the tobacco window (P01, counter E01) came first: the week roster opened on
+    # it (nobody rostered) and the new-case form listed it above A01.
+    admin = client_for(app, "ly_admin")
+    week = admin.get("/roster/week/").get_data(as_text=True)
+    chosen = re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", week)
+    assert chosen and chosen.group(1).startswith("A01"), chosen
+    form = client_for(app, "ly_clerk").get("/cases/new").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="window".*?</select>', form, re.S).group(0)
+    counters = [label.split()[0] for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+    assert counters == sorted(counters) and counters[0] == "A01", counters
