@@ -108,3 +108,9 @@ def test_windows_are_offered_in_counter_order(app):
     select = re.search(r'<select[^>]*name="window".*?</select>', form, re.S).group(0)
     counters = [label.split()[0] for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
     assert counters == sorted(counters) and counters[0] == "A01", counters
+
+
+def test_the_week_roster_names_each_day_of_the_week(app):
+    page_ = page(app, "ly_admin", "/roster/week/?day=2026-11-25")
+    for day, name in (("2026-11-23", "星期一"), ("2026-11-28", "星期六"), ("2026-11-29", "星期日")):
+        assert re.search(rf"<td>{day} {name}</td>", page_), day
