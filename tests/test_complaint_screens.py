@@ -309,3 +309,18 @@ def test_the_action_forms_selects_carry_visible_labels(app):
     for name, label in (("informed_via", "Complainant informed by"),
                         ("satisfaction", "Complainant's satisfaction")):
         assert f'<label for="close-{name}">{label}</label>' in page, name
+
+
+def test_complaint_pages_name_people_not_logins(app):
+    clerk = client_for(app, "ly_clerk")
+    complaint = log_on_screen(clerk, complainant_name="王五")
+    handler = client_for(app, "ly_complaints")
+    act(handler, complaint, "investigate", note="调取录像")
+    page = handler.get(f"/complaints/{complaint.pk}").get_data(as_text=True)
+    names = {row.username: row.name for row in StaffMember.objects(
+        username__in=["ly_clerk", "ly_complaints"])}
+    # Logged by the clerk, handled by the complaint handler; the timeline names both.
+    assert f"<td>{names['ly_clerk']}</td>" in page and f"<td>{names['ly_complaints']}</td>" in page
+    assert ">ly_clerk<" not in page and ">ly_complaints<" not in page
+    listed = handler.get("/complaints/?state=open").get_data(as_text=True)
+    assert f"<td>{names['ly_complaints']}</td>" in listed and "<td>ly_complaints</td>" not in listed
