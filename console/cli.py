@@ -149,7 +149,13 @@ def _load_history(*, cases: int, months: int, seed: int, replace: bool,
     except demo_history.HistoryError as error:
         raise click.ClickException(str(error)) from error
     sys.stderr.flush()
-    states = ", ".join(f"{name}: {count}" for name, count in sorted(report.states.items()))
+    from models import case as c
+    from models.choices import label
+
+    # In the lifecycle's order and the interface's words (已受理，办理中 102; 已办结 4590).
+    order = [code for code, _name in c.CASE_STATES]
+    states = "; ".join(f"{label(c.CASE_STATES, name)} {report.states[name]}"
+                       for name in sorted(report.states, key=order.index))
     click.echo(gettext("history: %(cases)d cases (%(states)s), %(complaints)d complaints, "
                        "%(ratings)d ratings, %(rectifications)d rectifications in %(seconds).1f s",
                        cases=report.cases, states=states,

@@ -8,6 +8,7 @@ import datetime
 
 from mongoengine import Document
 
+from console import clock
 from console import demo_data as data
 from models.agency import Agency, Liaison
 from models.centre import OpeningHours, ServiceCentre
@@ -15,7 +16,7 @@ from models.item import Material, ServiceItem
 from models.roster import RosterEntry
 from models.staff import StaffMember
 from models.window import Window
-from models.workcalendar import today_in_china, week_of, work_calendar
+from models.workcalendar import week_of, work_calendar
 
 Progress = Callable[[str, int, int], None]
 STEPS = ("centres", "agencies", "items", "windows", "staff", "roster")
@@ -47,7 +48,7 @@ def load_demo(progress: Progress | None = None,
     """Create or update the demo centres; ``progress(step, done, total)`` follows each step."""
     report = DemoReport(logins=[DemoLogin(*row) for row in data.DEMO_LOGINS])
     loaders = (_centres, _agencies, _items, _windows, _staff,
-               lambda rep: _roster(rep, today or today_in_china()))
+               lambda rep: _roster(rep, today or clock.today()))
     for done, (step, loader) in enumerate(zip(STEPS, loaders, strict=True), start=1):
         report.created[step] = loader(report)
         if progress:

@@ -14,6 +14,7 @@ import time
 from flask_babel import gettext
 from mongoengine.context_managers import no_dereference
 
+from console import clock
 from console.demo_simulation import CLERKS, Simulation
 from models import daily_figures, memory
 from models import rating as ratings
@@ -126,8 +127,9 @@ def opening_moments(rng: random.Random, cases: int, start: dt.datetime,
 
 
 def span(months: int, end: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
-    """The history's first and last moment (naive UTC): ``months`` months up to ``end`` (now)."""
-    end = (end or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(second=0, microsecond=0)
+    """The history's first and last moment (naive UTC): ``months`` months up to ``end`` (now, at
+    the console's clock: ``ONEWINDOW_NOW`` ends the history at the demonstration's moment)."""
+    end = (end or clock.utcnow()).replace(second=0, microsecond=0)
     return end - dt.timedelta(days=round(months * 365.25 / 12)), end
 
 

@@ -15,4 +15,9 @@ FAB_MESSAGES = (
     _l("List Groups"), _l("Groups"), _l("Group"), _l("Add Group"), _l("Edit Group"),
     _l("Show Group"), _l("Users"), _l("Roles"), _l("Label"), _l("Description"),
     _l("Login Count"),
+    # The user form's help texts (FAB's catalog has the first one fuzzy, the others not at all).
+    _l("It's not a good policy to remove a user, just make it inactive"),
+    _l("The user's password for authentication"),
+    _l("The user group on the application, this will associate with a list of roles associated "
+       "with the group"),
 )

@@ -113,8 +113,8 @@ class CloseRectificationForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """The period of a review, its conclusion and the improvement measures."""
 
-    start = DateField(_l("From"), validators=[DataRequired()], widget=DateInputWidget())
-    end = DateField(_l("To"), validators=[DataRequired()], widget=DateInputWidget())
+    start = DateField(_l("Start date"), validators=[DataRequired()], widget=DateInputWidget())
+    end = DateField(_l("End date"), validators=[DataRequired()], widget=DateInputWidget())
     conclusion = TextAreaField(_l("Conclusion"), validators=[InputRequired(), Length(max=4000)])
     measures = TextAreaField(_l("Improvement measures"),
                              validators=[InputRequired(), Length(max=4000)])

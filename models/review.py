@@ -64,8 +64,8 @@ class Review(Document):
     """A concluded effectiveness review of one centre over one period. Kept, never edited."""
 
     centre = StringField(required=True, verbose_name=_l("Centre"))
-    period_start = DateField(required=True, verbose_name=_l("From"))
-    period_end = DateField(required=True, verbose_name=_l("To"))
+    period_start = DateField(required=True, verbose_name=_l("Start date"))
+    period_end = DateField(required=True, verbose_name=_l("End date"))
     reviewer = StringField(required=True, verbose_name=_l("Reviewer"))
     reviewed_at = DateTimeField(required=True, verbose_name=_l("Reviewed at"))
     conclusion = StringField(required=True, max_length=4000, verbose_name=_l("Conclusion"))

@@ -46,7 +46,9 @@ class Window(Document):
             ("centre", "is_open"),
             ("centre", "items"),
         ],
-        "ordering": ["centre", "code"],
+        # As the staff and applicants know them: by the number over the counter (A01, A02, …,
+        # then the professional windows E01, …), not by record code.
+        "ordering": ["centre", "counter"],
     }
 
     def clean(self) -> None:

@@ -15,8 +15,12 @@ CHINA_STANDARD_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
 
 
 def today_in_china() -> datetime.date:
-    """Today's date in China Standard Time, whatever the server's time zone."""
-    return datetime.datetime.now(CHINA_STANDARD_TIME).date()
+    """Today's date in China Standard Time, whatever the server's time zone, at the console's
+    one clock (``ONEWINDOW_NOW`` fixes it, as it does every screen's "today")."""
+    # Imported here: the console package imports the models, so this is read at call time.
+    from console import clock
+
+    return clock.today()
 
 
 def week_of(day: datetime.date) -> list[datetime.date]:

@@ -133,7 +133,7 @@ def complaint_columns() -> list[Column]:
         Column(gettext("Received at"), lambda x: _local(x.received_at)),
         Column(gettext("Channel"), lambda x: label(cm.CHANNELS, x.channel)),
         Column(gettext("Category"), lambda x: label(cm.CATEGORIES, x.category)),
-        Column(gettext("About"), lambda x: label(cm.SUBJECT_KINDS, x.subject_kind)),
+        Column(gettext("Subject kind"), lambda x: label(cm.SUBJECT_KINDS, x.subject_kind)),
         Column(gettext("Subject"), lambda x: str(x.subject() or "")),
         Column(gettext("State"), lambda x: label(cm.STATES, x.state)),
         Column(gettext("Handler"), lambda x: x.handler or ""),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+import datetime as dt
 from functools import lru_cache
 import unicodedata
 
@@ -103,8 +104,10 @@ def needed_fallbacks(texts: Iterable[str | None], chain: list[FontFile]) -> list
 
 
 class _Pdf(FPDF):
-    def __init__(self, printable: Printable) -> None:
+    def __init__(self, printable: Printable, created: dt.datetime | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
+        if created is not None:  # the file's own date (its properties), naive UTC
+            self.set_creation_date(created.replace(tzinfo=dt.UTC))
         self.printable = printable
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 5)
@@ -163,13 +166,14 @@ def _table(pdf: _Pdf, header: list[str] | None, rows: list[list[str]],
     pdf.ln(3)
 
 
-def render_pdf(printable: Printable) -> bytes:
-    """The document as PDF bytes; raises :class:`MissingGlyphs` naming any character no font
-    can print (the print view, drawn by the browser's fonts, still serves)."""
+def render_pdf(printable: Printable, created: dt.datetime | None = None) -> bytes:
+    """The document as PDF bytes, its creation date ``created`` (naive UTC; default the real
+    time); raises :class:`MissingGlyphs` naming any character no font can print (the print
+    view, drawn by the browser's fonts, still serves)."""
     missing = missing_glyphs(printable.texts())
     if missing:
         raise MissingGlyphs(missing)
-    pdf = _Pdf(printable)
+    pdf = _Pdf(printable, created)
     pdf.add_page()
     for block in printable.blocks:
         if isinstance(block, Heading):

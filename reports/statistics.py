@@ -204,7 +204,7 @@ def period_label(moment: dt.datetime | None, granularity: str) -> str:
 
 
 CASE_COLUMNS = [
-    ("opened", _l("Opened")),
+    ("opened", _l("Cases opened")),
     ("accepted", _l("Accepted")),
     ("accepted_one_window", _l("Accepted at a comprehensive window")),
     ("one_window_rate", _l("One-window acceptance rate (%)")),
@@ -423,10 +423,12 @@ def returns_table(query: Query) -> Table:
 
 
 def window_names(centres: Iterable[str]) -> dict[str, str]:
+    """Each window as the centre's staff know it: its counter number (A01, as on the case
+    pages, lists and papers) and name; the record code when it has no counter number."""
     names = {}
     for centre in centres:
-        for window in Window.objects(centre=centre).only("id", "code", "name"):
-            names[str(window.id)] = f"{window.code} {window.name}"
+        for window in Window.objects(centre=centre).only("id", "code", "counter", "name"):
+            names[str(window.id)] = f"{window.counter or window.code} {window.name}"
     return names
 
 
@@ -446,7 +448,7 @@ def windows_table(query: Query) -> Table:
                      "delivered": n["delivered"], "on_time_rate": n["on_time_rate"],
                      "average": average(values)})
     return Table("windows", _l("Windows"), [
-        ("window", _l("Window")), ("opened", _l("Opened")), ("accepted", _l("Accepted")),
+        ("window", _l("Window")), ("opened", _l("Cases opened")), ("accepted", _l("Accepted")),
         ("returned", _l("Returned for correction")), ("delivered", _l("Delivered")),
         ("on_time_rate", _l("Cases on time (%)")),
         ("average", _l("Back office, average (working minutes)")),

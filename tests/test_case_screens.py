@@ -183,3 +183,23 @@ def test_action_from_a_stale_page_is_refused(app):
     messages = act(clerk, case, "withdraw", note="申请人撤回", version=str(seen))
     assert messages[0][0] == "danger" and "changed by admin" in messages[0][1]
     assert Case.objects.get(pk=case.pk).state == c.REVIEW
+
+
+def test_a_refused_result_names_its_field_once(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="洛阳一次科技有限公司")
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    act(clerk, case, "accept")
+    case.reload()
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    approver = client_for(app, "ly_approver")
+    act(approver, case, "start_subtask", subtask=licence.key)
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(approver, case, "complete_subtask", subtask=licence.key,
+                   licence_number="L-0002", credit_code="91410300MA9F12345")  # 17 characters
+    assert len(messages) == 1 and messages[0][0] == "danger", messages
+    label = "Unified social credit code"
+    assert messages[0][1].startswith(f"{label} 91410300MA9F12345"), messages
+    assert messages[0][1].count(label) == 1
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before

@@ -7,15 +7,19 @@ import datetime as dt
 import re
 
 from conftest import api_headers, client_for, csrf_token, module_demo_app
+from mongoengine.errors import ValidationError
 import prison
+import pytest
 
-from console import clock
+from console import clock, demo_history
 from console.audit.models import AuditEntry
 from models import Window
 from models import case as c
 from models import lifecycle as life
 from models.case import Case
 from models.item import ServiceItem
+from models.roster import RosterEntry
+from models.staff import StaffMember
 
 # Friday 20 November 2026, 09:30 in Luoyang, as stored (naive UTC).
 PINNED = dt.datetime(2026, 11, 20, 1, 30)
@@ -158,3 +162,46 @@ def test_papers_printed_carry_the_pinned_day(app, monkeypatch):
     assert "2026-11-12" in checklist
     receipt = clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(as_text=True)
     assert "2026-11-10" in receipt  # the receipt keeps the day of acceptance
+
+
+# --- the rest of what read the real clock: each now at the pinned moment -----------------------
+
+def test_the_demo_roster_is_the_week_of_the_pinned_day(app):
+    # Loaded with the clock at Friday 20 November: the roster is that week's working days.
+    with app.app_context():
+        days = sorted({entry.date for entry in RosterEntry.objects(centre="LY")})
+    assert days == [dt.date(2026, 11, day) for day in (16, 17, 18, 19, 20)]
+
+
+def test_the_demo_history_ends_at_the_pinned_moment(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", TUESDAY_1005.isoformat())
+    with app.app_context():
+        start, end = demo_history.span(12)
+    assert end == TUESDAY_1005 and start == dt.datetime(2025, 11, 10, 2, 5)
+
+
+def test_a_training_date_is_judged_against_the_pinned_day(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", TUESDAY_1005.isoformat())
+    with app.app_context():
+        staff = StaffMember.objects(centre="LY").first()
+        staff.trained_on = dt.date(2026, 11, 10)  # the pinned day itself: fine
+        staff.validate()
+        staff.trained_on = dt.date(2026, 11, 11)  # the day after: in the future there
+        with pytest.raises(ValidationError, match="training date may not be in the future"):
+            staff.validate()
+
+
+def test_a_pdf_is_created_at_the_pinned_moment(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", TUESDAY_1005.isoformat())
+    case = _licence_case(app, "洛阳文档科技有限公司")
+    pdf = client_for(app, "ly_clerk").get(f"/printables/cases/{case.pk}/receipt/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert b"/CreationDate (D:20261110020500Z" in pdf.data
+
+
+def test_the_roles_export_is_named_at_the_pinned_moment_in_china(app, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "ONEWINDOW_NOW", TUESDAY_1005.isoformat())
+    monkeypatch.chdir(tmp_path)
+    with app.app_context():
+        app.appbuilder.sm.export_roles()
+    assert [path.name for path in tmp_path.iterdir()] == ["roles_export_20261110T100500.json"]

@@ -4,6 +4,7 @@ demo centres: the path, the queue's order, and each refusal leaving everything a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from conftest import DEMO_PASSWORDS, client_for, csrf_token, flashes, module_demo_app
 from flask import Flask
@@ -292,3 +293,34 @@ def test_list_filters_and_bad_values(app):
     assert response.status_code == 200
     assert "Unknown state “lost” ignored." in page and "Unknown value “noise” ignored." in page
     assert "“yesterday” is not a date" in page
+
+
+def test_the_action_forms_selects_carry_visible_labels(app):
+    # A select shows no placeholder: without a label, "Upheld" and the two closing choices read
+    # only "—" on the page.
+    handler = client_for(app, "ly_complaints")
+    complaint = log_on_screen(handler, complainant_name="李四")
+    act(handler, complaint, "investigate", note="调取录像")
+    page = handler.get(f"/complaints/{complaint.pk}").get_data(as_text=True)
+    labelled = r'<label for="resolve-upheld">Upheld</label>\s*<select[^>]*id="resolve-upheld"'
+    assert re.search(labelled, page), page[page.find("upheld") - 300:page.find("upheld") + 200]
+    act(handler, complaint, "resolve", finding="属实", upheld="yes", measures="批评教育")
+    page = handler.get(f"/complaints/{complaint.pk}").get_data(as_text=True)
+    for name, label in (("informed_via", "Complainant informed by"),
+                        ("satisfaction", "Complainant's satisfaction")):
+        assert f'<label for="close-{name}">{label}</label>' in page, name
+
+
+def test_complaint_pages_name_people_not_logins(app):
+    clerk = client_for(app, "ly_clerk")
+    complaint = log_on_screen(clerk, complainant_name="王五")
+    handler = client_for(app, "ly_complaints")
+    act(handler, complaint, "investigate", note="调取录像")
+    page = handler.get(f"/complaints/{complaint.pk}").get_data(as_text=True)
+    names = {row.username: row.name for row in StaffMember.objects(
+        username__in=["ly_clerk", "ly_complaints"])}
+    # Logged by the clerk, handled by the complaint handler; the timeline names both.
+    assert f"<td>{names['ly_clerk']}</td>" in page and f"<td>{names['ly_complaints']}</td>" in page
+    assert ">ly_clerk<" not in page and ">ly_complaints<" not in page
+    listed = handler.get("/complaints/?state=open").get_data(as_text=True)
+    assert f"<td>{names['ly_complaints']}</td>" in listed and "<td>ly_complaints</td>" not in listed

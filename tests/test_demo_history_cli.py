@@ -8,6 +8,7 @@ from collections import Counter
 import datetime as dt
 import logging
 import random
+import re
 
 from bson import ObjectId
 from conftest import demo_app, make_app
@@ -217,4 +218,17 @@ def test_refusal_is_in_chinese_by_default():
     assert "案件" in result.output or "办件" in result.output, result.output
     again = runner.invoke(args=["load-demo", "--history"])
     assert "--replace" in again.output and "已" in again.output
+    storage.disconnect()
+
+
+def test_the_history_summary_names_the_states_in_the_interface_language():
+    app = make_app(BABEL_DEFAULT_LOCALE="zh_CN")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    result = runner.invoke(args=["load-demo", "--history", "--cases", "30", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    summary = next(line for line in result.stdout.splitlines() if "30 件办件" in line)
+    assert "已办结" in summary, summary
+    codes = "|".join(code for code, _name in c.CASE_STATES)
+    assert not re.search(rf"\b({codes})\b", summary), summary
     storage.disconnect()

@@ -117,7 +117,9 @@ def test_one_time_notification_of_a_return(app):
     flat = compact(text)
     assert "一次性告知书" in flat and case.number in flat
     assert compact(case.materials[form].name) in flat and compact(point) in flat
-    assert "请法定代表人本人到场" in flat and "ly_clerk" in flat
+    assert "请法定代表人本人到场" in flat
+    # The applicant reads the clerk's name, not the login (ly_clerk is 李娜).
+    assert "李娜" in flat and "ly_clerk" not in flat
     assert MASKED_ID in flat and MASKED_PHONE in flat and ID_NUMBER not in flat
     assert "13803791234" not in flat
     assert "第1页" in flat and "共" in flat  # page x of y
@@ -138,7 +140,7 @@ def test_acceptance_receipt_names_materials_time_window_and_lookup(app):
     received = [row.name for row in case.materials if row.state == c.RECEIVED]
     assert received and all(compact(name) in flat for name in received)
     assert compact(c.format_local(case.due_at)) in flat  # promised completion, China time
-    assert case.window.counter in text and "ly_clerk" in flat
+    assert case.window.counter in text and "李娜" in flat and "ly_clerk" not in flat
     tolerated = [row for row in case.materials if row.state == c.TOLERATED]
     for row in tolerated:
         assert compact(row.name) in flat and row.promised_on.isoformat() in flat

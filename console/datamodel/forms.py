@@ -349,7 +349,10 @@ class MongoModelConverter(GeneralModelConverter):
             lst_validators.append(wtv.Optional())
         else:
             lst_validators.append(wtv.InputRequired())
-        choices = [("", "")] + [(str(v), label_) for v, label_ in self.datamodel.choices(col_name)]
+        # Lazy labels: the form class is built once, its options are shown in each request's
+        # language.
+        choices = [("", "")] + [(str(v), label_)
+                                for v, label_ in self.datamodel.choices(col_name, lazy=True)]
         return SelectField(
             label,
             description=description,

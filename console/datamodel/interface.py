@@ -517,13 +517,15 @@ class MongoEngineInterface(BaseInterface):
             return None
         return default
 
-    def choices(self, col_name: str) -> list[tuple[Any, str]]:
-        """``[(value, label), …]`` of a field declared with ``choices``; [] otherwise."""
+    def choices(self, col_name: str, lazy: bool = False) -> list[tuple[Any, Any]]:
+        """``[(value, label), …]`` of a field declared with ``choices``; [] otherwise. ``lazy``
+        keeps translatable labels unrendered, for a form built once and shown in every
+        request's language."""
         field = self.field(col_name)
         pairs = []
         for choice in (field.choices or ()) if field is not None else ():
             if isinstance(choice, (list, tuple)) and len(choice) == 2:
-                pairs.append((choice[0], str(choice[1])))
+                pairs.append((choice[0], choice[1] if lazy else str(choice[1])))
             else:
                 pairs.append((choice, str(choice)))
         return pairs

@@ -49,7 +49,9 @@ from mongoengine.errors import NotUniqueError, OperationError, ValidationError
 import pymongo.errors
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from console import clock
 from console.passwords import enforce
+from models.workdays import to_china
 
 from . import cache, catalogue, views
 from .models import (
@@ -911,7 +913,8 @@ class MongoSecurityManager(BaseSecurityManager):
 
     def export_roles(self, path: str | None = None, indent: int | str | None = None) -> None:
         """Write every role and its permissions as FAB's JSON (``fab export-roles``)."""
-        filename = path or f"roles_export_{_now():%Y%m%dT%H%M%S}.json"
+        # Named at the screens' clock in China time, as every other file the console names.
+        filename = path or f"roles_export_{to_china(clock.utcnow()):%Y%m%dT%H%M%S}.json"
         serialized = []
         for role in self.get_all_roles():
             grants = self._grants([role.pk]).by_role.get(role.pk, [])

@@ -178,6 +178,10 @@ class Group(Document):
     __repr__ = __str__
 
 
+# The last name stored when a login has none (Flask-AppBuilder requires one).
+NO_LAST_NAME = "-"
+
+
 class User(Document):
     """A person who signs in to the console.
 
@@ -234,7 +238,11 @@ class User(Document):
         return str(self.pk)
 
     def get_full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        """The name shown in the menu bar and lists: a Chinese name is held whole in
+        ``first_name`` and logins made here store ``-`` as the last name (FAB requires one),
+        which is not shown."""
+        return " ".join(part for part in (self.first_name, self.last_name)
+                        if part and part.strip() != NO_LAST_NAME)
 
     def __str__(self) -> str:
         return self.get_full_name()

@@ -29,9 +29,16 @@ class FormError(Exception):
     """A posted action form failed validation."""
 
     def __init__(self, form) -> None:
-        self.messages = [f"{getattr(form, name).label.text}: {'; '.join(errors)}"
+        self.messages = [_named(getattr(form, name).label.text, "; ".join(errors))
                          for name, errors in form.errors.items()]
         super().__init__("; ".join(self.messages))
+
+
+def _named(label: Any, message: str) -> str:
+    """A field's message with the field's name in front, unless the message starts with it
+    already (an identifier's check names its kind: 统一社会信用代码 … 应为 18 位)."""
+    label = str(label)
+    return message if message.startswith(label) else f"{label}: {message}"
 
 
 def valid(form):

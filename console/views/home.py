@@ -24,6 +24,7 @@ from console.datamodel.interface import MongoEngineInterface
 from console.views.cases import rostered_window
 from models import case as c
 from models import complaint as m
+from models.agency import Agency
 from models.case import Case
 from models.centre import ServiceCentre
 from models.complaint import Complaint
@@ -105,7 +106,8 @@ class HomeView(IndexView):
         agency, centre = getattr(current_user, "agency", None), self._centre()
         if not (agency and centre):
             return {"agency": None, "widgets": {}}
-        return {"agency": agency,
+        named = Agency.objects(code=agency, centre__in=[centre, None]).only("name").first()
+        return {"agency": named.name if named else agency,
                 "widgets": t.approver_today(self.cases.base_query(), agency,
                                             calendar_for(centre), now)}
 

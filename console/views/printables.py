@@ -39,7 +39,7 @@ def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = Non
         abort(404)
     if fmt == "pdf":
         try:
-            data = render_pdf(doc)
+            data = render_pdf(doc, created=clock.utcnow())
         except MissingGlyphs as error:
             return view.render_template(
                 "onewindow/printables/missing_glyphs.html", title=doc.title,

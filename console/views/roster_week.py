@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from models import Window
-from models.choices import SHIFTS
+from models.choices import SHIFTS, WEEKDAYS
 from models.roster import week_entries
 
 
@@ -46,6 +46,7 @@ class RosterWeekView(BaseView):
             window=window,
             grid=grid,
             shifts=SHIFTS,
+            weekdays=dict(WEEKDAYS),  # a weekend or 调休 day reads as such
             previous_week=day - datetime.timedelta(days=7),
             next_week=day + datetime.timedelta(days=7),
         )
