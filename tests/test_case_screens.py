@@ -203,3 +203,26 @@ def test_a_refused_result_names_its_field_once(app):
     assert messages[0][1].startswith(f"{label} 91410300MA9F12345"), messages
     assert messages[0][1].count(label) == 1
     assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+
+
+def test_a_refused_result_keeps_what_the_approver_typed(app):
+    """The approver corrects the refused field, not retypes the sub-task's results: they come
+    back in that sub-task's form (once), never in another's."""
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="洛阳留存科技有限公司")
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    act(clerk, case, "accept")
+    case.reload()
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    approver = client_for(app, "ly_approver")
+    act(approver, case, "start_subtask", subtask=licence.key)
+    act(approver, case, "complete_subtask", subtask=licence.key, licence_number="L-0003",
+        credit_code="91410300MA9F12345", remarks="已核对原件")
+    page = approver.get(f"/cases/{case.pk}").get_data(as_text=True)
+    kept = re.search(rf'<form[^>]*id="form-complete-{licence.key}".*?</form>', page, re.S).group(0)
+    assert 'value="L-0003"' in kept and 'value="91410300MA9F12345"' in kept
+    assert "已核对原件</textarea>" in kept
+    assert page.count('value="L-0003"') == 1  # in that sub-task's form only
+    again = approver.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert 'value="L-0003"' not in again  # shown once, then forgotten

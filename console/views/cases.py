@@ -273,6 +273,7 @@ class CaseView(BaseView):
         timeline = [e for e in case.timeline if e.subtask not in hidden_tasks]
         # Everyone the page names, looked up in one query rather than one per person.
         remember_people([case.clerk, *(event.actor for event in timeline)])
+        draft = session.pop(_draft_key(case), None) or {}
         return self.render_template(
             "onewindow/cases/show.html",
             title=case.number, case=case, label=_labeller(), c=c,
@@ -302,7 +303,9 @@ class CaseView(BaseView):
                             add_items=lambda: self._add_items_form(case)),
             material_states=c.MATERIAL_STATES,
             returnable=life.missing_materials(case),
-            draft=session.pop(_draft_key(case), None) or {},
+            draft=draft,
+            result_draft=(f.ResultForm(formdata=None, data=draft)
+                          if draft.get("subtask") else None),
             accept_due=(cal.add(now, *case_limit(case.centre))
                         if any(t.name == "accept" for t in case_actions) else None),
             simple_actions=[t for t in case_actions if t.name in SIMPLE_ACTIONS],
@@ -443,9 +446,11 @@ def local_target(target: str | None, fallback: str) -> str:
     return target
 
 
-# Forms whose choices are kept when the action is refused, so the clerk corrects, not retypes.
-DRAFT_FORMS = ("record_materials", "materials", "return")
-DRAFT_FIELDS = ("state-", "promised-", "defect-", "reason-", "reason_text-", "note")
+# Forms whose choices are kept when the action is refused, so the clerk corrects, not retypes
+# (and the approver a sub-task's results: the kept values refill that sub-task's form only).
+DRAFT_FORMS = ("record_materials", "materials", "return", "complete_subtask")
+DRAFT_FIELDS = ("state-", "promised-", "defect-", "reason-", "reason_text-", "note",
+                *r.CATALOGUE, "remarks", "subtask")
 
 
 def _draft_key(case: Case) -> str:
