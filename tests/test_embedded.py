@@ -20,8 +20,13 @@ from models.official_schedule import OfficialSchedule, load_schedule
 
 
 def with_history(app):
-    result = app.test_cli_runner().invoke(
-        args=["load-demo", "--history", "--cases", "150", "--months", "2", "--workers", "1"])
+    # A fixed end: the history (and whether it holds a complaint) is the same at any hour.
+    app.config["ONEWINDOW_NOW"] = "2026-11-24T02:00:00"
+    try:
+        result = app.test_cli_runner().invoke(
+            args=["load-demo", "--history", "--cases", "150", "--months", "2", "--workers", "1"])
+    finally:
+        app.config.pop("ONEWINDOW_NOW")
     assert result.exit_code == 0, result.output
     load_schedule("date,status,name\n2027-01-01,holiday,元旦\n2027-02-07,workday,春节\n", 2027,
                   now=dt.datetime(2026, 11, 24, 2, 0))
