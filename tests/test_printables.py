@@ -151,6 +151,21 @@ def test_acceptance_receipt_names_materials_time_window_and_lookup(app):
     assert clerk.get(f"/printables/cases/{early.pk}/receipt/pdf").status_code == 404
 
 
+def test_a_mailed_case_receipt_says_where_the_results_are_posted_not_a_pick_up_place(app):
+    mail = "洛阳市西工区中州中路100号3单元"
+    clerk, case = accepted(app, company_name="邮寄回执测试有限公司", delivery_method="mail",
+                           mail_address=mail)
+    assert case.delivery_method == "mail"
+    flat = compact(pdf_of(clerk, f"/printables/cases/{case.pk}/receipt/pdf")[0])
+    assert "结果邮寄至" in flat and compact(mail) in flat
+    assert "领取地点" not in flat
+    html = clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(as_text=True)
+    assert mail in html and "领取地点" not in html
+    # A case collected at the window keeps its pick-up place.
+    clerk, window = accepted(app, company_name="窗口领取测试有限公司")
+    assert "领取地点" in compact(pdf_of(clerk, f"/printables/cases/{window.pk}/receipt/pdf")[0])
+
+
 def test_delivery_checklist_from_the_results_with_signature_lines(app):
     clerk, case = ready(app, company_name="出件清单测试有限公司")
     text, reader = pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")
