@@ -41,15 +41,18 @@ def initialise(appbuilder: AppBuilder) -> InitReport:
 
 def refresh_derived() -> int:
     """Fill the derived index fields on records written before those fields existed (a case's
-    ``task_due``, behind "overdue now", and its ``name_grams``, behind the name search), so an
+    ``task_due``, behind "overdue now", and its ``name_grams``, behind the name search; a rejected
+    or withdrawn case's ``tolerated_due`` cleared, as it owes no 容缺 material), so an
     upgraded store answers the new queries at once, and count the open cases per 一人多户 /
     一址多照 key afresh. Returns how many cases were corrected; nothing else of a case changes."""
     from models.centre import ServiceCentre
     from models.daily_figures import refresh_task_due
+    from models.deadlines import clear_ended_tolerated_due
     from models.name_search import refresh_name_grams
     from models.risk_keys import rebuild_risk_keys
 
     codes = [centre.code for centre in ServiceCentre.objects.only("code")]
     for code in codes:
         rebuild_risk_keys(code)
-    return sum(refresh_task_due(code) + refresh_name_grams(code) for code in codes)
+    return sum(refresh_task_due(code) + refresh_name_grams(code) + clear_ended_tolerated_due(code)
+               for code in codes)

@@ -124,7 +124,10 @@ def case_deadline_state(calendar: WorkCalendar, case: c.Case, now: dt.datetime) 
 
 
 def late_tolerated(case: c.Case, today: dt.date) -> list[c.MaterialReceipt]:
-    """容缺 materials still outstanding after the date the applicant promised."""
+    """容缺 materials still outstanding after the date the applicant promised (none on a
+    rejected or withdrawn case: its applicant owes nothing any more)."""
+    if case.state in (c.REJECTED, c.WITHDRAWN):
+        return []
     return [row for row in case.materials
             if row.state == c.TOLERATED and row.promised_on and row.promised_on < today]
 
@@ -133,3 +136,16 @@ def late_tolerated_filter(today: dt.date) -> dict:
     """The case query for "a 容缺 material is overdue": the earliest outstanding promise is
     before ``today`` (``tolerated_due`` is kept by the lifecycle on every write)."""
     return {"tolerated_due__lt": today}
+
+
+def clear_ended_tolerated_due(centre: str) -> int:
+    """Clear ``tolerated_due`` on the centre's rejected and withdrawn cases stored before the
+    lifecycle stopped keeping it for them (their applicant owes nothing any more), so an
+    upgraded store's late-容缺 list and counts are right at once. Only that derived field is
+    written. Returns the number of cases corrected."""
+    result = c.Case._get_collection().update_many(
+        {"centre": centre, "state": {"$in": [c.REJECTED, c.WITHDRAWN]},
+         "tolerated_due": {"$ne": None}},
+        {"$set": {"tolerated_due": None}},
+    )
+    return result.modified_count

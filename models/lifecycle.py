@@ -129,12 +129,21 @@ def _stale(case: Case) -> TransitionError:
 DERIVED = ("open_agencies", "tolerated_due", "clock_stopped_at", "task_due")
 
 
+def tolerated_due(state: str, materials: Iterable[Any]) -> dt.date | None:
+    """The earliest date a 容缺 material was promised for, behind the late-容缺 list and counts.
+    A rejected or withdrawn case has none: its applicant will never hand the material in, so
+    it owes nothing (a delivered or closed case still owes what was promised)."""
+    if state in (c.REJECTED, c.WITHDRAWN):
+        return None
+    promised = [row.promised_on for row in materials
+                if row.state == c.TOLERATED and row.promised_on]
+    return min(promised) if promised else None
+
+
 def _refresh_derived(case: Case) -> None:
     case.open_agencies = sorted({task.agency for task in case.subtasks if task.is_open})
     case.address_key = c.address_key(case.address)
-    promised = [row.promised_on for row in case.materials
-                if row.state == c.TOLERATED and row.promised_on]
-    case.tolerated_due = min(promised) if promised else None
+    case.tolerated_due = tolerated_due(case.state, case.materials)
     case.clock_stopped_at = case.clock_pauses[-1].started_at if case.clock_paused else None
     running = [task.deadline for task in case.running_subtasks()]
     case.task_due = min(running) if running else None

@@ -51,6 +51,15 @@ def _where(case: c.Case, centre: ServiceCentre | None) -> str:
     return "，".join(parts)
 
 
+def _delivery(case: c.Case, centre: ServiceCentre | None) -> Fields:
+    """Where the results reach the applicant: posted to the mailing address, or collected at
+    the window. The address is the applicant's own and printed in full, as the registered
+    address is (the printables mask ID numbers and phones, not addresses)."""
+    if case.delivery_method == "mail":
+        return Fields([(gettext("Results are posted to"), case.mail_address or "")])
+    return Fields([(gettext("Where to collect"), _where(case, centre))])
+
+
 def _applicant(case: c.Case) -> Fields:
     return Fields([
         (gettext("Case number"), case.number),
@@ -204,7 +213,7 @@ def acceptance_receipt(case: c.Case, today: dt.date, lookup: str = "") -> Printa
         blocks += [Heading(gettext("Materials accepted as missing (容缺), to hand in later")),
                    Table([gettext("Material"), gettext("Promised by")], tolerated, [4, 2])]
     blocks += [
-        Fields([(gettext("Where to collect"), _where(case, centre))]),
+        _delivery(case, centre),
         Qr(status_address(lookup, case.number), gettext(
             "To ask about the progress, give the case number %(number)s at the window or by "
             "telephone.", number=case.number)

@@ -51,7 +51,10 @@ def staff_list(centre: str, staff: Iterable[Any], today: dt.date) -> Printable:
 
 
 def liaison_list(centre: str, agencies: Iterable[Any], today: dt.date) -> Printable:
-    rows = [[agency.name, person.name, person.post or "", mask_phone(person.phone),
+    """The agencies' liaisons with their phones in full: the list exists so the window can call
+    them, and a liaison's number is a work number the agency publishes for that use (unlike a
+    resident's ID number or an applicant's or staff member's own phone, masked everywhere)."""
+    rows = [[agency.name, person.name, person.post or "", person.phone or "",
              person.email or ""]
             for agency in agencies for person in agency.liaisons]
     table = Table([gettext("Agency"), gettext("Liaison"), gettext("Post"),

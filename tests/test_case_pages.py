@@ -182,6 +182,17 @@ def test_late_tolerated_filter_badge_and_centre_list(app):
     assert client_for(app, "ly_approver").get("/cases/late-tolerated").status_code in (302, 403)
 
 
+def test_a_withdrawn_case_leaves_the_late_tolerated_list(app):
+    # Its applicant will never hand the material in: the case owes nothing any more.
+    clerk, case = accepted_case(app, company_name="容缺撤回测试有限公司")
+    backdate_tolerated(case, 5)
+    assert case.number in clerk.get("/cases/late-tolerated").get_data(as_text=True)
+    messages = act(clerk, case, "withdraw", note="申请人撤回")
+    assert messages[0][0] == "success", messages
+    assert case.number not in clerk.get("/cases/late-tolerated").get_data(as_text=True)
+    assert case.number not in clerk.get("/cases/?late=1").get_data(as_text=True)
+
+
 def test_delivery_refused_on_screen_while_a_blocking_material_is_overdue(app):
     clerk, case = accepted_case(app)
     admin = client_for(app, "admin")

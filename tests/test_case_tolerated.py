@@ -132,3 +132,42 @@ def test_any_action_on_a_withdrawn_or_closed_case_is_refused(ly, attempt, end):
         life.close(case, CLERK, method="call", note="满意", rating=5,
                    now=china(2026, 11, 23, 16, 0))
     unchanged(case, lambda: attempt(case), match="Not possible")
+
+
+def accepted_then_refused(ly):
+    """An accepted case with a 容缺 promise for Tue 24 Nov whose licence the agency refused."""
+    case = reviewed(ly, dt.date(2026, 11, 24))
+    life.accept(case, CLERK, now=MONDAY_10)
+    return life.reject_subtask(case, AMR, task_of(case, "EO-REG").key, "名称不予登记",
+                               now=MONDAY_10 + dt.timedelta(minutes=30))
+
+
+@pytest.mark.parametrize("end", ["withdraw", "close_rejected"])
+def test_a_rejected_or_withdrawn_case_owes_no_tolerated_material(ly, end):
+    # The applicant of an ended case will never hand the material in: it leaves the late list.
+    case = accepted_then_refused(ly)
+    getattr(life, end)(case, CLERK, "不予办理", now=china(2026, 11, 23, 15, 0))
+    assert stored(case).tolerated_due is None
+    assert not Case.objects(centre="LY", **late_tolerated_filter(dt.date(2026, 12, 25)))
+
+
+def test_a_delivered_case_still_owes_its_tolerated_material(ly):
+    case = ready(ly, promised=dt.date(2026, 11, 26))
+    life.deliver(case, CLERK, recipient="王强", now=china(2026, 11, 26, 16, 0))
+    found = Case.objects(centre="LY", **late_tolerated_filter(dt.date(2026, 11, 27)))
+    assert [row.number for row in found] == [case.number]
+
+
+def test_init_clears_tolerated_due_on_ended_cases_already_stored(ly):
+    from console.provision import refresh_derived
+
+    case = accepted_then_refused(ly)
+    life.close_rejected(case, CLERK, "不予办理", now=china(2026, 11, 23, 15, 0))
+    # As an older release stored it: the promise still on the rejected case.
+    Case._get_collection().update_one({"_id": case.pk},
+                                      {"$set": {"tolerated_due": dt.datetime(2026, 11, 24)}})
+    version = stored(case).version
+    assert Case.objects(centre="LY", **late_tolerated_filter(dt.date(2026, 11, 25))).count() == 1
+    assert refresh_derived() >= 1
+    assert stored(case).tolerated_due is None and stored(case).version == version
+    assert not Case.objects(centre="LY", **late_tolerated_filter(dt.date(2026, 11, 25)))

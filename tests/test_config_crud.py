@@ -103,3 +103,18 @@ def test_create_edit_delete(app, name):
     response = post(client, f"/{endpoint}/delete/{record.pk}", {}, edit_url)
     assert response.status_code == 302
     assert lookup(document, **key) is None
+
+
+def test_a_duplicate_calendar_day_is_refused_once_in_a_sentence_and_writes_nothing(app):
+    client = client_for(app, "ly_admin")
+    url = "/calendaroverrideview/add"
+    form = {"centre": "LY", "date": "2031-12-08", "is_working_day": "y", "note": "首次"}
+    assert post(client, url, form).status_code == 302
+    before = [(row.pk, row.note) for row in CalendarOverride.objects(centre="LY")]
+    response = post(client, url, {**form, "note": "重复", "is_working_day": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    sentence = "This centre already has a calendar change on 2031-12-08."
+    assert page.count(sentence) == 1, page[-3000:]
+    assert "Already exists." not in page
+    assert [(row.pk, row.note) for row in CalendarOverride.objects(centre="LY")] == before

@@ -1,5 +1,7 @@
 """One mask for personal data on every surface: the same ID number (6+4) and phone (3+4) on
-the case page, the printed documents (print view and PDF), the exports and the audit log."""
+the case page, the printed documents (print view and PDF), the exports and the audit log. The
+one exception, pinned in test_printables: the liaison list prints the agencies' liaisons' work
+phones in full, since it exists so the window can call them."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ import pytest
 from test_case_screens import ID_NUMBER, act, open_case
 
 from models import case as c
+from models.agency import Agency
 from models.case import Case
 from models.item import ServiceItem
 from models.staff import StaffMember
@@ -149,6 +150,21 @@ def test_acceptance_receipt_names_materials_time_window_and_lookup(app):
     # Not before acceptance.
     _clerk, early = reviewed(app)
     assert clerk.get(f"/printables/cases/{early.pk}/receipt/pdf").status_code == 404
+
+
+def test_a_mailed_case_receipt_says_where_the_results_are_posted_not_a_pick_up_place(app):
+    mail = "洛阳市西工区中州中路100号3单元"
+    clerk, case = accepted(app, company_name="邮寄回执测试有限公司", delivery_method="mail",
+                           mail_address=mail)
+    assert case.delivery_method == "mail"
+    flat = compact(pdf_of(clerk, f"/printables/cases/{case.pk}/receipt/pdf")[0])
+    assert "结果邮寄至" in flat and compact(mail) in flat
+    assert "领取地点" not in flat
+    html = clerk.get(f"/printables/cases/{case.pk}/receipt/html").get_data(as_text=True)
+    assert mail in html and "领取地点" not in html
+    # A case collected at the window keeps its pick-up place.
+    clerk, window = accepted(app, company_name="窗口领取测试有限公司")
+    assert "领取地点" in compact(pdf_of(clerk, f"/printables/cases/{window.pk}/receipt/pdf")[0])
 
 
 def test_delivery_checklist_from_the_results_with_signature_lines(app):
@@ -286,7 +302,13 @@ def test_the_centres_lists_as_annexes(app):
     assert compact(member.name) in staff and member.phone not in staff
     assert re.search(r"\d{3}\*{4}\d{4}", staff)
     liaisons = compact(pdf_of(admin, "/printables/lists/liaisons/pdf")[0])
-    assert "联络员" in liaisons and re.search(r"\d{3}\*{4}\d{4}", liaisons)
+    assert "联络员" in liaisons
+    # The one list that prints phones in full: it exists so the window can call the agencies'
+    # liaisons, whose work numbers are published for that use (staff phones above stay masked).
+    phones = [person.phone for agency in Agency.objects(centre="LY")
+              for person in agency.liaisons if person.phone]
+    assert phones and all(compact(phone) in liaisons for phone in phones)
+    assert not re.search(r"\d{3}\*{4}\d{4}", liaisons)
     day = today_in_china()
     roster = compact(pdf_of(admin, f"/printables/lists/roster/pdf?day={day}")[0])
     assert day.isoformat() in roster and "上午" in roster

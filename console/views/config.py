@@ -278,11 +278,27 @@ class RosterEntryView(CentreOwnedView):
     base_order = ("date", "desc")
 
 
+class CalendarInterface(MongoEngineInterface):
+    """Calendar days: a second entry for the same centre and date is refused with one sentence
+    naming the day that exists, under the date, not a bare "already exists" under both fields."""
+
+    def unique_conflicts(self, item: Any) -> dict[str, str]:
+        if not super().unique_conflicts(item):
+            return {}
+        day = f"{item.date:%Y-%m-%d}" if item.date else ""
+        if item.centre:
+            message = gettext("This centre already has a calendar change on %(date)s.", date=day)
+        else:
+            message = gettext("The national calendar already has a change on %(date)s.",
+                              date=day)
+        return {"date": message}
+
+
 class CalendarOverrideView(CentreOwnedView):
     """Holidays and make-up working days (调休) the official calendar does not know yet."""
 
     allow_shared = True
-    datamodel = MongoEngineInterface(CalendarOverride)
+    datamodel = CalendarInterface(CalendarOverride)
     list_title = show_title = _l("Working calendar")
     add_title = _l("Add a calendar day")
     edit_title = _l("Edit the calendar day")
