@@ -185,9 +185,11 @@ def test_action_from_a_stale_page_is_refused(app):
     assert Case.objects.get(pk=case.pk).state == c.REVIEW
 
 
-def test_a_refused_result_names_its_field_once(app):
+def licence_started(app, company_name: str):
+    """An accepted case whose licence sub-task (LY-AMR) the approver has started: the case,
+    that sub-task and the approver's client."""
     clerk = client_for(app, "ly_clerk")
-    case = open_case(clerk, company_name="洛阳一次科技有限公司")
+    case = open_case(clerk, company_name=company_name)
     act(clerk, case, "start_review")
     receive_everything(clerk, Case.objects.get(pk=case.pk))
     act(clerk, case, "accept")
@@ -195,6 +197,11 @@ def test_a_refused_result_names_its_field_once(app):
     licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
     approver = client_for(app, "ly_approver")
     act(approver, case, "start_subtask", subtask=licence.key)
+    return case, licence, approver
+
+
+def test_a_refused_result_names_its_field_once(app):
+    case, licence, approver = licence_started(app, "洛阳一次科技有限公司")
     before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
     messages = act(approver, case, "complete_subtask", subtask=licence.key,
                    licence_number="L-0002", credit_code="91410300MA9F12345")  # 17 characters
@@ -208,15 +215,7 @@ def test_a_refused_result_names_its_field_once(app):
 def test_a_refused_result_keeps_what_the_approver_typed(app):
     """The approver corrects the refused field, not retypes the sub-task's results: they come
     back in that sub-task's form (once), never in another's."""
-    clerk = client_for(app, "ly_clerk")
-    case = open_case(clerk, company_name="洛阳留存科技有限公司")
-    act(clerk, case, "start_review")
-    receive_everything(clerk, Case.objects.get(pk=case.pk))
-    act(clerk, case, "accept")
-    case.reload()
-    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
-    approver = client_for(app, "ly_approver")
-    act(approver, case, "start_subtask", subtask=licence.key)
+    case, licence, approver = licence_started(app, "洛阳留存科技有限公司")
     act(approver, case, "complete_subtask", subtask=licence.key, licence_number="L-0003",
         credit_code="91410300MA9F12345", remarks="已核对原件")
     page = approver.get(f"/cases/{case.pk}").get_data(as_text=True)
