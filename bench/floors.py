@@ -191,11 +191,10 @@ def dashboard_reads(centre: str, start: dt.date, end: dt.date) -> dict:
         {"centre": centre}, {"code": 1, "name": 1})}
     cases = Case._get_collection()
     overdue = defaultdict(list)
+    # (whole sub-task lists: the store decodes those fields alone, where dotted paths such as
+    # "subtasks.deadline" make it decode and copy each case)
     for case in cases.find({"centre": centre, "task_due": {"$lt": now}},
-                           {"number": 1, "window": 1, "subtasks.agency_name": 1,
-                            "subtasks.item_name": 1, "subtasks.status": 1,
-                            "subtasks.deadline": 1, "subtasks.assignee": 1},
-                           sort=[("task_due", 1)]):
+                           {"number": 1, "window": 1, "subtasks": 1}, sort=[("task_due", 1)]):
         for task in case.get("subtasks") or ():
             if task.get("status") in ("pending", "in_progress") and task.get(
                     "deadline") and task["deadline"] < now:
