@@ -13,8 +13,8 @@ from models import case as c
 from models.centre import ServiceCentre
 from models.choices import LIMIT_UNITS, MATERIAL_FORMS, MATERIAL_REQUIREMENTS, label
 from models.item import ServiceItem
+from models.people import person
 from models.results import CATALOGUE
-from models.staff import StaffMember
 from models.window import Window
 from models.workdays import to_china
 from reports.document import (
@@ -110,7 +110,7 @@ def return_notification(case: c.Case, index: int = -1) -> Printable:
     if record.note:
         blocks.append(Fields([(gettext("Clerk's note"), record.note)]))
     blocks += [
-        Fields([(gettext("Clerk"), _name_of(record.clerk)),
+        Fields([(gettext("Clerk"), person(record.clerk)),
                 (gettext("Where and when to come back"), _where(case, centre))]),
         Signatures([gettext("Applicant's signature"), gettext("Clerk's signature")]),
     ]
@@ -157,15 +157,6 @@ def _centre_address(centre: ServiceCentre | None) -> str:
     return "，".join(part for part in (centre.address, hours) if part)
 
 
-def _name_of(username: str | None) -> str:
-    """The name of the staff member behind a login, as the applicant knows the clerk (the
-    login itself when no staff record names it)."""
-    if not username:
-        return ""
-    row = StaffMember.objects(username=username).only("name").first()
-    return row.name if row is not None and row.name else username
-
-
 def status_address(lookup: str, number: str) -> str:
     """What the receipt's QR code holds: the status-lookup address with the case number in it
     (``{number}`` in the configured address), or the case number alone."""
@@ -199,7 +190,7 @@ def acceptance_receipt(case: c.Case, today: dt.date, lookup: str = "") -> Printa
             (gettext("Accepted at"), c.format_local(case.accepted_at)),
             (gettext("Promised completion"), c.format_local(case.due_at)),
             (gettext("Window"), f"{window.counter} {window.name}" if window else ""),
-            (gettext("Accepting clerk"), _name_of(case.clerk)),
+            (gettext("Accepting clerk"), person(case.clerk)),
             (gettext("Results go"), label(c.DELIVERY_METHODS, case.delivery_method)),
         ]),
         Heading(gettext("Items")),

@@ -20,6 +20,7 @@ from models.choices import (
     WINDOW_KINDS,
     label,
 )
+from models.people import person
 from reports.exports import Column
 
 
@@ -42,7 +43,7 @@ def case_columns() -> list[Column]:
         Column(gettext("State"), lambda case: label(c.CASE_STATES, case.state)),
         Column(gettext("Mode"), lambda case: label(c.CASE_MODES, case.mode)),
         Column(gettext("Window"), lambda case: str(case.window) if case.window else ""),
-        Column(gettext("Accepting clerk"), lambda case: case.clerk or ""),
+        Column(gettext("Accepting clerk"), lambda case: person(case.clerk)),
         Column(gettext("Items"), lambda case: "、".join(case.items)),
         Column(gettext("Legal representative"), lambda case: case.legal_rep_name),
         Column(gettext("Resident ID number"), lambda case: mask_id_number(case.legal_rep_id)),
@@ -136,7 +137,7 @@ def complaint_columns() -> list[Column]:
         Column(gettext("Subject kind"), lambda x: label(cm.SUBJECT_KINDS, x.subject_kind)),
         Column(gettext("Subject"), lambda x: str(x.subject() or "")),
         Column(gettext("State"), lambda x: label(cm.STATES, x.state)),
-        Column(gettext("Handler"), lambda x: x.handler or ""),
+        Column(gettext("Handler"), lambda x: person(x.handler)),
         Column(gettext("Deadline"), lambda x: _local(x.due_at)),
         Column(gettext("Complainant"), lambda x: gettext("Anonymous") if x.anonymous
                else x.complainant_name or ""),

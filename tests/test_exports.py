@@ -54,6 +54,10 @@ def test_case_export_rows_equal_the_screen_rows_for_the_same_filters(app):
         assert [row[0] for row in sheet[1:]] == screen
     rows = csv_rows(clerk, "/exports/cases.csv?state=all&q=导出")
     assert rows[0][0] == "Case number" and len(rows) == 3
+    clerk_column = rows[0].index("Accepting clerk")
+    assert {row[clerk_column] for row in rows[1:]} == {"李娜"}  # the name, not the login
+    sheet = xlsx_rows(clerk, "/exports/cases.xlsx?state=all&q=导出")
+    assert {row[clerk_column] for row in sheet[1:]} == {"李娜"}
     text = "\n".join(",".join(row) for row in rows)
     assert ID_NUMBER not in text and "110105********002X" in text and "138****1234" in text
     injected = csv_rows(clerk, "/exports/cases.csv?state=all&q=HYPERLINK")[1]
@@ -124,7 +128,7 @@ def test_complaint_export_rows_equal_the_screen_rows_for_the_same_filters(app):
     logged = [
         cl.log_complaint(LY_HANDLER, centre="LY", channel="hotline", category="attitude",
                          description="=cmd|' /C calc'!A0", subject=w01, complainant_name="张三",
-                         complainant_phone="13803791234"),
+                         complainant_phone="13803791234", handler="ly_complaints"),
         cl.log_complaint(LY_HANDLER, centre="LY", channel="letter", category="fees",
                          description="多收费", subject=w04, anonymous=True),
         cl.log_complaint(LY_CLERK, centre="LY", channel="window", category="attitude",
@@ -141,8 +145,10 @@ def test_complaint_export_rows_equal_the_screen_rows_for_the_same_filters(app):
         assert [row[0] for row in rows[1:]] == screen, query
         assert [row[0] for row in xlsx_rows(handler, f"/exports/complaints.xlsx?{query}")[1:]] \
             == screen, query
-    rows = {row[0]: row for row in csv_rows(handler, "/exports/complaints.csv")[1:]}
+    header, *listed = csv_rows(handler, "/exports/complaints.csv")
+    rows = {row[0]: row for row in listed}
     assert set(rows) >= {complaint.number for complaint in logged}
+    assert rows[logged[0].number][header.index("Handler")] == "马红梅"  # the name, not the login
     assert all(not number.startswith("MJ") for number in rows)  # the centre's own only
     first = rows[logged[0].number]
     assert "13803791234" not in first and "138****1234" in first  # masked

@@ -21,7 +21,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from console import clock
-from console.datamodel.formatters import remember_people
 from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import user_centre
 from console.views.actions import current_actor, post_action, valid
@@ -51,6 +50,7 @@ from models.deadlines import (
 )
 from models.item import ServiceItem
 from models.name_search import name_filter
+from models.people import remember_people
 from models.roster import RosterEntry
 from models.staff import StaffMember
 

@@ -1,0 +1,46 @@
+"""Staff members named by their logins, as every page and paper names them (李娜, not
+ly_clerk): one indexed look-up per login, remembered for the request, so a timeline or an export
+of thousands of rows costs a query per person, not per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import g, has_app_context
+
+
+def _staff_names() -> dict[str, str]:
+    return g.setdefault("_onewindow_staff_names", {}) if has_app_context() else {}
+
+
+def remember_people(usernames: Iterable[Any]) -> None:
+    """Read the names behind every login a page is about to name in one query, so ``person``
+    answers each from memory (a case's timeline names its clerk and every agency's approver)."""
+    from models import StaffMember
+
+    names = _staff_names()
+    wanted = {str(username) for username in usernames if username} - names.keys()
+    if not wanted:
+        return
+    found = {row.username: row.name for row in
+             StaffMember.objects(username__in=sorted(wanted)).only("username", "name")}
+    for key in wanted:
+        names[key] = found.get(key) or key
+
+
+def person(username: Any) -> str:
+    """A login shown as the staff member's name behind it (the login when no staff record
+    names it)."""
+    if not username:
+        return ""
+    from models import StaffMember
+
+    # One indexed look-up per login a page names, remembered for the request: a timeline names
+    # a handful of people, a province has thousands of staff.
+    names = _staff_names()
+    key = str(username)
+    if key not in names:
+        row = StaffMember.objects(username=key).only("name").first()
+        names[key] = row.name if row is not None and row.name else key
+    return names[key]
