@@ -40,6 +40,8 @@ CASE_STATES = [
 ]
 OPEN_STATES = (COACHING, REVIEW, RETURNED, ACCEPTED, READY)
 FINAL_STATES = (CLOSED, WITHDRAWN, REJECTED)
+# Ended without delivery: the applicant owes nothing any more (no late 容缺 material).
+ENDED_UNDELIVERED = (WITHDRAWN, REJECTED)
 
 FULL_CHAIN, PARTIAL_CHAIN, SINGLE_ITEM = "full_chain", "partial_chain", "single_item"
 CASE_MODES = [

@@ -126,7 +126,7 @@ def case_deadline_state(calendar: WorkCalendar, case: c.Case, now: dt.datetime) 
 def late_tolerated(case: c.Case, today: dt.date) -> list[c.MaterialReceipt]:
     """容缺 materials still outstanding after the date the applicant promised (none on a
     rejected or withdrawn case: its applicant owes nothing any more)."""
-    if case.state in (c.REJECTED, c.WITHDRAWN):
+    if case.state in c.ENDED_UNDELIVERED:
         return []
     return [row for row in case.materials
             if row.state == c.TOLERATED and row.promised_on and row.promised_on < today]
@@ -144,7 +144,7 @@ def clear_ended_tolerated_due(centre: str) -> int:
     upgraded store's late-容缺 list and counts are right at once. Only that derived field is
     written. Returns the number of cases corrected."""
     result = c.Case._get_collection().update_many(
-        {"centre": centre, "state": {"$in": [c.REJECTED, c.WITHDRAWN]},
+        {"centre": centre, "state": {"$in": list(c.ENDED_UNDELIVERED)},
          "tolerated_due": {"$ne": None}},
         {"$set": {"tolerated_due": None}},
     )

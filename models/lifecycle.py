@@ -133,7 +133,7 @@ def tolerated_due(state: str, materials: Iterable[Any]) -> dt.date | None:
     """The earliest date a 容缺 material was promised for, behind the late-容缺 list and counts.
     A rejected or withdrawn case has none: its applicant will never hand the material in, so
     it owes nothing (a delivered or closed case still owes what was promised)."""
-    if state in (c.REJECTED, c.WITHDRAWN):
+    if state in c.ENDED_UNDELIVERED:
         return None
     promised = [row.promised_on for row in materials
                 if row.state == c.TOLERATED and row.promised_on]
