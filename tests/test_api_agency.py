@@ -275,3 +275,14 @@ def test_a_shared_agencys_system_serves_every_centre(app):
     bank = task_of(theirs, "PBC-LY")
     assert client.get(url(theirs, bank), headers=headers).json["result"]["status"] == c.WAITING
     assert client.get(url(ours, task_of(ours, "LY-AMR")), headers=headers).status_code == 404
+
+
+def test_a_login_without_its_provider_is_400_naming_it_not_a_500(app):
+    client = app.test_client()
+    response = client.post("/api/v1/security/login", json={
+        "username": "ly_amr_system", "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert "provider" in response.json["message"]
+    chinese = client.post("/api/v1/security/login", headers={"Accept-Language": "zh-CN"},
+                          json={"username": "ly_amr_system", "password": DEMO_PASSWORD})
+    assert chinese.status_code == 400
