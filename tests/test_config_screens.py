@@ -290,3 +290,21 @@ def test_lists_show_labels_not_stored_codes(app):
     assert ">enterprise_opening<" not in re.sub(r"\s+", "", page)
     assert "Enterprise opening" in page
     assert ">True<" not in re.sub(r"\s+", "", page) and "Yes" in page
+
+
+def test_a_staff_member_links_only_a_login_of_the_same_centre(app):
+    """Any text was taken: the super-administrator's login, a shared agency system's, another
+    centre's, one that does not exist; pages then named that staff member for their actions."""
+    client = client_for(app, "ly_admin")
+    before = StaffMember.objects.count()
+    base = {"name": "赵六", "role": "helper", "phone": "13803790001", "active": "y"}
+    for login in ("admin", "pbc_system", "mj_clerk", "no_such_login"):
+        response = post(client, "/staffmemberview/add", {**base, "username": login})
+        assert response.status_code == 200, login
+        assert f"There is no login “{login}” at this centre." in html(response)
+    assert StaffMember.objects.count() == before
+    linked = StaffMember.objects(username="ly_intake").first()
+    assert linked is None  # a login of the centre no staff member holds yet
+    response = post(client, "/staffmemberview/add", {**base, "username": "ly_intake"})
+    assert response.status_code == 302
+    assert StaffMember.objects.get(username="ly_intake").centre == "LY"

@@ -11,7 +11,7 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import SelectField, ValidationError
 
 from console.datamodel.errors import RecordError
 from console.datamodel.interface import MongoEngineInterface
@@ -246,6 +246,26 @@ class WindowView(CentreOwnedView):
                 "close it instead (untick “Open”).", window=item.code))
 
 
+class CentreLogin:
+    """A staff member's console login names an existing login of the staff member's centre:
+    a login is shown as the name of the staff member behind it on every centre's pages, so
+    another centre's, the super-administrator's or a shared agency system's must not be taken."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from console.security.models import User
+
+        login = (field.data or "").strip()
+        if not login:
+            return
+        centre = user_centre()
+        if centre is None and "centre" in form:
+            centre = form["centre"].data  # the super-administrator's chosen centre
+        found = User.objects(username=login).only("centre").first()
+        if not centre or found is None or found.centre != centre:
+            raise ValidationError(gettext("There is no login “%(login)s” at this centre.",
+                                          login=login))
+
+
 class StaffMemberView(CentreOwnedView):
     """Staff (人员) seconded to the centre; phones are shown masked in lists."""
 
@@ -261,6 +281,7 @@ class StaffMemberView(CentreOwnedView):
     order_columns = ["name", "role", "trained_on"]
     formatters_columns = {"phone": mask_phone}
     revealable_columns = ["phone"]
+    validators_columns = {"username": [CentreLogin()]}
 
 
 class RosterEntryView(CentreOwnedView):
