@@ -308,3 +308,61 @@ def test_a_staff_member_links_only_a_login_of_the_same_centre(app):
     response = post(client, "/staffmemberview/add", {**base, "username": "ly_intake"})
     assert response.status_code == 302
     assert StaffMember.objects.get(username="ly_intake").centre == "LY"
+
+
+def _item_in_a_case(app, code: str):
+    """A centre item of LY, taken in at a window, and a case opened for it."""
+    from models import lifecycle as life
+
+    with app.app_context():
+        agency = Agency.objects(centre=None, code="LY-AMR").first() or Agency.objects(
+            centre__in=["LY", None]).first()
+        item = ServiceItem(
+            code=code, centre="LY", agency=agency, name="名称自主申报",
+            window_category="enterprise_opening", legal_basis="《条例》第十七条",
+            statutory_limit=3, statutory_unit="working_days", promised_limit=2,
+            promised_unit="working_hours").save()
+        window = Window.objects.get(centre="LY", code="W01")
+        clerk = life.Actor("ly_clerk", frozenset({"Clerk"}), "LY")
+        case = life.open_case(clerk, window=window, items=[item], mode="single_item", applicant={
+            "company_name": "洛阳走查科技有限公司", "legal_rep_name": "王强",
+            "legal_rep_id": "11010519491231002X", "phone": "13803791234",
+            "address": "洛阳市洛龙区开元大道218号"})
+    return item, case
+
+
+def test_an_item_that_cases_name_is_neither_deleted_nor_recoded(app):
+    """It was deleted without a word, and its open case could never be accepted again."""
+    item, case = _item_in_a_case(app, "LY-EO-NAME")
+    client = client_for(app, "ly_admin")
+    token = csrf_token(client, "/serviceitemview/add")
+    response = client.post(f"/serviceitemview/delete/{item.pk}", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert (f"Item LY-EO-NAME is named by case {case.number} and cannot be deleted"
+            in response.get_data(as_text=True))
+    assert ServiceItem.objects(pk=item.pk).count() == 1
+    before = ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict()
+    url = f"/serviceitemview/edit/{item.pk}"
+    data = form_fields(html(client.get(url)))
+    data["code"] = "LY-EO-RENAMED"
+    response = post(client, url, data)
+    assert f"Case {case.number} names this item by its code LY-EO-NAME" in html(response)
+    assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before
+    # Other changes are still saved.
+    data["code"], data["name"] = "LY-EO-NAME", "企业名称自主申报"
+    assert post(client, url, data).status_code == 302
+    assert ServiceItem.objects.get(pk=item.pk).name == "企业名称自主申报"
+
+
+def test_an_item_no_case_names_may_be_deleted(app):
+    with app.app_context():
+        agency = Agency.objects(centre__in=["LY", None]).first()
+        item = ServiceItem(
+            code="LY-EO-UNUSED", centre="LY", agency=agency, name="未使用事项",
+            window_category="enterprise_opening", legal_basis="《条例》第十七条",
+            statutory_limit=3, statutory_unit="working_days", promised_limit=2,
+            promised_unit="working_hours").save()
+    client = client_for(app, "ly_admin")
+    token = csrf_token(client, "/serviceitemview/add")
+    client.post(f"/serviceitemview/delete/{item.pk}", data={"csrf_token": token})
+    assert ServiceItem.objects(pk=item.pk).count() == 0

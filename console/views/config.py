@@ -195,6 +195,38 @@ class AgencyView(CentreOwnedView):
     revealable_columns = ["liaisons.phone"]
 
 
+def case_naming_item(item: Any) -> Case | None:
+    """A case that names ``item`` by its stored code (any centre's, for a shared item)."""
+    stored = type(item).objects(id=item.pk).only("code", "centre").first()
+    if stored is None:
+        return None
+    found = Case.objects(items=stored.code)
+    if stored.centre:
+        found = found.filter(centre=stored.centre)
+    return found.only("number").first()
+
+
+def recoding_refusal(stored: Any) -> str:
+    """Why the stored item's code may not change ("" when it may): cases name it by code."""
+    case = case_naming_item(stored)
+    if case is None:
+        return ""
+    return gettext("Case %(case)s names this item by its code %(code)s; the code cannot be "
+                   "changed.", case=case.number, code=stored.code)
+
+
+class KeepsCodeCasesName:
+    """Form check of an item's code on its edit form (the record's id is ``form._id``)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        pk = getattr(form, "_id", None)
+        stored = ServiceItem.objects(id=pk).only("code", "centre").first() if pk else None
+        if stored is not None and field.data != stored.code:
+            refusal = recoding_refusal(stored)
+            if refusal:
+                raise ValidationError(refusal)
+
+
 class ServiceItemView(CentreOwnedView):
     """Service items (事项) and their material lists (一次性告知清单)."""
 
@@ -219,6 +251,26 @@ class ServiceItemView(CentreOwnedView):
         "materials": ["name", "copies", "form", "requirement", "review_points",
                       "follow_up_days", "blocks_delivery", "template_note"],
     }
+
+    validators_columns = {"code": [KeepsCodeCasesName()]}
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        stored = ServiceItem.objects(id=item.pk).only("code").first()
+        if stored is not None and stored.code != item.code:
+            refusal = recoding_refusal(stored)
+            if refusal:
+                raise RecordError(message=refusal)
+
+    def pre_delete(self, item: Any) -> None:
+        """An item that cases name stays (their pages and open work need it); it is withdrawn
+        from the windows instead."""
+        super().pre_delete(item)
+        case = case_naming_item(item)
+        if case is not None:
+            raise RecordError(message=gettext(
+                "Item %(item)s is named by case %(case)s and cannot be deleted; take it off "
+                "the windows that accept it instead.", item=item.code, case=case.number))
 
 
 class WindowView(CentreOwnedView):
