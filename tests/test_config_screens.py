@@ -366,3 +366,32 @@ def test_an_item_no_case_names_may_be_deleted(app):
     token = csrf_token(client, "/serviceitemview/add")
     client.post(f"/serviceitemview/delete/{item.pk}", data={"csrf_token": token})
     assert ServiceItem.objects(pk=item.pk).count() == 0
+
+
+def test_row_and_choice_messages_are_in_the_pages_language(app):
+    """The rows of inline tables are plain forms: their messages were English on Chinese
+    pages, and so was FAB's "Not a valid choice" for a forged agency id."""
+    client = client_for(app, "ly_admin")
+    client.get("/lang/zh_CN")
+    try:
+        agencies, items, windows = (Agency.objects.count(), ServiceItem.objects.count(),
+                                    Window.objects.count())
+        page = html(post(client, "/agencyview/add", {
+            "code": "LY-ZH-1", "name": "测试部门", "kind": "other",
+            "liaisons-0-name": "", "liaisons-0-post": "科" * 120,
+            "liaisons-0-phone": "13803790003"}))
+        assert ("此项为必填项。" in page or "该字段是必填字段。" in page)
+        assert "字段长度不能超过 100 个字符。" in page
+        assert "This field is required." not in page and "Field cannot be" not in page
+        item = ServiceItem.objects.get(code="LY-EO-REG")
+        data = form_fields(html(client.get(f"/serviceitemview/edit/{item.pk}")))
+        data["code"], data["materials-0-copies"] = "LY-ZH-2", "0"
+        page = html(post(client, "/serviceitemview/add", data))
+        assert "数值不能小于 1。" in page and "Number must be" not in page
+        page = html(post(client, "/windowview/add", window_form(
+            code="ZH1", kind="professional", agency="0" * 24)))
+        assert "不是有效的选项。" in page and "Not a valid choice" not in page
+        assert (agencies, items, windows) == (Agency.objects.count(),
+                                              ServiceItem.objects.count(), Window.objects.count())
+    finally:
+        client.get("/lang/en")

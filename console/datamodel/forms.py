@@ -28,6 +28,7 @@ from flask_appbuilder.forms import DynamicForm, GeneralModelConverter
 from flask_appbuilder.validators import Unique
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtf_translations
 from markupsafe import Markup
 from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms import validators as wtv
@@ -202,6 +203,30 @@ class LineRules:
             raise wtv.ValidationError(messages[-1])
 
 
+class FormTranslations:
+    """Field messages in the page's language: our catalog first (Flask-AppBuilder's own fields
+    raise "Not a valid choice", which WTForms' catalog lacks, and WTForms' Chinese for "at
+    least" reads "more than"), then WTForms' catalog as Flask-WTF loads it."""
+
+    def gettext(self, string: str) -> str:
+        ours = gettext(string) if has_request_context() else string
+        return ours if ours != string else wtf_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return wtf_translations.ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+class TranslatedMeta:
+    """Form ``Meta`` that gives every field :data:`FORM_TRANSLATIONS` (the rows of inline
+    tables are plain WTForms forms: without it their messages stayed English)."""
+
+    def get_translations(self, form: Any) -> FormTranslations:
+        return FORM_TRANSLATIONS
+
+
 class DocumentForm(DynamicForm):
     """A FAB form that also checks the whole record as MongoEngine would save it.
 
@@ -213,6 +238,8 @@ class DocumentForm(DynamicForm):
     """
 
     _datamodel: Any = None
+
+    Meta = TranslatedMeta
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         pk = getattr(self, "_id", None)
@@ -294,7 +321,7 @@ class MongoModelConverter(GeneralModelConverter):
         )
         unbound = {k: v for k, v in vars(generated).items() if isinstance(v, UnboundField)}
         if self.row_form:
-            return type("InlineRowForm", (Form,), unbound)
+            return type("InlineRowForm", (Form,), {**unbound, "Meta": TranslatedMeta})
         attrs: dict[str, Any] = dict(unbound)
         if issubclass(base, DocumentForm):
             attrs["_datamodel"] = self.datamodel
