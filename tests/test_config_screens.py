@@ -395,3 +395,17 @@ def test_row_and_choice_messages_are_in_the_pages_language(app):
                                               ServiceItem.objects.count(), Window.objects.count())
     finally:
         client.get("/lang/en")
+
+
+def test_an_unknown_item_among_a_windows_items_is_refused(app):
+    """FAB's multiple select dropped an id it did not know and saved the rest."""
+    client = client_for(app, "mj_admin")
+    before = Window.objects.count()
+    known = ServiceItem.objects(centre__in=["MJ", None], window_category="enterprise_opening")
+    data = window_form(code="MJ-T9")
+    response = client.post("/windowview/add", data={
+        **data, "items": [str(known.first().pk), "0" * 24],
+        "csrf_token": csrf_token(client, "/windowview/add")})
+    assert response.status_code == 200
+    assert "Not a valid choice" in html(response)
+    assert Window.objects.count() == before

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import flash, has_request_context
+from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import (
     BS3TextAreaFieldWidget,
     BS3TextFieldWidget,
@@ -201,6 +202,16 @@ class LineRules:
             # One message per problem; the last is raised, the others are added first.
             field.errors.extend(messages[:-1])
             raise wtv.ValidationError(messages[-1])
+
+
+class CheckedMultipleField(QuerySelectMultipleField):
+    """FAB's multiple select of records, refusing an id that is not among the choices: FAB's
+    checks its "unknown id posted" flag before computing it, so the unknown id was dropped and
+    the rest saved."""
+
+    def pre_validate(self, form: Any) -> None:
+        self.data  # noqa: B018 - computing the data sets the flag
+        super().pre_validate(form)
 
 
 class FormTranslations:
@@ -457,6 +468,8 @@ class MongoModelConverter(GeneralModelConverter):
             field_class, kwargs["mask"] = MaskedField, mask
             if not self.row_form:
                 kwargs["widget"] = MaskedInput()
+        if field_class is QuerySelectMultipleField:
+            field_class = CheckedMultipleField
         if kwargs.get("allow_blank") and not kwargs.get("blank_text"):
             # WTForms 3.3 shows an option without a label by its value, FAB's "__None".
             kwargs["blank_text"] = _l("(none)")
