@@ -409,3 +409,15 @@ def test_an_unknown_item_among_a_windows_items_is_refused(app):
     assert response.status_code == 200
     assert "Not a valid choice" in html(response)
     assert Window.objects.count() == before
+
+
+def test_a_refused_delete_names_the_records_that_still_refer_to_it(app):
+    """It said "Associated data exists" without saying which."""
+    client = client_for(app, "mj_admin")
+    entry = RosterEntry.objects(centre="MJ").first()
+    token = csrf_token(client, "/windowview/add")
+    response = client.post(f"/staffmemberview/delete/{entry.staff.pk}",
+                           data={"csrf_token": token}, follow_redirects=True)
+    assert "Records of “Rosters” still refer to it; change or delete them first." in html(
+        response)
+    assert StaffMember.objects(pk=entry.staff.pk).count() == 1
