@@ -421,3 +421,17 @@ def test_a_refused_delete_names_the_records_that_still_refer_to_it(app):
     assert "Records of “Rosters” still refer to it; change or delete them first." in html(
         response)
     assert StaffMember.objects(pk=entry.staff.pk).count() == 1
+
+
+def test_nobody_is_rostered_on_a_day_the_centre_is_closed(app):
+    """A roster on 国庆 (1 October) was taken: the centre is closed then."""
+    client = client_for(app, "mj_admin")
+    window = Window.objects(centre="MJ").first()
+    staff = StaffMember.objects(centre="MJ", active=True).first()
+    before = RosterEntry.objects.count()
+    form = {"date": "2026-10-01", "shift": "morning", "window": str(window.pk),
+            "staff": str(staff.pk)}
+    page = html(post(client, "/rosterentryview/add", form))
+    assert "The centre is closed on 2026-10-01" in page
+    assert RosterEntry.objects.count() == before
+    assert post(client, "/rosterentryview/add", {**form, "date": "2026-10-12"}).status_code == 302

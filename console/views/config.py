@@ -336,6 +336,24 @@ class StaffMemberView(CentreOwnedView):
     validators_columns = {"username": [CentreLogin()]}
 
 
+class CentreOpenOn:
+    """A roster date on which the centre opens: on a holiday (or a rest day without weekend
+    service) the centre is closed, and a roster there only misleads the week roster."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from models.workcalendar import work_calendar
+
+        centre = user_centre()
+        if centre is None and "centre" in form:
+            centre = form["centre"].data
+        if not centre or field.data is None:
+            return
+        if not work_calendar(centre).hours_on(field.data):
+            raise ValidationError(gettext(
+                "The centre is closed on %(date)s (a holiday or a rest day without service); "
+                "nobody can be rostered then.", date=f"{field.data:%Y-%m-%d}"))
+
+
 class RosterEntryView(CentreOwnedView):
     """Rosters (排班): who works which window on which date and shift."""
 
@@ -349,6 +367,7 @@ class RosterEntryView(CentreOwnedView):
     search_columns = ["date", "shift", "window", "staff"]
     order_columns = ["date", "shift"]
     base_order = ("date", "desc")
+    validators_columns = {"date": [CentreOpenOn()]}
 
 
 class CalendarInterface(MongoEngineInterface):
