@@ -435,3 +435,11 @@ def test_nobody_is_rostered_on_a_day_the_centre_is_closed(app):
     assert "The centre is closed on 2026-10-01" in page
     assert RosterEntry.objects.count() == before
     assert post(client, "/rosterentryview/add", {**form, "date": "2026-10-12"}).status_code == 302
+
+
+def test_a_bad_code_is_told_what_a_code_may_hold(app):
+    client = client_for(app, "mj_admin")
+    before = Window.objects.count()
+    page = html(post(client, "/windowview/add", window_form(code="A 1/2")))
+    assert "A code holds letters, digits" in page and "Invalid format." not in page
+    assert Window.objects.count() == before

@@ -55,6 +55,11 @@ _ROW_WIDGETS: dict[type, tuple[type | None, Any]] = {
 }
 
 
+REGEX_MESSAGES: dict[str, Any] = {}
+"""What a value of a field's ``regex`` may hold, said instead of "Invalid format." (the
+application registers its patterns' sentences: ``console.views.config``)."""
+
+
 def blank_to_none(value: Any) -> Any:
     """WTForms filter: an empty text input means "no value", not an empty string."""
     if isinstance(value, str) and not value.strip():
@@ -457,8 +462,10 @@ class MongoModelConverter(GeneralModelConverter):
         checks = [v for v in kwargs.get("validators") or [] if not isinstance(v, Unique)]
         if dm.is_string(col_name) and not dm.is_choice(col_name):
             kwargs["filters"] = [*kwargs.get("filters", ()), blank_to_none]
-            if dm.get_regex(col_name) is not None:
-                checks.append(wtv.Regexp(dm.get_regex(col_name), message=_l("Invalid format.")))
+            pattern = dm.get_regex(col_name)
+            if pattern is not None:
+                said = REGEX_MESSAGES.get(getattr(pattern, "pattern", pattern))
+                checks.append(wtv.Regexp(pattern, message=said or _l("Invalid format.")))
         low, high = dm.get_min_value(col_name), dm.get_max_value(col_name)
         if low is not None or high is not None:
             checks.append(wtv.NumberRange(min=low, max=high))

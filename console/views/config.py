@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, ValidationError
 
 from console.datamodel.errors import RecordError
+from console.datamodel.forms import REGEX_MESSAGES
 from console.datamodel.interface import MongoEngineInterface
 from console.datamodel.views import MongoModelView
 from console.tenancy import user_centre
@@ -28,7 +29,15 @@ from models import (
     Window,
 )
 from models.case import Case
+from models.choices import RECORD_CODE_REGEX, TIME_OF_DAY_REGEX
 from models.complaint import Complaint
+
+# What a code or a time of day may hold, in the forms' messages instead of "Invalid format.".
+REGEX_MESSAGES.update({
+    RECORD_CODE_REGEX: _l("A code holds letters, digits, “.”, “_” and “-” (no spaces), starts "
+                          "with a letter or a digit and has at most 64 characters."),
+    TIME_OF_DAY_REGEX: _l("A time of day as HH:MM, e.g. 08:30."),
+})
 
 SHARED_LABEL = _l("— shared by all centres —")
 SHARED_REFUSAL = _l("Shared records are maintained by the super-administrator.")
