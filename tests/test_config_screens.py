@@ -10,6 +10,7 @@ from conftest import client_for, csrf_token, flashes, module_demo_app, post_form
 from tests_support import open_case_for
 
 from models import Agency, RosterEntry, ServiceItem, StaffMember, Window
+from models.item import Material
 
 app = module_demo_app()
 
@@ -321,7 +322,8 @@ def _item_in_a_case(app, code: str):
             code=code, centre="LY", agency=agency, name="名称自主申报",
             window_category="enterprise_opening", legal_basis="《条例》第十七条",
             statutory_limit=3, statutory_unit="working_days", promised_limit=2,
-            promised_unit="working_hours").save()
+            promised_unit="working_hours",
+            materials=[Material(name="名称自主申报承诺书", review_points=["签字齐全"])]).save()
         window = Window.objects.get(centre="LY", code="W01")
         clerk = life.Actor("ly_clerk", frozenset({"Clerk"}), "LY")
         case = life.open_case(clerk, window=window, items=[item], mode="single_item", applicant={
@@ -443,3 +445,20 @@ def test_a_bad_code_is_told_what_a_code_may_hold(app):
     page = html(post(client, "/windowview/add", window_form(code="A 1/2")))
     assert "A code holds letters, digits" in page and "Invalid format." not in page
     assert Window.objects.count() == before
+
+
+def test_a_material_list_names_each_material_once_with_tolerated_terms_only_on_tolerated(app):
+    client = client_for(app, "ly_admin")
+    item = ServiceItem.objects.get(code="LY-EO-REG")
+    url = f"/serviceitemview/edit/{item.pk}"
+    before = ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict()
+    data = form_fields(html(client.get(url)))
+    rows = sorted({key.split("-")[1] for key in data if key.startswith("materials-")})
+    empty = {k: v for k, v in data.items() if not k.startswith("materials-")}
+    assert "List at least one material." in html(post(client, url, empty))
+    twice = {**data, f"materials-{rows[1]}-name": data[f"materials-{rows[0]}-name"]}
+    assert "is listed twice." in html(post(client, url, twice))
+    required = next(r for r in rows if data[f"materials-{r}-requirement"] == "required")
+    days = {**data, f"materials-{required}-follow_up_days": "5"}
+    assert "is not 容缺: a hand-in period" in html(post(client, url, days))
+    assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before

@@ -204,6 +204,28 @@ class AgencyView(CentreOwnedView):
     revealable_columns = ["liaisons.phone"]
 
 
+class MaterialListRules:
+    """A material list (一次性告知清单) names at least one material, each once (a case's
+    checklist keys materials by name), and gives a hand-in period or a withheld result only to
+    a 容缺 material."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        rows = [entry.form for entry in field.entries]
+        if not rows:
+            raise ValidationError(gettext("List at least one material."))
+        seen: set[str] = set()
+        for row in rows:
+            name = (row["name"].data or "").strip()
+            if name in seen:
+                raise ValidationError(gettext("“%(name)s” is listed twice.", name=name))
+            seen.add(name)
+            if row["requirement"].data != "tolerated" and (
+                    row["follow_up_days"].data or row["blocks_delivery"].data):
+                raise ValidationError(gettext(
+                    "“%(name)s” is not 容缺: a hand-in period and a withheld result are for 容缺 "
+                    "materials only.", name=name))
+
+
 def case_naming_item(item: Any) -> Case | None:
     """A case that names ``item`` by its stored code (any centre's, for a shared item)."""
     stored = type(item).objects(id=item.pk).only("code", "centre").first()
@@ -261,7 +283,7 @@ class ServiceItemView(CentreOwnedView):
                       "follow_up_days", "blocks_delivery", "template_note"],
     }
 
-    validators_columns = {"code": [KeepsCodeCasesName()]}
+    validators_columns = {"code": [KeepsCodeCasesName()], "materials": [MaterialListRules()]}
 
     def pre_update(self, item: Any) -> None:
         super().pre_update(item)
