@@ -411,6 +411,12 @@ def test_an_unknown_item_among_a_windows_items_is_refused(app):
     assert response.status_code == 200
     assert "Not a valid choice" in html(response)
     assert Window.objects.count() == before
+    # A blank value chooses nothing (it is not an unknown id).
+    response = client.post("/windowview/add", data={
+        **data, "items": [str(known.first().pk), ""],
+        "csrf_token": csrf_token(client, "/windowview/add")})
+    assert response.status_code == 302
+    assert Window.objects.count() == before + 1
 
 
 def test_a_refused_delete_names_the_records_that_still_refer_to_it(app):

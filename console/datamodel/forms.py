@@ -214,6 +214,10 @@ class CheckedMultipleField(QuerySelectMultipleField):
     checks its "unknown id posted" flag before computing it, so the unknown id was dropped and
     the rest saved."""
 
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # An empty value (a blank option, a cleared box) chooses nothing; it is no unknown id.
+        super().process_formdata([value for value in valuelist if value])
+
     def pre_validate(self, form: Any) -> None:
         self.data  # noqa: B018 - computing the data sets the flag
         super().pre_validate(form)
