@@ -468,3 +468,16 @@ def test_a_material_list_names_each_material_once_with_tolerated_terms_only_on_t
     days = {**data, f"materials-{required}-follow_up_days": "5"}
     assert "is not 容缺: a hand-in period" in html(post(client, url, days))
     assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before
+
+
+def test_people_are_named_by_their_full_name_label(app):
+    """Staff and liaisons were listed under 名称, the label of a thing's name."""
+    client = client_for(app, "ly_admin")
+    client.get("/lang/zh_CN")
+    try:
+        for url in ("/staffmemberview/list/", "/staffmemberview/add", "/agencyview/add",
+                    "/exports/staff.csv"):
+            page = client.get(url).get_data(as_text=True)
+            assert "姓名" in page, url
+    finally:
+        client.get("/lang/en")
