@@ -1,5 +1,6 @@
 """Messages of Flask-AppBuilder's own screens and templates that its Simplified Chinese catalog
-leaves untranslated; listed here so our catalog carries their translation (ours win)."""
+leaves untranslated, and form messages that WTForms' catalog lacks or words wrongly; listed here
+so our catalog carries their translation (ours win)."""
 
 from __future__ import annotations
 
@@ -20,4 +21,13 @@ FAB_MESSAGES = (
     _l("The user's password for authentication"),
     _l("The user group on the application, this will associate with a list of roles associated "
        "with the group"),
+)
+
+# Field messages of the record forms (console.datamodel.forms.FormTranslations reads ours first):
+# FAB's select fields say "Not a valid choice" (no full stop: not in WTForms' catalog), and
+# WTForms' Chinese for "at least 1" / "at most 99" says "more than 1" / "less than 99".
+FORM_MESSAGES = (
+    _l("Not a valid choice"),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
 )

@@ -62,7 +62,9 @@ class NoteForm(FlaskForm):
 class AssignForm(FlaskForm):
     """Give the complaint to a handler."""
 
-    handler = StringField(_l("Handler (login)"), validators=[DataRequired(), Length(max=128)])
+    # The choices are the complaint centre's handlers (console.views.complaints.handler_choices):
+    # a login typed by hand took anyone's, another centre's too.
+    handler = SelectField(_l("Handler"), choices=[], validators=[DataRequired()])
 
 
 class ResolveForm(FlaskForm):

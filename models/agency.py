@@ -26,7 +26,7 @@ from models.tenancy import CentreQuerySet, refuse_code_clash, require_centre
 class Liaison(PlainEmbedded):
     """A named contact person of an agency."""
 
-    name = StringField(required=True, max_length=50, verbose_name=_l("Name"))
+    name = StringField(required=True, max_length=50, verbose_name=_l("Full name"))
     post = StringField(max_length=100, verbose_name=_l("Post"))
     phone = PhoneField(required=True, verbose_name=_l("Mobile phone"))
     email = EmailField(verbose_name=_l("Email"))

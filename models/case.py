@@ -334,6 +334,9 @@ class Case(Document):
             # (centre, state, due_at) above).
             ("centre", "accepted_at"),
             ("centre", "handover.at"),
+            # Whether any case names an item (an item that cases name is not deleted); a
+            # shared item's cases are at every centre.
+            ("items", "centre"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),

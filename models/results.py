@@ -44,8 +44,18 @@ RESULT_CHOICES = [(field.name, field.label) for field in CATALOGUE.values()]
 REMARKS = "remarks"
 
 
+def _plain(field: ResultField, value: Any) -> str:
+    """A value given as text; anything else (a list, an object, true) would be stored as its
+    Python spelling, so it is refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(gettext("%(label)s must be text.", label=field.label))
+    return value.strip()
+
+
 def _text(field: ResultField, value: Any) -> str:
-    text = str(value or "").strip()
+    text = _plain(field, value)
     if len(text) > field.max_length:
         raise ValueError(gettext("%(label)s is longer than %(max)d characters.",
                                  label=field.label, max=field.max_length))
@@ -55,6 +65,9 @@ def _text(field: ResultField, value: Any) -> str:
 def _number(field: ResultField, value: Any) -> int | None:
     if value in (None, ""):
         return None
+    # bool is an int to Python: true would count as 1.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(gettext("%(label)s must be a whole number.", label=field.label))
     try:
         number = int(value)
     except (TypeError, ValueError) as error:
@@ -67,11 +80,14 @@ def _number(field: ResultField, value: Any) -> int | None:
 def _list(field: ResultField, value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.replace(",", "、").replace("，", "、").split("、")
-    return [_text(field, entry) for entry in (value or []) if str(entry).strip()]
+    elif value is not None and not isinstance(value, list | tuple):
+        raise ValueError(gettext("%(label)s must be a list of names.", label=field.label))
+    entries = [_text(field, entry) for entry in (value or [])]
+    return [entry for entry in entries if entry]
 
 
 def _credit_code(field: ResultField, value: Any) -> str:
-    text = str(value or "").strip()
+    text = _plain(field, value)
     return str(normalise_credit_code(text)) if text else ""
 
 
@@ -105,7 +121,10 @@ def clean_results(declared: Iterable[str], given: Mapping[str, Any]) -> dict[str
         cleaned[name] = value
     if problems:
         raise ValueError("；".join(problems))
-    remarks = str(given.get(REMARKS) or "").strip()
+    remarks = given.get(REMARKS) or ""
+    if not isinstance(remarks, str):
+        raise ValueError(gettext("The remarks must be text."))
+    remarks = remarks.strip()
     if remarks:
         cleaned[REMARKS] = remarks[:1000]
     return cleaned

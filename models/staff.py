@@ -27,7 +27,7 @@ class StaffMember(Document):
     """A person working at a centre's windows or back office."""
 
     centre = StringField(required=True, verbose_name=_l("Centre"))
-    name = StringField(required=True, max_length=50, verbose_name=_l("Name"))
+    name = StringField(required=True, max_length=50, verbose_name=_l("Full name"))
     agency = ReferenceField(Agency, reverse_delete_rule=DENY,
                             verbose_name=_l("Seconding agency"))
     role = StringField(required=True, choices=STAFF_ROLES, verbose_name=_l("Role"))

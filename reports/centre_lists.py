@@ -43,7 +43,7 @@ def staff_list(centre: str, staff: Iterable[Any], today: dt.date) -> Printable:
     rows = [[member.name, _name(member.agency), label(STAFF_ROLES, member.role),
              "、".join(_name(item) for item in member.items), mask_phone(member.phone)]
             for member in staff if member.active]
-    table = Table([gettext("Name"), gettext("Seconding agency"), gettext("Role"),
+    table = Table([gettext("Full name"), gettext("Seconding agency"), gettext("Role"),
                    gettext("Trained for items"), gettext("Mobile phone")], rows,
                   [1.2, 2, 1.5, 4, 1.6], empty=gettext("None"))
     return Printable(centre=centre, title=gettext("Window staff list"), date=today,

@@ -73,7 +73,7 @@ def window_columns() -> list[Column]:
 
 def staff_columns() -> list[Column]:
     return [
-        Column(gettext("Name"), lambda s: s.name),
+        Column(gettext("Full name"), lambda s: s.name),
         Column(gettext("Seconding agency"), lambda s: _name(s.agency)),
         Column(gettext("Role"), lambda s: label(STAFF_ROLES, s.role)),
         Column(gettext("Trained for items"), lambda s: "、".join(_name(i) for i in s.items)),

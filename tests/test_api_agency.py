@@ -275,3 +275,43 @@ def test_a_shared_agencys_system_serves_every_centre(app):
     bank = task_of(theirs, "PBC-LY")
     assert client.get(url(theirs, bank), headers=headers).json["result"]["status"] == c.WAITING
     assert client.get(url(ours, task_of(ours, "LY-AMR")), headers=headers).status_code == 404
+
+
+def test_a_login_without_its_provider_is_400_naming_it_not_a_500(app):
+    client = app.test_client()
+    response = client.post("/api/v1/security/login", json={
+        "username": "ly_amr_system", "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert "provider" in response.json["message"]
+    chinese = client.post("/api/v1/security/login", headers={"Accept-Language": "zh-CN"},
+                          json={"username": "ly_amr_system", "password": DEMO_PASSWORD})
+    assert chinese.status_code == 400
+
+
+def test_refusals_are_json_sentences_in_the_requests_language(app):
+    """A body without Content-Type was Werkzeug's 415 HTML page, a login of the wrong role got
+    FAB's English "Forbidden", and field messages were marshmallow's English."""
+    from flask_babel import force_locale
+
+    from console.api.common import translated
+
+    with app.app_context():
+        case = accepted_case()
+    amr = task_of(case, "LY-AMR")
+    headers, client = system(app, "LY-AMR"), app.test_client()
+    before = snapshot(case)
+    bare = client.post(url(case, amr, "start"), headers=headers, data="version=1")
+    assert bare.status_code == 400 and "Content-Type: application/json" in bare.json["message"]
+    for name in ("ly_clerk", "ly_supervisor", "ly_intake"):
+        refused = client.get(BASE, headers=token(app, name))
+        assert refused.status_code == 403
+        assert refused.json["message"] == "This account may not use this part of the API."
+    assert snapshot(case) == before
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert translated({"version": ["Missing data for required field."],
+                           "reason": ["Length must be between 1 and 1000."],
+                           "applicant": {"phone": ["Not a valid string."]},
+                           "odd": ["Something marshmallow says that we do not know."]}) == {
+            "version": ["缺少必填字段。"], "reason": ["长度须在 1 到 1000 之间。"],
+            "applicant": {"phone": ["不是有效的字符串。"]},
+            "odd": ["Something marshmallow says that we do not know."]}

@@ -113,3 +113,28 @@ def test_clean_results_numbers_and_lists():
 def test_an_item_cannot_wait_for_itself(ly):
     with pytest.raises(Exception, match="wait for itself"):
         make_item("EO-X", after_items=["EO-X"])
+
+
+@pytest.mark.parametrize("results", [
+    {"licence_number": ["L-1"], "credit_code": "91410300MA9F12345E"},
+    {"licence_number": 12345, "credit_code": "91410300MA9F12345E"},
+    {"licence_number": {"n": "L-1"}, "credit_code": "91410300MA9F12345E"},
+    {"licence_number": "L-1", "credit_code": ["91410300MA9F12345E"]},
+    {"licence_number": "L-1", "credit_code": "91410300MA9F12345E", "remarks": {"a": 1}},
+])
+def test_a_result_of_the_wrong_type_is_refused_not_stored_as_its_python_spelling(results):
+    """An agency system posting a list or a number for a text result got "['L-1']" stored."""
+    with pytest.raises(ValueError, match="must be text"):
+        clean_results(["licence_number", "credit_code"], results)
+
+
+@pytest.mark.parametrize("value", [True, 2.5, ["25"], {"n": 25}])
+def test_a_count_must_be_a_whole_number_not_true_or_a_list(value):
+    with pytest.raises(ValueError, match="whole number"):
+        clean_results(["invoice_count"], {"invoice_count": value})
+
+
+@pytest.mark.parametrize("value", [{"公章": 1}, 7, ["公章", 7]])
+def test_seals_are_a_list_of_names(value):
+    with pytest.raises(ValueError, match="list of names|must be text"):
+        clean_results(["seals"], {"seals": value})

@@ -324,3 +324,21 @@ def test_complaint_pages_name_people_not_logins(app):
     assert ">ly_clerk<" not in page and ">ly_complaints<" not in page
     listed = handler.get("/complaints/?state=open").get_data(as_text=True)
     assert f"<td>{names['ly_complaints']}</td>" in listed and "<td>ly_complaints</td>" not in listed
+
+
+def test_a_complaint_is_assigned_only_to_a_handler_of_its_centre(app):
+    """The handler was a login typed by hand: another centre's login, a clerk's or a typo was
+    taken and named on the complaint."""
+    clerk, handler = client_for(app, "ly_clerk"), client_for(app, "ly_complaints")
+    complaint = log_on_screen(clerk)
+    page = handler.get(f"/complaints/{complaint.pk}").get_data(as_text=True)
+    assert 'value="ly_complaints"' in page and 'value="ly_admin"' in page
+    assert 'value="mj_complaints"' not in page and 'value="ly_clerk"' not in page
+    before = snapshot()
+    for login in ("mj_complaints", "mj_admin", "ly_clerk", "admin", "nobody"):
+        shown = act(handler, complaint, "assign", handler=login, version=complaint.version)
+        assert [kind for kind, _ in shown] == ["danger"], (login, shown)
+    assert snapshot() == before
+    shown = act(handler, complaint, "assign", handler="ly_admin", version=complaint.version)
+    assert ("success", "Done.") in shown
+    assert Complaint.objects.get(pk=complaint.pk).handler == "ly_admin"

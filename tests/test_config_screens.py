@@ -10,6 +10,7 @@ from conftest import client_for, csrf_token, flashes, module_demo_app, post_form
 from tests_support import open_case_for
 
 from models import Agency, RosterEntry, ServiceItem, StaffMember, Window
+from models.item import Material
 
 app = module_demo_app()
 
@@ -290,3 +291,193 @@ def test_lists_show_labels_not_stored_codes(app):
     assert ">enterprise_opening<" not in re.sub(r"\s+", "", page)
     assert "Enterprise opening" in page
     assert ">True<" not in re.sub(r"\s+", "", page) and "Yes" in page
+
+
+def test_a_staff_member_links_only_a_login_of_the_same_centre(app):
+    """Any text was taken: the super-administrator's login, a shared agency system's, another
+    centre's, one that does not exist; pages then named that staff member for their actions."""
+    client = client_for(app, "ly_admin")
+    before = StaffMember.objects.count()
+    base = {"name": "赵六", "role": "helper", "phone": "13803790001", "active": "y"}
+    for login in ("admin", "pbc_system", "mj_clerk", "no_such_login"):
+        response = post(client, "/staffmemberview/add", {**base, "username": login})
+        assert response.status_code == 200, login
+        assert f"There is no login “{login}” at this centre." in html(response)
+    assert StaffMember.objects.count() == before
+    linked = StaffMember.objects(username="ly_intake").first()
+    assert linked is None  # a login of the centre no staff member holds yet
+    response = post(client, "/staffmemberview/add", {**base, "username": "ly_intake"})
+    assert response.status_code == 302
+    assert StaffMember.objects.get(username="ly_intake").centre == "LY"
+
+
+def _item_in_a_case(app, code: str):
+    """A centre item of LY, taken in at a window, and a case opened for it."""
+    from models import lifecycle as life
+
+    with app.app_context():
+        agency = Agency.objects(centre=None, code="LY-AMR").first() or Agency.objects(
+            centre__in=["LY", None]).first()
+        item = ServiceItem(
+            code=code, centre="LY", agency=agency, name="名称自主申报",
+            window_category="enterprise_opening", legal_basis="《条例》第十七条",
+            statutory_limit=3, statutory_unit="working_days", promised_limit=2,
+            promised_unit="working_hours",
+            materials=[Material(name="名称自主申报承诺书", review_points=["签字齐全"])]).save()
+        window = Window.objects.get(centre="LY", code="W01")
+        clerk = life.Actor("ly_clerk", frozenset({"Clerk"}), "LY")
+        case = life.open_case(clerk, window=window, items=[item], mode="single_item", applicant={
+            "company_name": "洛阳走查科技有限公司", "legal_rep_name": "王强",
+            "legal_rep_id": "11010519491231002X", "phone": "13803791234",
+            "address": "洛阳市洛龙区开元大道218号"})
+    return item, case
+
+
+def test_an_item_that_cases_name_is_neither_deleted_nor_recoded(app):
+    """It was deleted without a word, and its open case could never be accepted again."""
+    item, case = _item_in_a_case(app, "LY-EO-NAME")
+    client = client_for(app, "ly_admin")
+    token = csrf_token(client, "/serviceitemview/add")
+    response = client.post(f"/serviceitemview/delete/{item.pk}", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert (f"Item LY-EO-NAME is named by case {case.number} and cannot be deleted"
+            in response.get_data(as_text=True))
+    assert ServiceItem.objects(pk=item.pk).count() == 1
+    before = ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict()
+    url = f"/serviceitemview/edit/{item.pk}"
+    data = form_fields(html(client.get(url)))
+    data["code"] = "LY-EO-RENAMED"
+    response = post(client, url, data)
+    assert f"Case {case.number} names this item by its code LY-EO-NAME" in html(response)
+    assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before
+    # Other changes are still saved.
+    data["code"], data["name"] = "LY-EO-NAME", "企业名称自主申报"
+    assert post(client, url, data).status_code == 302
+    assert ServiceItem.objects.get(pk=item.pk).name == "企业名称自主申报"
+
+
+def test_an_item_no_case_names_may_be_deleted(app):
+    with app.app_context():
+        agency = Agency.objects(centre__in=["LY", None]).first()
+        item = ServiceItem(
+            code="LY-EO-UNUSED", centre="LY", agency=agency, name="未使用事项",
+            window_category="enterprise_opening", legal_basis="《条例》第十七条",
+            statutory_limit=3, statutory_unit="working_days", promised_limit=2,
+            promised_unit="working_hours").save()
+    client = client_for(app, "ly_admin")
+    token = csrf_token(client, "/serviceitemview/add")
+    client.post(f"/serviceitemview/delete/{item.pk}", data={"csrf_token": token})
+    assert ServiceItem.objects(pk=item.pk).count() == 0
+
+
+def test_row_and_choice_messages_are_in_the_pages_language(app):
+    """The rows of inline tables are plain forms: their messages were English on Chinese
+    pages, and so was FAB's "Not a valid choice" for a forged agency id."""
+    client = client_for(app, "ly_admin")
+    client.get("/lang/zh_CN")
+    try:
+        agencies, items, windows = (Agency.objects.count(), ServiceItem.objects.count(),
+                                    Window.objects.count())
+        page = html(post(client, "/agencyview/add", {
+            "code": "LY-ZH-1", "name": "测试部门", "kind": "other",
+            "liaisons-0-name": "", "liaisons-0-post": "科" * 120,
+            "liaisons-0-phone": "13803790003"}))
+        assert ("此项为必填项。" in page or "该字段是必填字段。" in page)
+        assert "字段长度不能超过 100 个字符。" in page
+        assert "This field is required." not in page and "Field cannot be" not in page
+        item = ServiceItem.objects.get(code="LY-EO-REG")
+        data = form_fields(html(client.get(f"/serviceitemview/edit/{item.pk}")))
+        data["code"], data["materials-0-copies"] = "LY-ZH-2", "0"
+        page = html(post(client, "/serviceitemview/add", data))
+        assert "数值不能小于 1。" in page and "Number must be" not in page
+        page = html(post(client, "/windowview/add", window_form(
+            code="ZH1", kind="professional", agency="0" * 24)))
+        assert "不是有效的选项。" in page and "Not a valid choice" not in page
+        assert (agencies, items, windows) == (Agency.objects.count(),
+                                              ServiceItem.objects.count(), Window.objects.count())
+    finally:
+        client.get("/lang/en")
+
+
+def test_an_unknown_item_among_a_windows_items_is_refused(app):
+    """FAB's multiple select dropped an id it did not know and saved the rest."""
+    client = client_for(app, "mj_admin")
+    before = Window.objects.count()
+    known = ServiceItem.objects(centre__in=["MJ", None], window_category="enterprise_opening")
+    data = window_form(code="MJ-T9")
+    response = client.post("/windowview/add", data={
+        **data, "items": [str(known.first().pk), "0" * 24],
+        "csrf_token": csrf_token(client, "/windowview/add")})
+    assert response.status_code == 200
+    assert "Not a valid choice" in html(response)
+    assert Window.objects.count() == before
+    # A blank value chooses nothing (it is not an unknown id).
+    response = client.post("/windowview/add", data={
+        **data, "items": [str(known.first().pk), ""],
+        "csrf_token": csrf_token(client, "/windowview/add")})
+    assert response.status_code == 302
+    assert Window.objects.count() == before + 1
+
+
+def test_a_refused_delete_names_the_records_that_still_refer_to_it(app):
+    """It said "Associated data exists" without saying which."""
+    client = client_for(app, "mj_admin")
+    entry = RosterEntry.objects(centre="MJ").first()
+    token = csrf_token(client, "/windowview/add")
+    response = client.post(f"/staffmemberview/delete/{entry.staff.pk}",
+                           data={"csrf_token": token}, follow_redirects=True)
+    assert "Records of “Rosters” still refer to it; change or delete them first." in html(
+        response)
+    assert StaffMember.objects(pk=entry.staff.pk).count() == 1
+
+
+def test_nobody_is_rostered_on_a_day_the_centre_is_closed(app):
+    """A roster on 国庆 (1 October) was taken: the centre is closed then."""
+    client = client_for(app, "mj_admin")
+    window = Window.objects(centre="MJ").first()
+    staff = StaffMember.objects(centre="MJ", active=True).first()
+    before = RosterEntry.objects.count()
+    form = {"date": "2026-10-01", "shift": "morning", "window": str(window.pk),
+            "staff": str(staff.pk)}
+    page = html(post(client, "/rosterentryview/add", form))
+    assert "The centre is closed on 2026-10-01" in page
+    assert RosterEntry.objects.count() == before
+    assert post(client, "/rosterentryview/add", {**form, "date": "2026-10-12"}).status_code == 302
+
+
+def test_a_bad_code_is_told_what_a_code_may_hold(app):
+    client = client_for(app, "mj_admin")
+    before = Window.objects.count()
+    page = html(post(client, "/windowview/add", window_form(code="A 1/2")))
+    assert "A code holds letters, digits" in page and "Invalid format." not in page
+    assert Window.objects.count() == before
+
+
+def test_a_material_list_names_each_material_once_with_tolerated_terms_only_on_tolerated(app):
+    client = client_for(app, "ly_admin")
+    item = ServiceItem.objects.get(code="LY-EO-REG")
+    url = f"/serviceitemview/edit/{item.pk}"
+    before = ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict()
+    data = form_fields(html(client.get(url)))
+    rows = sorted({key.split("-")[1] for key in data if key.startswith("materials-")})
+    empty = {k: v for k, v in data.items() if not k.startswith("materials-")}
+    assert "List at least one material." in html(post(client, url, empty))
+    twice = {**data, f"materials-{rows[1]}-name": data[f"materials-{rows[0]}-name"]}
+    assert "is listed twice." in html(post(client, url, twice))
+    required = next(r for r in rows if data[f"materials-{r}-requirement"] == "required")
+    days = {**data, f"materials-{required}-follow_up_days": "5"}
+    assert "is not 容缺: a hand-in period" in html(post(client, url, days))
+    assert ServiceItem.objects.get(pk=item.pk).to_mongo().to_dict() == before
+
+
+def test_people_are_named_by_their_full_name_label(app):
+    """Staff and liaisons were listed under 名称, the label of a thing's name."""
+    client = client_for(app, "ly_admin")
+    client.get("/lang/zh_CN")
+    try:
+        for url in ("/staffmemberview/list/", "/staffmemberview/add", "/agencyview/add",
+                    "/exports/staff.csv"):
+            page = client.get(url).get_data(as_text=True)
+            assert "姓名" in page, url
+    finally:
+        client.get("/lang/en")

@@ -15,7 +15,14 @@ from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
 from console import clock, roles
-from console.api.common import ApiError, answers, api_actor, json_body, rison_args
+from console.api.common import (
+    ApiError,
+    TranslatedRefusals,
+    answers,
+    api_actor,
+    json_body,
+    rison_args,
+)
 from models import case as c
 from models import lifecycle as life
 from models import results as r
@@ -141,7 +148,7 @@ def subtask_row(case: Case, task: SubTask, actor: life.Actor, now: dt.datetime) 
     }
 
 
-class SubTaskApi(BaseApi):
+class SubTaskApi(TranslatedRefusals, BaseApi):
     """``/api/v1/subtask/``: the signed-in agency's sub-tasks at its centre. A token is always
     required (the browser session alone is not enough): the routes are protected for JWT."""
 

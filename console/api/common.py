@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import functools
+import re
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask_appbuilder import AppBuilder
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 import jsonschema
 from marshmallow import Schema, ValidationError
 import prison
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from console import roles
 from models import lifecycle as life
@@ -73,12 +75,60 @@ def json_body(schema: Schema) -> dict[str, Any]:
                                     size=MAX_BODY_BYTES)) from error
     except BadRequest as error:
         raise ApiError(400, gettext("The request body must be a JSON object.")) from error
+    except UnsupportedMediaType as error:
+        # Werkzeug's own answer is an HTML page.
+        raise ApiError(400, gettext(
+            "The request body must be a JSON object sent with Content-Type: application/json."
+        )) from error
     if not isinstance(data, dict):
         raise ApiError(400, gettext("The request body must be a JSON object."))
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise ApiError(422, error.messages) from error
+        raise ApiError(422, translated(error.messages)) from error
+
+
+# Marshmallow's field messages (English only) → ours: (its message as a pattern, our msgid).
+_FIELD_MESSAGES = [
+    (re.compile(pattern), msgid) for pattern, msgid in (
+        (r"Missing data for required field\.", _l("Missing data for required field.")),
+        (r"Unknown field\.", _l("Unknown field.")),
+        (r"Field may not be null\.", _l("Field may not be null.")),
+        (r"Not a valid integer\.", _l("Not a valid integer.")),
+        (r"Not a valid string\.", _l("Not a valid string.")),
+        (r"Not a valid list\.", _l("Not a valid list.")),
+        (r"Not a valid mapping type\.", _l("Not a valid mapping type.")),
+        (r"Invalid input type\.", _l("Invalid input type.")),
+        (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
+         _l("Length must be between %(min)s and %(max)s.")),
+        (r"Longer than maximum length (?P<max>\d+)\.", _l("Longer than maximum length %(max)s.")),
+        (r"Shorter than minimum length (?P<min>\d+)\.",
+         _l("Shorter than minimum length %(min)s.")),
+        (r"Must be one of: (?P<choices>.*)\.", _l("Must be one of: %(choices)s.")),
+    )
+]
+
+
+def translated(messages: Any) -> Any:
+    """Marshmallow's ``{field: [message]}`` (nested for nested fields) in the request's
+    language; a message it has no pattern for stays as it is."""
+    if isinstance(messages, dict):
+        return {key: translated(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translated(value) for value in messages]
+    if isinstance(messages, str):
+        for pattern, msgid in _FIELD_MESSAGES:
+            found = pattern.fullmatch(messages)
+            if found:
+                return str(msgid) % found.groupdict() if found.groupdict() else str(msgid)
+    return messages
+
+
+class TranslatedRefusals:
+    """FAB's API answers a role without the permission with an English "Forbidden"."""
+
+    def response_403(self) -> Response:
+        return self.response(403, message=gettext("This account may not use this part of the API."))
 
 
 def answers(view: Callable[..., Response]) -> Callable[..., Response]:

@@ -16,7 +16,7 @@ from marshmallow import Schema, fields, validate
 from mongoengine import DateTimeField, Document, NotUniqueError, StringField
 
 from console import clock
-from console.api.common import ApiError, answers, api_actor, json_body
+from console.api.common import ApiError, TranslatedRefusals, answers, api_actor, json_body
 from models import case as c
 from models import lifecycle as life
 from models.item import ServiceItem
@@ -98,7 +98,7 @@ def intake_actor() -> life.Actor:
     return life.Actor(actor.username, actor.roles | {life.CLERK}, actor.centre, None)
 
 
-class IntakeApi(BaseApi):
+class IntakeApi(TranslatedRefusals, BaseApi):
     """``POST /api/v1/intake/``: one online form → one case in window review."""
 
     resource_name = "intake"

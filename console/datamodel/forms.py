@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import flash, has_request_context
+from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import (
     BS3TextAreaFieldWidget,
     BS3TextFieldWidget,
@@ -28,6 +29,7 @@ from flask_appbuilder.forms import DynamicForm, GeneralModelConverter
 from flask_appbuilder.validators import Unique
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtf_translations
 from markupsafe import Markup
 from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms import validators as wtv
@@ -51,6 +53,11 @@ _ROW_WIDGETS: dict[type, tuple[type | None, Any]] = {
     DatePickerWidget: (DateField, lambda: DateInputWidget()),
     DateTimePickerWidget: (DateTimeLocalField, lambda: DateTimeLocalInput()),
 }
+
+
+REGEX_MESSAGES: dict[str, Any] = {}
+"""What a value of a field's ``regex`` may hold, said instead of "Invalid format." (the
+application registers its patterns' sentences: ``console.views.config``)."""
 
 
 def blank_to_none(value: Any) -> Any:
@@ -202,6 +209,44 @@ class LineRules:
             raise wtv.ValidationError(messages[-1])
 
 
+class CheckedMultipleField(QuerySelectMultipleField):
+    """FAB's multiple select of records, refusing an id that is not among the choices: FAB's
+    checks its "unknown id posted" flag before computing it, so the unknown id was dropped and
+    the rest saved."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # An empty value (a blank option, a cleared box) chooses nothing; it is no unknown id.
+        super().process_formdata([value for value in valuelist if value])
+
+    def pre_validate(self, form: Any) -> None:
+        self.data  # noqa: B018 - computing the data sets the flag
+        super().pre_validate(form)
+
+
+class FormTranslations:
+    """Field messages in the page's language: our catalog first (Flask-AppBuilder's own fields
+    raise "Not a valid choice", which WTForms' catalog lacks, and WTForms' Chinese for "at
+    least" reads "more than"), then WTForms' catalog as Flask-WTF loads it."""
+
+    def gettext(self, string: str) -> str:
+        ours = gettext(string) if has_request_context() else string
+        return ours if ours != string else wtf_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return wtf_translations.ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+class TranslatedMeta:
+    """Form ``Meta`` that gives every field :data:`FORM_TRANSLATIONS` (the rows of inline
+    tables are plain WTForms forms: without it their messages stayed English)."""
+
+    def get_translations(self, form: Any) -> FormTranslations:
+        return FORM_TRANSLATIONS
+
+
 class DocumentForm(DynamicForm):
     """A FAB form that also checks the whole record as MongoEngine would save it.
 
@@ -213,6 +258,8 @@ class DocumentForm(DynamicForm):
     """
 
     _datamodel: Any = None
+
+    Meta = TranslatedMeta
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         pk = getattr(self, "_id", None)
@@ -294,7 +341,7 @@ class MongoModelConverter(GeneralModelConverter):
         )
         unbound = {k: v for k, v in vars(generated).items() if isinstance(v, UnboundField)}
         if self.row_form:
-            return type("InlineRowForm", (Form,), unbound)
+            return type("InlineRowForm", (Form,), {**unbound, "Meta": TranslatedMeta})
         attrs: dict[str, Any] = dict(unbound)
         if issubclass(base, DocumentForm):
             attrs["_datamodel"] = self.datamodel
@@ -419,8 +466,10 @@ class MongoModelConverter(GeneralModelConverter):
         checks = [v for v in kwargs.get("validators") or [] if not isinstance(v, Unique)]
         if dm.is_string(col_name) and not dm.is_choice(col_name):
             kwargs["filters"] = [*kwargs.get("filters", ()), blank_to_none]
-            if dm.get_regex(col_name) is not None:
-                checks.append(wtv.Regexp(dm.get_regex(col_name), message=_l("Invalid format.")))
+            pattern = dm.get_regex(col_name)
+            if pattern is not None:
+                said = REGEX_MESSAGES.get(getattr(pattern, "pattern", pattern))
+                checks.append(wtv.Regexp(pattern, message=said or _l("Invalid format.")))
         low, high = dm.get_min_value(col_name), dm.get_max_value(col_name)
         if low is not None or high is not None:
             checks.append(wtv.NumberRange(min=low, max=high))
@@ -430,6 +479,8 @@ class MongoModelConverter(GeneralModelConverter):
             field_class, kwargs["mask"] = MaskedField, mask
             if not self.row_form:
                 kwargs["widget"] = MaskedInput()
+        if field_class is QuerySelectMultipleField:
+            field_class = CheckedMultipleField
         if kwargs.get("allow_blank") and not kwargs.get("blank_text"):
             # WTForms 3.3 shows an option without a label by its value, FAB's "__None".
             kwargs["blank_text"] = _l("(none)")

@@ -109,8 +109,14 @@ class InlineTableWidget:
             css = "has-error" if sub.errors else ""
             cells.append(f'<td class="{css}">{sub(required=False)}{messages}</td>')
         remove = escape(gettext("Remove this row"))
+        up, down = escape(gettext("Move this row up")), escape(gettext("Move this row down"))
+        # The order of the rows is the order of the list (a material list is printed in it).
         return (
             f'<tr data-ow-row>{"".join(cells)}<td class="ow-inline-actions">'
+            f'<button type="button" class="btn btn-default btn-sm" data-ow-up '
+            f'title="{up}" aria-label="{up}"><i class="fa fa-arrow-up"></i></button>'
+            f'<button type="button" class="btn btn-default btn-sm" data-ow-down '
+            f'title="{down}" aria-label="{down}"><i class="fa fa-arrow-down"></i></button>'
             f'<button type="button" class="btn btn-default btn-sm" data-ow-remove '
             f'title="{remove}" aria-label="{remove}"><i class="fa fa-times"></i></button>'
             "</td></tr>"

@@ -308,9 +308,7 @@ class MongoEngineInterface(BaseInterface):
             raise UniqueError(self._unique_messages(item, exc)) from exc
         except OperationError as exc:
             if operation == "delete" and "refers to it" in str(exc):
-                raise DeleteRefusedError(
-                    {NON_FIELD: gettext("Associated data exists, please delete them first")}
-                ) from exc
+                raise DeleteRefusedError({NON_FIELD: _refused_delete(str(exc))}) from exc
             self._log_failure(operation, item)
             raise StorageError() from exc
         except PyMongoError as exc:
@@ -606,3 +604,33 @@ class MongoEngineInterface(BaseInterface):
 
     def is_date_only(self, value: Any) -> bool:
         return isinstance(value, str) and bool(_DATE_ONLY.match(value))
+
+
+_REFERRER = re.compile(r"\((\w+)\.\w+ refers to it\)")
+
+
+def _refused_delete(error: str) -> str:
+    """MongoEngine's "Could not delete document (RosterEntry.window refers to it)" as a sentence
+    naming the records that still refer to it by their screen's title (排班), not "associated
+    data"."""
+    found = _REFERRER.search(error)
+    title = _screen_title(found.group(1)) if found else ""
+    if not title:
+        return gettext("Associated data exists, please delete them first")
+    return gettext("Records of “%(screen)s” still refer to it; change or delete them first.",
+                   screen=title)
+
+
+def _screen_title(model_name: str) -> str:
+    """The list title of the screen over the documents of ``model_name`` ("" when none)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or not hasattr(current_app, "appbuilder"):
+        return ""
+    for view in current_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        if getattr(getattr(datamodel, "obj", None), "__name__", None) == model_name:
+            title = getattr(view, "list_title", "")
+            if title:
+                return str(title)
+    return ""

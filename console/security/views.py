@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_appbuilder import expose
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
@@ -212,4 +212,9 @@ class SecurityApi(fab_api.SecurityApi):
         if not storage.ping():
             return self.response(503, message=gettext(
                 "The database cannot be reached right now. Please try again in a moment."))
+        body = request.get_json(silent=True) if request.is_json else None
+        if isinstance(body, dict) and "provider" not in body:
+            # FAB's schema leaves it optional, then reads it unguarded: a KeyError, a 500.
+            return self.response(400, message={"provider": [gettext(
+                "Name the login provider: \"db\".")]})
         return super().login()

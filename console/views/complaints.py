@@ -22,6 +22,7 @@ from flask_login import current_user
 from console import clock
 from console.datamodel.interface import MongoEngineInterface
 from console.datamodel.scope import register_scope
+from console.roles import CENTRE_ADMIN, COMPLAINT_HANDLER
 from console.tenancy import NOBODY, own_centre, user_centre
 from console.views.actions import current_actor, post_action, valid
 from console.views.filters import day_range_filter, window_filter
@@ -32,6 +33,7 @@ from models import complaint_lifecycle as cl
 from models import lifecycle as life
 from models.case import Case, format_local, label_of
 from models.complaint import Complaint
+from models.people import person, remember_people
 from models.rating import Rating, Rectification, rating_of
 from models.review import Review
 from models.staff import StaffMember
@@ -42,6 +44,28 @@ PAGE_SIZE = 25
 
 
 # --- who sees which complaint -------------------------------------------------------------
+
+# The roles that work complaints (console.roles: COMPLAINT_WORK).
+HANDLER_ROLES = (COMPLAINT_HANDLER, CENTRE_ADMIN)
+
+
+def handler_choices(centre: str) -> list[tuple[str, str]]:
+    """The logins a complaint of ``centre`` may be given to: that centre's active complaint
+    handlers and administrators, each by the staff member's name and the login."""
+    from console.security.models import Role, User
+
+    roles = [role.pk for role in Role.objects(name__in=HANDLER_ROLES).only("id")]
+    logins = sorted(row.username for row in User.objects(
+        centre=centre, active=True, roles__in=roles).only("username"))
+    remember_people(logins)
+    return f.NONE_CHOSEN + [(login, f"{person(login)}（{login}）") for login in logins]
+
+
+def assign_form(complaint: Complaint) -> f.AssignForm:
+    form = f.AssignForm()
+    form.handler.choices = handler_choices(complaint.centre)
+    return form
+
 
 def complaint_scope(document: type) -> Any:
     """The user's centre; never a complaint about the staff member the user's login belongs
@@ -216,11 +240,12 @@ class ComplaintView(BaseView):
     def show(self, pk: str):
         complaint = self._complaint(pk)
         actor = current_actor()
+        actions = cl.allowed_actions(complaint, actor)
         return self._render(
-            "show.html", title=complaint.number, complaint=complaint,
-            actions=cl.allowed_actions(complaint, actor),
+            "show.html", title=complaint.number, complaint=complaint, actions=actions,
             masked_phone=mask_phone(complaint.complainant_phone),
-            forms={"note": f.NoteForm(), "assign": f.AssignForm(), "resolve": f.ResolveForm(),
+            forms={"note": f.NoteForm(), "resolve": f.ResolveForm(),
+                   "assign": assign_form(complaint) if "assign" in actions else None,
                    "close": f.CloseComplaintForm(), "reject": f.RejectForm()},
         )
 
@@ -238,7 +263,7 @@ class ComplaintView(BaseView):
 
 
 def _assign(complaint: Complaint, actor: life.Actor) -> None:
-    cl.assign(complaint, actor, valid(f.AssignForm()).handler.data, now=clock.utcnow())
+    cl.assign(complaint, actor, valid(assign_form(complaint)).handler.data, now=clock.utcnow())
 
 
 def _investigate(complaint: Complaint, actor: life.Actor) -> None:

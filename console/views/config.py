@@ -11,9 +11,10 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import SelectField, ValidationError
 
 from console.datamodel.errors import RecordError
+from console.datamodel.forms import REGEX_MESSAGES
 from console.datamodel.interface import MongoEngineInterface
 from console.datamodel.views import MongoModelView
 from console.tenancy import user_centre
@@ -28,7 +29,15 @@ from models import (
     Window,
 )
 from models.case import Case
+from models.choices import RECORD_CODE_REGEX, TIME_OF_DAY_REGEX
 from models.complaint import Complaint
+
+# What a code or a time of day may hold, in the forms' messages instead of "Invalid format.".
+REGEX_MESSAGES.update({
+    RECORD_CODE_REGEX: _l("A code holds letters, digits, “.”, “_” and “-” (no spaces), starts "
+                          "with a letter or a digit and has at most 64 characters."),
+    TIME_OF_DAY_REGEX: _l("A time of day as HH:MM, e.g. 08:30."),
+})
 
 SHARED_LABEL = _l("— shared by all centres —")
 SHARED_REFUSAL = _l("Shared records are maintained by the super-administrator.")
@@ -195,6 +204,60 @@ class AgencyView(CentreOwnedView):
     revealable_columns = ["liaisons.phone"]
 
 
+class MaterialListRules:
+    """A material list (一次性告知清单) names at least one material, each once (a case's
+    checklist keys materials by name), and gives a hand-in period or a withheld result only to
+    a 容缺 material."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        rows = [entry.form for entry in field.entries]
+        if not rows:
+            raise ValidationError(gettext("List at least one material."))
+        seen: set[str] = set()
+        for row in rows:
+            name = (row["name"].data or "").strip()
+            if name in seen:
+                raise ValidationError(gettext("“%(name)s” is listed twice.", name=name))
+            seen.add(name)
+            if row["requirement"].data != "tolerated" and (
+                    row["follow_up_days"].data or row["blocks_delivery"].data):
+                raise ValidationError(gettext(
+                    "“%(name)s” is not 容缺: a hand-in period and a withheld result are for 容缺 "
+                    "materials only.", name=name))
+
+
+def case_naming_item(item: Any) -> Case | None:
+    """A case that names ``item`` by its stored code (any centre's, for a shared item)."""
+    stored = type(item).objects(id=item.pk).only("code", "centre").first()
+    if stored is None:
+        return None
+    found = Case.objects(items=stored.code)
+    if stored.centre:
+        found = found.filter(centre=stored.centre)
+    return found.only("number").first()
+
+
+def recoding_refusal(stored: Any) -> str:
+    """Why the stored item's code may not change ("" when it may): cases name it by code."""
+    case = case_naming_item(stored)
+    if case is None:
+        return ""
+    return gettext("Case %(case)s names this item by its code %(code)s; the code cannot be "
+                   "changed.", case=case.number, code=stored.code)
+
+
+class KeepsCodeCasesName:
+    """Form check of an item's code on its edit form (the record's id is ``form._id``)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        pk = getattr(form, "_id", None)
+        stored = ServiceItem.objects(id=pk).only("code", "centre").first() if pk else None
+        if stored is not None and field.data != stored.code:
+            refusal = recoding_refusal(stored)
+            if refusal:
+                raise ValidationError(refusal)
+
+
 class ServiceItemView(CentreOwnedView):
     """Service items (事项) and their material lists (一次性告知清单)."""
 
@@ -219,6 +282,26 @@ class ServiceItemView(CentreOwnedView):
         "materials": ["name", "copies", "form", "requirement", "review_points",
                       "follow_up_days", "blocks_delivery", "template_note"],
     }
+
+    validators_columns = {"code": [KeepsCodeCasesName()], "materials": [MaterialListRules()]}
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        stored = ServiceItem.objects(id=item.pk).only("code").first()
+        if stored is not None and stored.code != item.code:
+            refusal = recoding_refusal(stored)
+            if refusal:
+                raise RecordError(message=refusal)
+
+    def pre_delete(self, item: Any) -> None:
+        """An item that cases name stays (their pages and open work need it); it is withdrawn
+        from the windows instead."""
+        super().pre_delete(item)
+        case = case_naming_item(item)
+        if case is not None:
+            raise RecordError(message=gettext(
+                "Item %(item)s is named by case %(case)s and cannot be deleted; take it off "
+                "the windows that accept it instead.", item=item.code, case=case.number))
 
 
 class WindowView(CentreOwnedView):
@@ -246,6 +329,26 @@ class WindowView(CentreOwnedView):
                 "close it instead (untick “Open”).", window=item.code))
 
 
+class CentreLogin:
+    """A staff member's console login names an existing login of the staff member's centre:
+    a login is shown as the name of the staff member behind it on every centre's pages, so
+    another centre's, the super-administrator's or a shared agency system's must not be taken."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from console.security.models import User
+
+        login = (field.data or "").strip()
+        if not login:
+            return
+        centre = user_centre()
+        if centre is None and "centre" in form:
+            centre = form["centre"].data  # the super-administrator's chosen centre
+        found = User.objects(username=login).only("centre").first()
+        if not centre or found is None or found.centre != centre:
+            raise ValidationError(gettext("There is no login “%(login)s” at this centre.",
+                                          login=login))
+
+
 class StaffMemberView(CentreOwnedView):
     """Staff (人员) seconded to the centre; phones are shown masked in lists."""
 
@@ -261,6 +364,25 @@ class StaffMemberView(CentreOwnedView):
     order_columns = ["name", "role", "trained_on"]
     formatters_columns = {"phone": mask_phone}
     revealable_columns = ["phone"]
+    validators_columns = {"username": [CentreLogin()]}
+
+
+class CentreOpenOn:
+    """A roster date on which the centre opens: on a holiday (or a rest day without weekend
+    service) the centre is closed, and a roster there only misleads the week roster."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from models.workcalendar import work_calendar
+
+        centre = user_centre()
+        if centre is None and "centre" in form:
+            centre = form["centre"].data
+        if not centre or field.data is None:
+            return
+        if not work_calendar(centre).hours_on(field.data):
+            raise ValidationError(gettext(
+                "The centre is closed on %(date)s (a holiday or a rest day without service); "
+                "nobody can be rostered then.", date=f"{field.data:%Y-%m-%d}"))
 
 
 class RosterEntryView(CentreOwnedView):
@@ -276,6 +398,7 @@ class RosterEntryView(CentreOwnedView):
     search_columns = ["date", "shift", "window", "staff"]
     order_columns = ["date", "shift"]
     base_order = ("date", "desc")
+    validators_columns = {"date": [CentreOpenOn()]}
 
 
 class CalendarInterface(MongoEngineInterface):

@@ -59,14 +59,20 @@ def add_item_with_materials(browser: Browser) -> None:
     browser.click("[data-ow-remove]", rows[1])
     assert len(browser.all("[data-ow-rows] > [data-ow-row]", table)) == 3
     browser.screenshot("item-row-removed")
+    # The last material goes up one place: the list is saved (and printed) in this order.
+    browser.click("[data-ow-up]", browser.all("[data-ow-rows] > [data-ow-row]", table)[2])
+    browser.click("[data-ow-down]", browser.all("[data-ow-rows] > [data-ow-row]", table)[0])
+    browser.click("[data-ow-up]", browser.all("[data-ow-rows] > [data-ow-row]", table)[1])
+    browser.screenshot("item-rows-moved")
     browser.save()
     browser.screenshot("item-saved")
     browser.open("/serviceitemview/list/?_flt_0_code=LY-EO-TEST")
     with browser.navigation():
         browser.click("a[href*='/serviceitemview/show/']")
     page = browser.text()
-    for name in ("名称自主申报承诺书", "投资人身份证件复印件", "住所申报承诺书"):
-        assert name in page
+    order = ("名称自主申报承诺书", "住所申报承诺书", "投资人身份证件复印件")
+    shown = [page.index(name) for name in order]
+    assert shown == sorted(shown), "the materials are not in the order they were moved to"
     assert "多余的一行" not in page
     browser.screenshot("item-shown")
 

@@ -30,8 +30,37 @@
     }
   }
 
+  // The server reads the rows in the order of their index (materials-0-…, materials-1-…), so
+  // after a move every row is numbered again in its new place.
+  function renumber(box) {
+    var prefix = box.id + "-";
+    var rows = box.querySelectorAll("[data-ow-rows] > [data-ow-row]");
+    var pattern = new RegExp("^" + prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "\\d+-");
+    rows.forEach(function (row, position) {
+      row.querySelectorAll("[name], [id]").forEach(function (element) {
+        ["name", "id"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value && pattern.test(value)) {
+            element.setAttribute(attribute, value.replace(pattern, prefix + position + "-"));
+          }
+        });
+      });
+    });
+    var next = parseInt(box.getAttribute("data-ow-next-index"), 10) || 0;
+    box.setAttribute("data-ow-next-index", String(Math.max(next, rows.length)));
+  }
+
+  function moveRow(box, row, up) {
+    var other = up ? row.previousElementSibling : row.nextElementSibling;
+    if (!other || !other.hasAttribute("data-ow-row")) {
+      return;
+    }
+    row.parentNode.insertBefore(up ? row : other, up ? other : row);
+    renumber(box);
+  }
+
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-ow-add], [data-ow-remove]");
+    var button = event.target.closest("[data-ow-add], [data-ow-remove], [data-ow-up], [data-ow-down]");
     if (!button) {
       return;
     }
@@ -42,6 +71,8 @@
     event.preventDefault();
     if (button.hasAttribute("data-ow-add")) {
       addRow(box);
+    } else if (button.hasAttribute("data-ow-up") || button.hasAttribute("data-ow-down")) {
+      moveRow(box, button.closest("[data-ow-row]"), button.hasAttribute("data-ow-up"));
     } else {
       // Removed rows are not submitted, so they are not saved.
       button.closest("[data-ow-row]").remove();
