@@ -76,13 +76,19 @@ def set_count(centre: str, kind: str, key: str) -> int:
     return count
 
 
+def _over(centre: str, kind: str, others: int, field: str):
+    """The keys of ``kind`` at ``centre`` given by more than ``others`` open cases, as stored rows
+    holding ``field`` (a centre can have hundreds: no documents are built)."""
+    return RiskKey._get_collection().find(
+        {"centre": centre, "kind": kind, "open": {"$gte": others + 1}}, {field: 1, "_id": 0})
+
+
 def flagged_keys(centres: Iterable[str], kind: str, others: int) -> dict[str, list[str]]:
     """Per centre, the keys of ``kind`` given by more than ``others`` open cases: each of those
     cases has at least ``others`` other open cases with the same key (the case page's warning)."""
     found: dict[str, list[str]] = {}
     for centre in centres:
-        keys = [row.key for row in RiskKey.objects(centre=centre, kind=kind,
-                                                    open__gte=others + 1).only("key")]
+        keys = [row["key"] for row in _over(centre, kind, others, "key")]
         if keys:
             found[centre] = keys
     return found
@@ -90,9 +96,7 @@ def flagged_keys(centres: Iterable[str], kind: str, others: int) -> dict[str, li
 
 def flagged_count(centres: Iterable[str], kind: str, others: int) -> int:
     """How many open cases of ``centres`` the case page warns about for ``kind``."""
-    return sum(row.open for centre in centres
-               for row in RiskKey.objects(centre=centre, kind=kind,
-                                          open__gte=others + 1).only("open"))
+    return sum(row["open"] for centre in centres for row in _over(centre, kind, others, "open"))
 
 
 def rebuild_risk_keys(centre: str) -> int:
