@@ -334,6 +334,8 @@ class Case(Document):
             # (centre, state, due_at) above).
             ("centre", "accepted_at"),
             ("centre", "handover.at"),
+            # The effectiveness review: the returns (one-time notifications) of a period.
+            ("centre", "returns.at"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),
