@@ -71,7 +71,50 @@ def id_number(rng: random.Random) -> str:
     return body + "10X98765432"[total % 11]
 
 
-def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int = 15):
+def timeline_of(rng: random.Random, created: dt.datetime, clerk: str, subtasks: list[dict],
+                state: str, approvers: dict) -> list[dict]:
+    """A case's timeline as the lifecycle writes it: opened, reviewed and accepted by its clerk,
+    each agency's sub-task started (half of them) and done by the agency's approver, then
+    delivered and closed; each event carries the case's state before and after it."""
+    from models import case as c
+
+    events: list[dict] = []
+    now = {"state": None, "at": created}
+
+    def event(actor: str, action: str, to_state: str | None = None, **extra) -> None:
+        before = now["state"]
+        now["state"] = to_state or before
+        events.append({"at": now["at"], "actor": actor, "action": action,
+                       **({"from_state": before} if before else {}),
+                       "to_state": now["state"], **extra})
+        now["at"] += dt.timedelta(minutes=rng.randint(3, 12))
+
+    event(clerk, "open", c.COACHING)
+    if state == c.COACHING:
+        return events
+    event(clerk, "start_review", c.REVIEW)
+    event(clerk, "record_materials", note="材料已核对" if rng.random() < 0.5 else None)
+    if state == c.REVIEW:
+        return events
+    event(clerk, "accept", c.ACCEPTED)
+    finished = [task for task in subtasks if task["status"] == "done"]
+    for task in subtasks:
+        # As the demo history signs: an agency without a demo login, as its back office.
+        approver = approvers.get(task["agency"]) or task["agency"].lower().replace("-", "_")
+        if rng.random() < 0.5:
+            event(approver, "start_subtask", subtask=task["key"])
+        if task in finished:
+            last = task is finished[-1] and len(finished) == len(subtasks)
+            event(approver, "complete_subtask", c.READY if last else None, subtask=task["key"],
+                  note=task.get("remarks") or None)
+    if state == c.CLOSED:
+        event(clerk, "deliver", c.DELIVERED, note="营业执照、印章、发票及税控设备已领取")
+        event(clerk, "close", c.CLOSED, note="电话回访：满意")
+    return [{k: v for k, v in e.items() if v is not None} for e in events]
+
+
+def case_documents(n: int, windows: dict, items: dict, agencies: dict, staff: dict,
+                   seed: int = 15):
     """``n`` raw cases as MongoEngine stores them, newest last."""
     from bson import ObjectId
 
@@ -92,11 +135,14 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
         centre_items = items[centre]
         chosen = rng.sample(centre_items, k=min(len(centre_items), rng.randint(6, 8)))
         subtasks = []
-        for n_task, (code, agency) in enumerate(chosen):
-            done = not is_open or rng.random() < 0.5
+        # Sub-tasks are made at acceptance; a case is ready when every one is done.
+        working = state not in (c.COACHING, c.REVIEW)
+        pending = rng.randrange(len(chosen)) if state == c.ACCEPTED else None
+        for n_task, (code, agency, item_name) in enumerate(chosen if working else ()):
+            done = (state != c.ACCEPTED or rng.random() < 0.5) and n_task != pending
             subtasks.append({
                 "key": f"{index}-{n_task}", "agency": agency, "agency_name": agencies[agency],
-                "item": code, "item_name": "事项" + code[-4:],
+                "item": code, "item_name": item_name,
                 "status": "done" if done else "pending", "created_at": created,
                 "started_at": created + dt.timedelta(minutes=30),
                 "finished_at": created + dt.timedelta(hours=3) if done else None,
@@ -109,18 +155,16 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
             "requirement": "required", "state": "received" if not is_open or m % 3 else "missing",
             "received_at": created, "review_points": ["签字盖章齐全", "内容与原件一致"],
         } for m in range(rng.randint(10, 15))]
-        timeline = [{
-            "at": created + dt.timedelta(minutes=7 * e), "actor": "clerk",
-            "action": ("open", "receive", "accept", "assign", "complete")[e % 5],
-            "from_state": "coaching", "to_state": "review", "note": "办理记录" * 3,
-        } for e in range(rng.randint(5, 20))]
+        clerk = rng.choice(staff["clerks"][centre])
+        timeline = timeline_of(rng, created, clerk, subtasks, state, staff["approvers"])
         company = f"洛阳{rng.choice(words)}{rng.choice(kinds)}{index}有限公司"
         open_agencies = sorted({s["agency"] for s in subtasks if s["status"] != "done"})
         yield {
             "_id": ObjectId(), "number": f"{centre}{created:%Y%m%d}{index:06d}", "centre": centre,
-            "window": windows[centre][index % len(windows[centre])], "clerk": "clerk",
+            "window": windows[centre][index % len(windows[centre])], "clerk": clerk,
             "mode": c.FULL_CHAIN, "channel": "window", "delivery_method": "window",
-            "state": state, "items": [code for code, _ in chosen], "company_name": company,
+            "state": state, "items": [code for code, _agency, _name in chosen],
+            "company_name": company,
             "legal_rep_name": rng.choice(surnames) + "强", "legal_rep_id": id_number(rng),
             "phone": f"138{rng.randint(0, 99999999):08d}",
             "address": f"洛阳市洛龙区开元大道{index % 500}号",
@@ -138,7 +182,7 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, seed: int
 def build(n: int) -> pathlib.Path:
     """The store (and the peer's database) for ``n`` cases, built once, with its daily figures."""
     folder = STORES / f"n{n}"
-    if not (folder / "ready").exists():
+    if not (folder / f"cases-{CASES_REVISION}").exists():
         build_cases(n, folder)
     if not (folder / "figures").exists():
         build_figures(n, folder)
@@ -147,6 +191,9 @@ def build(n: int) -> pathlib.Path:
     return folder
 
 
+CASES_REVISION = 2
+"""Raised when the generated cases change: a store built before is built again. 2: timelines
+as the lifecycle writes them (real actions, states, sub-tasks and the staff's logins)."""
 STORE_REVISION = 2
 """Raised when the cases gain a derived field or index: a store built before is upgraded by
 ``onewindow init`` (as a centre's would be), not rebuilt. 2: the name search's pieces."""
@@ -195,15 +242,9 @@ def build_cases(n: int, folder: pathlib.Path) -> None:
     for step in (["init"], ["load-demo"]):
         result = runner.invoke(args=step)
         assert result.exit_code == 0, result.output
-    from models import Agency, ServiceItem, Window
+    from models import Window
     from models.case import Case
 
-    windows = {centre: [w.pk for w in Window.objects(centre=centre, kind="enterprise_opening")]
-               or [w.pk for w in Window.objects(centre=centre)] for centre in ("LY", "MJ")}
-    items = {centre: [(i.code, i.agency.code if i.agency else "") for i in
-                      ServiceItem.objects(centre=centre)] for centre in ("LY", "MJ")}
-    agencies = {a.code: a.name for a in Agency.objects}
-    agencies[""] = ""
     window_codes = {w.pk: w.code for w in Window.objects}
     peer_app = peer.create_peer(str(folder / "peer.sqlite"))
     peer.fill(peer_app, [], [{"centre": w.centre, "code": w.code, "counter": w.counter,
@@ -211,7 +252,7 @@ def build_cases(n: int, folder: pathlib.Path) -> None:
                              for w in Window.objects])
     collection = Case._get_collection()
     batch, rows = [], []
-    for index, document in enumerate(case_documents(n, windows, items, agencies), 1):
+    for index, document in enumerate(case_documents(n, *catalogue()), 1):
         batch.append(document)
         rows.append(peer.row_of(document, window_codes))
         if len(batch) == 500 or index == n:
@@ -220,7 +261,35 @@ def build_cases(n: int, folder: pathlib.Path) -> None:
             batch, rows = [], []
             progress(index, n, f"building {n} cases")
     storage.disconnect()
-    (folder / "ready").write_text(dt.datetime.now().isoformat())
+    (folder / f"cases-{CASES_REVISION}").write_text(dt.datetime.now().isoformat())
+
+
+def catalogue() -> tuple[dict, dict, dict, dict]:
+    """What generated cases name, from the demo's configuration: each centre's enterprise-opening
+    windows and its items (code, agency, name), the agencies' names, and who acts."""
+    from models import Agency, ServiceItem, Window
+
+    windows = {centre: [w.pk for w in Window.objects(centre=centre, kind="enterprise_opening")]
+               or [w.pk for w in Window.objects(centre=centre)] for centre in ("LY", "MJ")}
+    items = {centre: [(i.code, i.agency.code if i.agency else "", i.name) for i in
+                      ServiceItem.objects(centre=centre)] for centre in ("LY", "MJ")}
+    agencies = {a.code: a.name for a in Agency.objects}
+    agencies[""] = ""
+    return windows, items, agencies, staff_logins()
+
+
+def staff_logins() -> dict[str, dict]:
+    """The demo's clerks per centre and an approver per agency, who act in the timelines."""
+    from console.demo_data import DEMO_LOGINS
+
+    clerks: dict[str, list[str]] = {}
+    approvers: dict[str, str] = {}
+    for username, role, centre, _name, agency in DEMO_LOGINS:
+        if role == "Clerk":
+            clerks.setdefault(centre, []).append(username)
+        elif role == "Approver":
+            approvers.setdefault(agency, username)
+    return {"clerks": clerks, "approvers": approvers}
 
 
 # --- contenders -----------------------------------------------------------------------------

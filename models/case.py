@@ -337,6 +337,8 @@ class Case(Document):
             # Whether any case names an item (an item that cases name is not deleted); a
             # shared item's cases are at every centre.
             ("items", "centre"),
+            # The effectiveness review: the returns (one-time notifications) of a period.
+            ("centre", "returns.at"),
         ],
         "ordering": ["-created_at"],
         "shard_key": ("centre", "number"),

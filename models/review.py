@@ -3,9 +3,10 @@ member, the cases accepted, returned and delivered on time, the average handling
 complaints by category and how many were upheld, and the ratings; a reviewer records the
 conclusion and the improvement measures, and the review is kept with the figures as they were.
 
-The figures are MongoDB aggregation pipelines, each starting with an equality on ``centre`` and a
-range on a date (served by declared indexes); they run unchanged on MongoDB, mongomock and the
-embedded store.
+Each figure starts with an equality on ``centre`` and a range on a date, served by a declared
+index: the cases' figures read only the fields they count and are summed in Python; complaints and
+ratings (a few per window) are aggregation pipelines. Both run unchanged on MongoDB, mongomock and
+the embedded store.
 """
 
 from __future__ import annotations
@@ -106,52 +107,51 @@ def _aggregate(document: type, pipeline: list[dict]) -> list[dict]:
 
 def _case_figures(centre: str, lo: dt.datetime, hi: dt.datetime) -> tuple[dict, dict]:
     """Accepted, returned, delivered, on time and handling hours, per window and per clerk's
-    login. Each pipeline groups by both at once, so the cases are read three times, not six."""
+    login, from three indexed reads of the few fields they need, summed here: an aggregation
+    pipeline would have the embedded store decode and copy every case of the period whole (a
+    quarter of a busy centre took 20 s)."""
     by_window: dict[Any, dict[str, Any]] = defaultdict(dict)
     by_clerk: dict[Any, dict[str, Any]] = defaultdict(dict)
-    both = {"window": "$window", "clerk": "$clerk"}
+    cases = Case._get_collection()
+    period = {"$gte": lo, "$lt": hi}
 
-    def fold(row: dict, values: dict) -> None:
-        for target, key in ((by_window, row["_id"].get("window")),
-                            (by_clerk, row["_id"].get("clerk"))):
+    def add(case: dict, **values: int) -> None:
+        for target, key in ((by_window, case.get("window")), (by_clerk, case.get("clerk"))):
             if key is None:
                 continue
             for name, value in values.items():
                 target[key][name] = target[key].get(name, 0) + value
 
-    accepted = [
-        {"$match": {"centre": centre, "accepted_at": {"$gte": lo, "$lt": hi}}},
-        {"$group": {"_id": both, "n": {"$sum": 1}}},
-    ]
-    for row in _aggregate(Case, accepted):
-        fold(row, {"accepted": row["n"]})
+    for case in cases.find({"centre": centre, "accepted_at": period}, {"window": 1, "clerk": 1}):
+        add(case, accepted=1)
     # Every return in the period counts, also a second return of the same case.
-    returned = [
-        {"$match": {"centre": centre, "timeline.action": "return"}},
-        {"$unwind": "$timeline"},
-        {"$match": {"timeline.action": "return", "timeline.at": {"$gte": lo, "$lt": hi}}},
-        {"$group": {"_id": both, "n": {"$sum": 1}}},
-    ]
-    for row in _aggregate(Case, returned):
-        fold(row, {"returned": row["n"]})
+    for case in cases.find({"centre": centre, "returns.at": period},
+                           {"window": 1, "clerk": 1, "returns": 1}):
+        add(case, returned=sum(lo <= (record.get("at") or hi) < hi
+                               for record in case.get("returns") or ()))
     # Delivered in the period; on time when it was ready by its deadline; handling time is
     # acceptance to ready (the applicant's wait). Sums, so windows and clerks fold exactly.
-    delivered = [
-        {"$match": {"centre": centre, "handover.at": {"$gte": lo, "$lt": hi}}},
-        {"$group": {
-            "_id": both, "n": {"$sum": 1},
-            "on_time": {"$sum": {"$cond": [{"$lte": ["$finished_at", "$due_at"]}, 1, 0]}},
-            "ms": {"$sum": {"$subtract": ["$finished_at", "$accepted_at"]}},
-        }},
-    ]
-    for row in _aggregate(Case, delivered):
-        fold(row, {"delivered": row["n"], "on_time": row["on_time"], "ms": row["ms"] or 0})
+    for case in cases.find({"centre": centre, "handover.at": period},
+                           {"window": 1, "clerk": 1, "finished_at": 1, "due_at": 1,
+                            "accepted_at": 1}):
+        finished, due, accepted = (case.get(name) for name in
+                                   ("finished_at", "due_at", "accepted_at"))
+        add(case, delivered=1, on_time=int(_not_after(finished, due)),
+            ms=(finished - accepted) // dt.timedelta(milliseconds=1)
+            if finished and accepted else 0)
     for rows in (by_window, by_clerk):
         for values in rows.values():
             milliseconds = values.pop("ms", 0)
             if values.get("delivered"):
                 values["average_hours"] = round(milliseconds / values["delivered"] / 3_600_000, 2)
     return by_window, by_clerk
+
+
+def _not_after(moment: dt.datetime | None, deadline: dt.datetime | None) -> bool:
+    """``moment <= deadline`` as MongoDB compares them: a missing value sorts before any date."""
+    if moment is None:
+        return True
+    return deadline is not None and moment <= deadline
 
 
 def _complaint_figures(centre: str, lo: dt.datetime, hi: dt.datetime, key: str) -> dict:

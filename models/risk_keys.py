@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from mongoengine import Document, IntField, StringField
+from pymongo.errors import DuplicateKeyError
 
 from models import case as c
 from models.signals import case_changed
@@ -42,19 +43,44 @@ def _keys(case: Any) -> dict[str, str]:
 
 @case_changed.connect
 def on_case_changed(case: c.Case, event: c.TimelineEvent | None = None, **_: Any) -> None:
-    """Count the case in (or out of) its keys when it becomes open or stops being open."""
+    """Recount the case's keys when it becomes open or stops being open.
+
+    Each key is counted afresh from the open cases (one count on the ``(centre, legal_rep_id /
+    address_key, state)`` index) and set, never incremented: a change that failed to count, or
+    two first cases of one key at the same moment, leave a count that the key's next change puts
+    right, instead of an error that lasts until ``onewindow init``."""
     if event is None:
         return
-    delta = (event.to_state in c.OPEN_STATES) - (event.from_state in c.OPEN_STATES)
-    if not delta:
+    if (event.to_state in c.OPEN_STATES) == (event.from_state in c.OPEN_STATES):
         return
     try:
         for kind, key in _keys(case).items():
-            RiskKey.objects(centre=case.centre, kind=kind, key=key).update_one(
-                upsert=True, inc__open=delta)
+            set_count(case.centre, kind, key)
     except Exception:  # a risk count must never undo or block a committed case change
         log.exception("risk keys not updated for case %s (run `onewindow init`)",
                       getattr(case, "number", "?"))
+
+
+def set_count(centre: str, kind: str, key: str) -> int:
+    """Count the open cases of ``centre`` giving ``key`` and store that count; returns it."""
+    from models.case import Case
+
+    count = Case._get_collection().count_documents(
+        {"centre": centre, KEY_FIELDS[kind]: key, "state": {"$in": list(c.OPEN_STATES)}})
+    keys = RiskKey._get_collection()
+    spec = {"centre": centre, "kind": kind, "key": key}
+    try:
+        keys.update_one(spec, {"$set": {"open": count}}, upsert=True)
+    except DuplicateKeyError:  # another process created the key between our find and insert
+        keys.update_one(spec, {"$set": {"open": count}})
+    return count
+
+
+def _over(centre: str, kind: str, others: int, field: str):
+    """The keys of ``kind`` at ``centre`` given by more than ``others`` open cases, as stored rows
+    holding ``field`` (a centre can have hundreds: no documents are built)."""
+    return RiskKey._get_collection().find(
+        {"centre": centre, "kind": kind, "open": {"$gte": others + 1}}, {field: 1, "_id": 0})
 
 
 def flagged_keys(centres: Iterable[str], kind: str, others: int) -> dict[str, list[str]]:
@@ -62,8 +88,7 @@ def flagged_keys(centres: Iterable[str], kind: str, others: int) -> dict[str, li
     cases has at least ``others`` other open cases with the same key (the case page's warning)."""
     found: dict[str, list[str]] = {}
     for centre in centres:
-        keys = [row.key for row in RiskKey.objects(centre=centre, kind=kind,
-                                                    open__gte=others + 1).only("key")]
+        keys = [row["key"] for row in _over(centre, kind, others, "key")]
         if keys:
             found[centre] = keys
     return found
@@ -71,9 +96,7 @@ def flagged_keys(centres: Iterable[str], kind: str, others: int) -> dict[str, li
 
 def flagged_count(centres: Iterable[str], kind: str, others: int) -> int:
     """How many open cases of ``centres`` the case page warns about for ``kind``."""
-    return sum(row.open for centre in centres
-               for row in RiskKey.objects(centre=centre, kind=kind,
-                                          open__gte=others + 1).only("open"))
+    return sum(row["open"] for centre in centres for row in _over(centre, kind, others, "open"))
 
 
 def rebuild_risk_keys(centre: str) -> int:

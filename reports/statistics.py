@@ -110,48 +110,33 @@ class Table:
 
 # --- the pipelines ----------------------------------------------------------------------------
 
-def _period(query: Query, by_period: bool) -> dict:
-    """The period a row counts in (left out, so grouped as null, for the whole range)."""
-    if not by_period:
-        return {}
-    return {"p": {DAY: "$day", WEEK: "$week", MONTH: "$month"}[query.granularity]}
+def _daily_rows(query: Query, dim: str, part: str, by_period: bool):
+    """(period or None, centre, key, that row's ``part``) for each daily row of ``dim`` in the
+    query's range, read on the ``(centre, dim, day, key)`` index.
+
+    Summed here rather than by an aggregation: the embedded store runs a pipeline's grouping in
+    Python over deep copies, and a month's rows are a few hundred small documents."""
+    period = {DAY: "day", WEEK: "week", MONTH: "month"}[query.granularity] if by_period else None
+    fields = {"centre": 1, "key": 1, part: 1, **({period: 1} if period else {})}
+    for row in f.DailyFigure._get_collection().find(query.day_match(dim), fields):
+        yield (row.get(period) if period else None), row["centre"], row.get("key"), row.get(part)
 
 
 def counters(query: Query, dim: str, by_period: bool = True) -> dict[tuple, Counter]:
     """(period or None, centre, key) → the summed counters of the rows of ``dim``."""
-    pipeline = [
-        {"$match": query.day_match(dim)},
-        {"$project": {**_period(query, by_period), "centre": 1, "key": 1,
-                      "n": {"$objectToArray": "$n"}}},
-        {"$unwind": "$n"},
-        {"$group": {"_id": {"p": "$p", "c": "$centre", "key": "$key", "k": "$n.k"},
-                    "v": {"$sum": "$n.v"}}},
-    ]
     found: dict[tuple, Counter] = defaultdict(Counter)
-    for row in f.DailyFigure._get_collection().aggregate(pipeline):
-        group = row["_id"]
-        found[(group.get("p"), group["c"], group["key"])][group["k"]] += row["v"]
+    for period, centre, key, counted in _daily_rows(query, dim, "n", by_period):
+        if counted:
+            found[(period, centre, key)].update(counted)
     return found
 
 
 def durations(query: Query, dim: str, by_period: bool = True) -> dict[tuple, dict[str, list]]:
     """(period or None, centre, key) → stage → every case's (or sub-task's) minutes."""
-    pipeline = [
-        {"$match": query.day_match(dim)},
-        {"$project": {**_period(query, by_period), "centre": 1, "key": 1,
-                      "d": {"$objectToArray": "$d"}}},
-        {"$unwind": "$d"},
-        # Each day's list is pushed whole (not unwound value by value): a month is then tens of
-        # documents through the group stage, not one per case.
-        {"$group": {"_id": {"p": "$p", "c": "$centre", "key": "$key", "s": "$d.k"},
-                    "values": {"$push": "$d.v"}}},
-    ]
     found: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in f.DailyFigure._get_collection().aggregate(pipeline):
-        group = row["_id"]
-        bucket = found[(group.get("p"), group["c"], group["key"])][group["s"]]
-        for values in row["values"]:
-            bucket.extend(values)
+    for period, centre, key, stages in _daily_rows(query, dim, "d", by_period):
+        for stage, values in (stages or {}).items():
+            found[(period, centre, key)][stage].extend(values)
     return found
 
 

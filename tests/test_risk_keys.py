@@ -128,3 +128,46 @@ def test_the_super_administrator_narrows_the_list_to_the_dashboards_centre(app):
     assert admin.get("/cases/?centre=XX").status_code == 404
     own = client_for(app, "ly_clerk").get("/cases/?centre=LY").get_data(as_text=True)
     assert here.number in own
+
+
+DRIFT_ID, RACE_ID = "410302199001011235", "410302199002024564"
+
+
+def _kept(app, key: str) -> int:
+    with app.app_context():
+        return RiskKey.objects.get(centre="LY", kind=rk.PERSON, key=key).open
+
+
+def test_a_count_that_went_wrong_is_put_right_by_the_keys_next_change(app):
+    """A count is set from the open cases, not incremented: a change whose count was lost (a
+    crash between the case's write and its count) is repaired by the key's next change."""
+    for n in range(2):
+        _open(app, "LY", f"漂移{n}科技有限公司", DRIFT_ID, f"洛阳市涧西区漂移路{n}号")
+    assert _kept(app, DRIFT_ID) == 2
+    with app.app_context():
+        RiskKey.objects(centre="LY", kind=rk.PERSON, key=DRIFT_ID).update_one(set__open=7)
+    third = _open(app, "LY", "漂移2科技有限公司", DRIFT_ID, "洛阳市涧西区漂移路2号")
+    assert _kept(app, DRIFT_ID) == 3
+    with app.app_context():
+        life.withdraw(third, LY_CLERK, "申请人撤回")
+    assert _kept(app, DRIFT_ID) == 2
+
+
+def test_a_key_created_meanwhile_by_another_process_is_counted_not_lost(app, monkeypatch):
+    """Two first cases of one key at the same moment: the second upsert meets the unique key
+    the first one created, and still stores the count."""
+    real = RiskKey._get_collection()
+
+    class RacedKeys:
+        def update_one(self, spec, change, upsert=False):
+            if upsert:  # the other process inserts the key first
+                real.insert_one({**spec, "open": 1})
+                return real.insert_one({**spec, "open": 1})  # DuplicateKeyError
+            return real.update_one(spec, change)
+
+    monkeypatch.setattr(RiskKey, "_get_collection", classmethod(lambda cls: RacedKeys()))
+    _open(app, "LY", "并发科技有限公司", RACE_ID, "洛阳市涧西区并发路1号")
+    monkeypatch.undo()
+    assert _kept(app, RACE_ID) == 1
+    with app.app_context():
+        assert RiskKey.objects(centre="LY", kind=rk.PERSON, key=RACE_ID).count() == 1
