@@ -135,6 +135,7 @@ class MongoSecurityManager(BaseSecurityManager):
     registeruser_model = RegisterUser
     api_key_model = ApiKey
 
+    authdbview = views.AuthDBView
     userdbmodelview = views.UserDBModelView
     userldapmodelview = views.UserLDAPModelView
     useroauthmodelview = views.UserOAuthModelView

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlparse
 
-from flask import current_app
+from flask import current_app, g, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.security import api as fab_api
 from flask_appbuilder.security import views as fab
+from flask_appbuilder.security.decorators import no_cache
 from flask_babel import gettext, lazy_gettext
 from wtforms import SelectField, StringField, validators
 
@@ -199,6 +201,46 @@ class PermissionViewModelView(SafeRoutesMixin, fab.PermissionViewModelView):
 
 class RegisterUserModelView(SafeRoutesMixin, fab.RegisterUserModelView):
     """Pending self-registrations."""
+
+
+# The session key holding the username of the last failed password login, until the form is
+# shown again.
+_TYPED_USERNAME = "onewindow_login_username"
+
+
+class AuthDBView(fab.AuthDBView):
+    """FAB's password login. After a failed attempt the form comes back with the username that
+    was typed (never the password), whether that login exists or not, so a mistyped password
+    costs the password only. FAB's redirect back to the form stays: the rate limit counts it
+    as a failure, and a locked-out address is refused before this view runs."""
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self) -> Any:
+        # Kept for this request only (the view object is shared by every request).
+        g.onewindow_typed_username = session.pop(_TYPED_USERNAME, None)
+        response = super().login()
+        if request.method == "POST" and self._back_to_the_form(response):
+            from console.limits import MAX_USERNAME
+
+            username = request.form.get("username", "")
+            if isinstance(username, str) and username.strip():
+                session[_TYPED_USERNAME] = username[:MAX_USERNAME]
+        return response
+
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        form = kwargs.get("form")
+        typed = g.get("onewindow_typed_username")
+        if request.method == "GET" and typed and form is not None and not form.username.data:
+            form.username.data = typed
+        return super().render_template(template, **kwargs)
+
+    def _back_to_the_form(self, response: Any) -> bool:
+        """FAB answers wrong credentials with a redirect to the login form."""
+        location = getattr(response, "location", None)
+        if getattr(response, "status_code", None) != 302 or not location:
+            return False
+        return urlparse(location).path == urlparse(self.appbuilder.get_url_for_login).path
 
 
 class SecurityApi(fab_api.SecurityApi):
