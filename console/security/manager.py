@@ -156,6 +156,7 @@ class MongoSecurityManager(BaseSecurityManager):
         # Before FAB's set-up, which already asks permission questions.
         self._catalogue_holder = catalogue.Holder()
         catalogue.connect_signals()
+        views.quiet_missing_redirects()
         super().__init__(appbuilder)
         if current_app.config.get("FAB_ADD_SECURITY_API", False):
             raise RuntimeError(

@@ -7,10 +7,11 @@ classes are never modified (the manager gives datamodels to these, not to FAB's)
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
@@ -201,6 +202,29 @@ class PermissionViewModelView(SafeRoutesMixin, fab.PermissionViewModelView):
 
 class RegisterUserModelView(SafeRoutesMixin, fab.RegisterUserModelView):
     """Pending self-registrations."""
+
+
+class _NoTargetIsNotInvalid(logging.Filter):
+    """FAB's login asks ``get_safe_redirect`` about the ``next`` argument even when there is
+    none, and logs "Invalid redirect detected" at warning level for every ordinary login
+    (the user lands on the home page, as meant). Only a ``next`` that was given and refused
+    is worth that warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not has_request_context() or record.getMessage() != _INVALID_REDIRECT:
+            return True
+        return bool(request.args.get("next"))
+
+
+_INVALID_REDIRECT = "Invalid redirect detected, falling back to index"
+_QUIET = _NoTargetIsNotInvalid()
+
+
+def quiet_missing_redirects() -> None:
+    """Install the filter above on FAB's logger (once, however many apps are made)."""
+    logger = logging.getLogger("flask_appbuilder.utils.base")
+    if _QUIET not in logger.filters:
+        logger.addFilter(_QUIET)
 
 
 # The session key holding the username of the last failed password login, until the form is
