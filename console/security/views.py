@@ -185,7 +185,7 @@ class UserGroupModelView(SafeRoutesMixin, fab.UserGroupModelView):
 
 
 def _grants_shown(values) -> object:
-    """A role's grants in the reader's words ("新增 · 办件"), one per line."""
+    """A role's grants in the reader's words ("添加 · 办件"), one per line."""
     return as_list(labels.permission_view_label(pv) for pv in values or ())
 
 
@@ -225,7 +225,7 @@ class RoleListWidget(fab.RoleListWidget):
 
 class RoleModelView(SafeRoutesMixin, fab.RoleModelView):
     """Roles and the permissions they grant, named in the reader's language (stored by FAB's
-    names: "can_add" on "CaseView" shows as "新增 · 办件")."""
+    names: "can_add" on "CaseView" shows as "添加 · 办件")."""
 
     list_widget = RoleListWidget
     # FAB's role page prints the raw values; the generic page applies the formatters.
