@@ -11,7 +11,19 @@ from typing import Any
 from flask import Flask
 
 # console.limits registers the "onewindow://" rate-limit storage before FAB's limiter needs it.
-from console import audit, checks, cli, guards, headers, health, limits, settings, storage, ui
+from console import (
+    audit,
+    checks,
+    cli,
+    guards,
+    headers,
+    health,
+    limits,
+    locale_switch,
+    settings,
+    storage,
+    ui,
+)
 from console.extensions import csrf, init_appbuilder
 
 try:
@@ -47,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         guards.init_app(app)
         limits.init_app(app)
         checks.init_app(app)
+        locale_switch.init_app(app)
     # Next year's calendar comes from the `holidays` package, whose first use imports some 280
     # modules (~0.4 s): paid while starting, not by the first request every page's deadlines need.
     from models.workdays import computed_year

@@ -70,7 +70,7 @@ DEMO_PASSWORD = "Yichuang-2026"
 @with_appcontext
 def load_demo_command(history: bool, cases: str | None, months: str | None, seed: str | None,
                       replace: bool, workers: str | None) -> None:
-    """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and one login per role (idempotent);
+    """Load the demo centres (洛阳市民之家 LY, 孟津区 MJ) and their demo logins (idempotent);
     with --history, a year of cases through the lifecycle (added once)."""
     from console.accounts import AccountError, NewLogin, create_login
     from console.demo import STEPS, load_demo

@@ -298,6 +298,7 @@ LY_STAFF = [
     ("郑雪", "LY-TAX", "clerk", "13903790210", TRAINED, None, True),
     ("黄凯", "LY-ZWFW", "clerk", "13903790211", TRAINED, None, True),
     ("曹磊", "LY-AMR", "clerk", "13903790212", TRAINED, "EO", False),
+    ("常宏", "LY-TOBACCO", "clerk", "13903790213", TRAINED, "AGENCY", True),
     ("何静怡", "LY-AMR", "approver", "13903790221", TRAINED, "AGENCY", True),
     ("马俊", "LY-PSB", "approver", "13903790222", TRAINED, "AGENCY", True),
     ("郭敏", "LY-TAX", "approver", "13903790223", TRAINED, "AGENCY", True),
@@ -316,7 +317,14 @@ MJ_STAFF = [
     ("韩梅", "MJ-TAX", "clerk", "13903790302", TRAINED, "EO", True),
     ("冯强", "MJ-SI", "clerk", "13903790303", TRAINED, None, True),
     ("唐伟", "MJ-ZWFW", "clerk", "13903790304", TRAINED, None, True),
+    ("岳明", "MJ-TOBACCO", "clerk", "13903790305", TRAINED, "AGENCY", True),
     ("邓丽", "MJ-AMR", "approver", "13903790311", TRAINED, "AGENCY", True),
+    ("蒋伟", "MJ-PSB", "approver", "13903790312", TRAINED, "AGENCY", True),
+    ("孔静", "MJ-TAX", "approver", "13903790313", TRAINED, "AGENCY", True),
+    ("曾涛", "MJ-SI", "approver", "13903790314", TRAINED, "AGENCY", True),
+    ("彭丽", "MJ-MI", "approver", "13903790315", TRAINED, "AGENCY", True),
+    ("袁博", "MJ-HF", "approver", "13903790316", TRAINED, "AGENCY", True),
+    ("谢芳", "PBC-LY", "approver", "13903790317", TRAINED, "AGENCY", True),
     ("许亮", "MJ-ZWFW", "helper", "13903790321", TRAINED, "EO", True),
     ("宋佳", "MJ-ZWFW", "supervisor", "13903790331", None, None, True),
 ]
@@ -331,21 +339,27 @@ ROSTER = {
         ("W03", "张磊", "morning"), ("W03", "陈静", "afternoon"),
         ("W08", "刘洋", "morning"), ("W04", "赵敏", "full_day"), ("W08", "孙浩", "full_day"),
         ("W09", "周婷", "full_day"), ("W10", "吴刚", "full_day"), ("W11", "郑雪", "full_day"),
-        ("Q01", "黄凯", "full_day"),
+        ("Q01", "黄凯", "full_day"), ("P01", "常宏", "full_day"),
     ],
     "MJ": [
         ("W01", "孙悦", "full_day"), ("W02", "韩梅", "full_day"), ("W03", "冯强", "full_day"),
-        ("W04", "唐伟", "morning"), ("W05", "唐伟", "afternoon"),
+        ("W04", "唐伟", "morning"), ("W05", "唐伟", "afternoon"), ("P01", "岳明", "full_day"),
     ],
 }
 
 # ---------------------------------------------------------------------------------------------
-# One demo login per role: (username, role, centre, staff name, agency code). The security
+# The demo logins: (username, role, centre, staff name, agency code). The security
 # manager creates the users; the loader only writes the username onto the staff record.
 DEMO_LOGINS = [
     ("admin", "Admin", None, None, None),
     ("ly_admin", "CentreAdmin", "LY", "郭晓燕", None),
+    # Every clerk of an enterprise-opening or professional window on the roster: the demo
+    # history has each take the cases of the window they staff (ly_clerk and mj_clerk at W01).
     ("ly_clerk", "Clerk", "LY", "李娜", None),
+    ("ly_clerk2", "Clerk", "LY", "王芳", None),
+    ("ly_clerk3", "Clerk", "LY", "张磊", None),
+    ("ly_clerk4", "Clerk", "LY", "陈静", None),
+    ("ly_clerk5", "Clerk", "LY", "常宏", None),
     ("ly_approver", "Approver", "LY", "何静怡", "LY-AMR"),
     # One approver per agency of the enterprise-opening chain at LY.
     ("ly_psb", "Approver", "LY", "马俊", "LY-PSB"),
@@ -362,4 +376,14 @@ DEMO_LOGINS = [
     ("ly_supervisor", "Supervisor", "LY", "周建国", None),
     ("mj_admin", "CentreAdmin", "MJ", "宋佳", None),
     ("mj_clerk", "Clerk", "MJ", "孙悦", None),
+    ("mj_clerk2", "Clerk", "MJ", "韩梅", None),
+    ("mj_clerk3", "Clerk", "MJ", "岳明", None),
+    # One approver per agency of the enterprise-opening chain at MJ, as at LY.
+    ("mj_approver", "Approver", "MJ", "邓丽", "MJ-AMR"),
+    ("mj_psb", "Approver", "MJ", "蒋伟", "MJ-PSB"),
+    ("mj_tax", "Approver", "MJ", "孔静", "MJ-TAX"),
+    ("mj_si", "Approver", "MJ", "曾涛", "MJ-SI"),
+    ("mj_mi", "Approver", "MJ", "彭丽", "MJ-MI"),
+    ("mj_hf", "Approver", "MJ", "袁博", "MJ-HF"),
+    ("mj_bank", "Approver", "MJ", "谢芳", "PBC-LY"),
 ]

@@ -16,24 +16,45 @@ import itertools
 import random
 
 from console import demo_people as people
+from console.demo_data import DEMO_LOGINS, ROSTER
 from models import case as c
 from models import complaint as cm
 from models import complaint_lifecycle as complaints
 from models import lifecycle as life
 from models import memory
 from models import rating as ratings
+from models.choices import SHIFT_HALVES
 from models.deadlines import calendar_for
 from models.item import ServiceItem
 from models.staff import StaffMember
 from models.window import Window
 from models.workdays import MINUTES, WORKING_DAYS, WorkCalendar, to_china, to_utc
 
-# Who acts at each centre. Agencies without a demo login at a centre sign as their back office.
+# Who acts at each centre. Each centre's first clerk, also who takes a case at a window nobody
+# with a demo login staffs. Agencies without a demo login at a centre sign as their back office.
 CLERKS = {"LY": "ly_clerk", "MJ": "mj_clerk"}
 HANDLERS = {"LY": ("ly_complaints", "ComplaintHandler"), "MJ": ("mj_admin", "CentreAdmin")}
-APPROVERS = {"LY-AMR": "ly_approver", "LY-PSB": "ly_psb", "LY-TAX": "ly_tax", "LY-SI": "ly_si",
-             "LY-MI": "ly_mi", "LY-HF": "ly_hf", "PBC-LY": "ly_bank"}
+APPROVERS = {(centre, agency): username
+             for username, role, centre, _staff, agency in DEMO_LOGINS if role == "Approver"}
 SHARED_SYSTEMS = {"PBC-LY": "pbc_system"}
+
+
+def window_clerks() -> dict[tuple[str, str], dict[str, str]]:
+    """(centre, window code) → half-day → the clerk login the demo roster puts there (the
+    roster is the same on every working day, so it stands for the history's days too)."""
+    clerks = {(centre, staff): username for username, role, centre, staff, _agency
+              in DEMO_LOGINS if role == "Clerk" and staff}
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for centre, pattern in ROSTER.items():
+        for window, staff, shift in pattern:
+            username = clerks.get((centre, staff))
+            if username:
+                for half in SHIFT_HALVES[shift]:
+                    found.setdefault((centre, window), {})[half] = username
+    return found
+
+
+WINDOW_CLERKS = window_clerks()
 
 MODES = ((c.FULL_CHAIN, 60), (c.PARTIAL_CHAIN, 30), (c.SINGLE_ITEM, 10))
 # Share of cases that are one item taken in at a professional window (专业窗口), e.g. a tobacco
@@ -86,15 +107,28 @@ def weighted(rng: random.Random, choices: tuple[tuple, ...]):
 class Cast:
     """The actors of one centre, as the lifecycle sees them."""
 
-    clerk: life.Actor
+    centre: str
     handler: life.Actor
     approvers: dict[str, life.Actor] = field(default_factory=dict)
+    clerks: dict[str, life.Actor] = field(default_factory=dict)
+
+    def clerk(self, window: str, moment: dt.datetime) -> life.Actor:
+        """The clerk the roster puts on ``window`` at ``moment`` (morning before noon, China
+        time): a clerk acts only at the window they staff; the centre's first clerk at a window
+        no demo login staffs."""
+        half = "morning" if to_china(moment).hour < 12 else "afternoon"
+        username = WINDOW_CLERKS.get((self.centre, window), {}).get(half) or CLERKS[self.centre]
+        actor = self.clerks.get(username)
+        if actor is None:
+            actor = self.clerks[username] = life.Actor(username, frozenset({"Clerk"}),
+                                                       self.centre)
+        return actor
 
     def approver(self, agency: str, centre: str) -> life.Actor:
-        """The agency's demo approver at LY; the shared bank's system login elsewhere; else a
-        back-office name of the agency (MJ's agencies have no demo logins)."""
+        """The agency's demo approver at the centre; the shared bank's system login where the
+        bank has none; else a back-office name of the agency."""
         if agency not in self.approvers:
-            username, actor_centre = APPROVERS.get(agency) if centre == "LY" else None, centre
+            username, actor_centre = APPROVERS.get((centre, agency)), centre
             if username is None and agency in SHARED_SYSTEMS:
                 username, actor_centre = SHARED_SYSTEMS[agency], None
             username = username or agency.lower().replace("-", "_")
@@ -115,8 +149,7 @@ def professional_items(window: Window) -> list[ServiceItem]:
 
 def cast_for(centre: str) -> Cast:
     handler, role = HANDLERS[centre]
-    return Cast(clerk=life.Actor(CLERKS[centre], frozenset({"Clerk"}), centre),
-                handler=life.Actor(handler, frozenset({role}), centre))
+    return Cast(centre=centre, handler=life.Actor(handler, frozenset({role}), centre))
 
 
 class Simulation:
@@ -174,8 +207,8 @@ class Simulation:
         method = "mail" if rng.random() < 0.15 else "window"
         if method == "mail":
             applicant["mail_address"] = applicant["address"]
-        case = life.open_case(cast.clerk, window=window, items=items, applicant=applicant,
-                              mode=mode, channel=weighted(rng, CHANNELS),
+        case = life.open_case(cast.clerk(window.code, opened), window=window, items=items,
+                              applicant=applicant, mode=mode, channel=weighted(rng, CHANNELS),
                               delivery_method=method, now=opened)
         Story(self, case, cast, later_items).play(opened)
         return case
@@ -206,8 +239,13 @@ class Story:
     def __init__(self, sim: Simulation, case: c.Case, cast: Cast, later_items: list) -> None:
         self.sim, self.case, self.cast, self.later_items = sim, case, cast, later_items
         self.rng, self.centre = sim.rng, case.centre
+        self.window = case.window.code if isinstance(case.window, Window) else None
         self.queue: list[tuple[dt.datetime, int, Callable[[dt.datetime], None]]] = []
         self.tolerated_plan: dict[str, dt.datetime | None] = {}
+
+    def clerk(self, now: dt.datetime) -> life.Actor:
+        """Whoever staffs the case's window at ``now``."""
+        return self.cast.clerk(self.window, now)
 
     def at(self, moment: dt.datetime, action: Callable[[dt.datetime], None]) -> None:
         heapq.heappush(self.queue, (moment, next(self.sim._seq), action))
@@ -230,7 +268,7 @@ class Story:
     # --- the window ---------------------------------------------------------------------------
 
     def start_review(self, now: dt.datetime) -> None:
-        life.start_review(self.case, self.cast.clerk, now=now)
+        life.start_review(self.case, self.clerk(now), now=now)
         following = self.return_case if self.rng.random() < 0.16 else self.accept
         self.at(self.minutes(now, 5, 30), following)
 
@@ -248,15 +286,15 @@ class Story:
             else:
                 states[row.name] = (c.MISSING, None)
                 reasons[row.name] = f"未提交（{point}）"
-        life.record_materials(case, self.cast.clerk, states, now=now)
-        life.return_case(case, self.cast.clerk, RETURN_NOTE, reasons=reasons, now=now)
+        life.record_materials(case, self.clerk(now), states, now=now)
+        life.return_case(case, self.clerk(now), RETURN_NOTE, reasons=reasons, now=now)
         if rng.random() < 0.07:  # the applicant gives up
             self.at(self.days(now, 5, 15), self.withdraw)
         else:
             self.at(self.days(now, 1, 6, 240), self.resubmit)
 
     def resubmit(self, now: dt.datetime) -> None:
-        life.resubmit(self.case, self.cast.clerk, "申请人已按一次性告知补齐材料", now=now)
+        life.resubmit(self.case, self.clerk(now), "申请人已按一次性告知补齐材料", now=now)
         second = len(self.case.returns) < 2 and self.rng.random() < 0.08
         self.at(self.minutes(now, 5, 20), self.return_case if second else self.accept)
 
@@ -273,8 +311,8 @@ class Story:
                 self.plan_tolerated(row.name, promised, now)
             else:
                 states[row.name] = (c.RECEIVED, None)
-        life.record_materials(case, self.cast.clerk, states, now=now)
-        life.accept(case, self.cast.clerk, now=now)
+        life.record_materials(case, self.clerk(now), states, now=now)
+        life.accept(case, self.clerk(now), now=now)
         self.schedule_released(now)
         if self.later_items:
             self.at(self.days(now, 0, 2, 300), self.add_items)
@@ -298,7 +336,7 @@ class Story:
         case = self.case
         if case.state in (c.ACCEPTED, c.READY, c.DELIVERED) and any(
                 row.name == name and row.state == c.TOLERATED for row in case.materials):
-            life.receive_tolerated(case, self.cast.clerk, name, now=now)
+            life.receive_tolerated(case, self.clerk(now), name, now=now)
             if case.state == c.READY:  # a delivery may have waited for it
                 self.at(self.minutes(now, 10, 400), self.deliver)
 
@@ -306,12 +344,12 @@ class Story:
         if self.case.state not in (c.ACCEPTED, c.READY):
             return
         items = self.later_items[: self.rng.randint(1, len(self.later_items))]
-        life.add_items(self.case, self.cast.clerk, items, now=now)
+        life.add_items(self.case, self.clerk(now), items, now=now)
         self.schedule_released(now)
 
     def withdraw(self, now: dt.datetime) -> None:
         if self.case.state in (c.COACHING, c.REVIEW, c.RETURNED, c.ACCEPTED):
-            life.withdraw(self.case, self.cast.clerk, self.rng.choice(WITHDRAW_REASONS), now=now)
+            life.withdraw(self.case, self.clerk(now), self.rng.choice(WITHDRAW_REASONS), now=now)
 
     # --- the agencies -----------------------------------------------------------------------
 
@@ -396,10 +434,10 @@ class Story:
         if self.case.state != c.ACCEPTED:
             return
         if task.after or self.rng.random() < 0.3:
-            life.drop_item(self.case, self.cast.clerk, key, "申请人同意先办理其他事项", now=now)
+            life.drop_item(self.case, self.clerk(now), key, "申请人同意先办理其他事项", now=now)
             self.after_task(now)
         else:
-            life.close_rejected(self.case, self.cast.clerk, task.reason or "不予登记", now=now)
+            life.close_rejected(self.case, self.clerk(now), task.reason or "不予登记", now=now)
 
     def after_task(self, now: dt.datetime) -> None:
         self.schedule_released(now)
@@ -431,9 +469,9 @@ class Story:
             return  # the result waits for an overdue 容缺 material: the case stays ready
         if case.delivery_method == "mail":
             tracking = f"SF{self.rng.randint(10**11, 10**12 - 1)}"
-            life.deliver(case, self.cast.clerk, tracking_number=tracking, now=now)
+            life.deliver(case, self.clerk(now), tracking_number=tracking, now=now)
         else:
-            life.deliver(case, self.cast.clerk, recipient=case.legal_rep_name,
+            life.deliver(case, self.clerk(now), recipient=case.legal_rep_name,
                          results=["政策服务包"], now=now)
         self.at(self.days(now, 1, 5, 300), self.close)
         if self.rng.random() < 0.012:
@@ -441,7 +479,7 @@ class Story:
 
     def close(self, now: dt.datetime) -> None:
         score = weighted(self.rng, RATING_WEIGHTS)
-        life.close(self.case, self.cast.clerk, method=self.rng.choice(("call", "call", "visit")),
+        life.close(self.case, self.clerk(now), method=self.rng.choice(("call", "call", "visit")),
                    note=FOLLOW_UP_NOTES[score], rating=score, now=now)
         run = memory.current()
         rating = run.keyed.get(("rating", self.case.pk)) if run else ratings.rating_of(self.case)

@@ -4,11 +4,13 @@ full-chain case at LY driven to delivery on the screens with no super-administra
 from __future__ import annotations
 
 from conftest import client_for, module_demo_app
+import pytest
 from test_case_screens import act, open_case, receive_everything
 
 from console.demo_data import DEMO_LOGINS
 from models import case as c
 from models.case import Case
+from models.window import Window
 
 # The approver login of each agency of the chain, and what it records.
 WORK = {
@@ -25,10 +27,36 @@ WORK = {
 app = module_demo_app()
 
 
-def test_the_demo_has_an_approver_for_every_agency_of_the_chain(app):
-    agencies = {login[4] for login in DEMO_LOGINS if login[1] == "Approver" and login[2] == "LY"}
-    case_agencies = {"LY-AMR", "LY-PSB", "LY-TAX", "LY-SI", "LY-MI", "LY-HF", "PBC-LY"}
-    assert agencies == case_agencies
+@pytest.mark.parametrize("centre", ["LY", "MJ"])
+def test_the_demo_has_an_approver_for_every_agency_of_the_chain(app, centre):
+    agencies = {login[4] for login in DEMO_LOGINS
+                if login[1] == "Approver" and login[2] == centre}
+    case_agencies = {f"{centre}-{agency}" for agency in ("AMR", "PSB", "TAX", "SI", "MI", "HF")}
+    assert agencies == case_agencies | {"PBC-LY"}
+
+
+def test_mj_approver_logins_see_and_work_only_their_centres_sub_tasks(app):
+    clerk = client_for(app, "mj_clerk")
+    window = Window.objects.get(centre="MJ", code="W01")
+    case = open_case(clerk, window=str(window.pk), mode="full_chain", items=[
+        "MJ-EO-REG", "MJ-EO-SEAL", "MJ-EO-INVOICE", "MJ-EO-SI", "MJ-EO-MI", "MJ-EO-HF",
+        "EO-BANK"])
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    act(clerk, case, "accept")
+    mj_approvers = [login[0] for login in DEMO_LOGINS
+                    if login[1] == "Approver" and login[2] == "MJ"]
+    for username in mj_approvers:
+        assert case.number in client_for(app, username).get("/cases/queue").get_data(
+            as_text=True), username
+    # The bank's LY approver works the same shared agency, but not MJ's cases.
+    assert case.number not in client_for(app, "ly_bank").get("/cases/queue").get_data(
+        as_text=True)
+    approver = client_for(app, "mj_approver")
+    task = next(t for t in Case.objects.get(pk=case.pk).subtasks if t.agency == "MJ-AMR")
+    messages = act(approver, case, "complete_subtask", subtask=task.key,
+                   licence_number="L-MJ-0001", credit_code="91410300MA9F12345E")
+    assert messages[0][0] == "success", messages
 
 
 def test_a_full_chain_to_delivery_with_each_agency_login(app):

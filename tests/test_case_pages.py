@@ -266,6 +266,16 @@ def test_mail_delivery_needs_an_address(app):
     assert Case.objects.count() == before
 
 
+def test_the_case_page_shows_where_mailed_results_go(app):
+    clerk = client_for(app, "ly_clerk")
+    address = "洛阳市西工区中州中路100号 王强收"
+    html = page(clerk, open_case(clerk, delivery_method="mail", mail_address=address))
+    row = re.search(r"<tr><th>Mailing address</th><td>([^<]*)</td></tr>", html)
+    assert row and row.group(1) == address  # in full: not masked
+    # Collected at the window: no mailing address to show.
+    assert "Mailing address" not in page(clerk, open_case(clerk))
+
+
 
 def test_material_choices_are_kept_when_refused(app):
     clerk = client_for(app, "ly_clerk")

@@ -242,3 +242,53 @@ def test_some_cases_are_accepted_at_a_professional_window(history):
         total = table.rows[-1]
         assert (total["accepted"], total["accepted_one_window"]) == (len(accepted), one_window)
         assert 0 < total["one_window_rate"] < 100
+
+
+def test_each_case_is_worked_by_the_clerk_rostered_at_its_window(history):
+    # The history's clerks: whoever the demo roster puts on the case's window for that half-day
+    # (the roster is the same every working day), each a demo login with a staff record.
+    from console.demo_data import DEMO_LOGINS, ROSTER
+    from models.choices import SHIFT_HALVES
+
+    logins = {(centre, staff): username for username, role, centre, staff, _agency in DEMO_LOGINS
+              if role == "Clerk"}
+    rostered = {}
+    for centre, pattern in ROSTER.items():
+        for window, staff, shift in pattern:
+            for half in SHIFT_HALVES[shift]:
+                rostered[centre, window, half] = logins.get((centre, staff))
+    clerks = set(logins.values())
+    openers: Counter = Counter()
+    for case in _cases():
+        openers[case.centre, case.clerk] += 1
+        for event in case.timeline:
+            if event.actor in clerks:
+                half = "morning" if to_china(event.at).hour < 12 else "afternoon"
+                assert event.actor == rostered[case.centre, case.window.code, half], (
+                    case.number, event.action, event.actor)
+    for centre in ("LY", "MJ"):
+        opened_by = {username for (at, username) in openers if at == centre}
+        assert len(opened_by) >= 3, (centre, opened_by)  # spread over the centre's clerks
+        assert max(openers[centre, u] for u in opened_by) < 0.6 * sum(
+            openers[centre, u] for u in opened_by)
+        for username in opened_by:
+            assert StaffMember.objects(centre=centre, username=username).count() == 1
+
+
+def test_mj_agencies_work_their_sub_tasks_under_their_own_approver_logins(history):
+    from console.demo_data import DEMO_LOGINS
+
+    approvers = {(centre, agency): username for username, role, centre, _staff, agency
+                 in DEMO_LOGINS if role == "Approver"}
+    for centre in ("LY", "MJ"):
+        done = Counter()
+        for case in Case.objects(centre=centre):
+            keys = {task.key: task.agency for task in case.subtasks}
+            for event in case.timeline:
+                if event.action == "complete_subtask" and event.subtask in keys:
+                    done[keys[event.subtask], event.actor] += 1
+        for (agency, actor), _count in done.items():
+            if (centre, agency) in approvers:
+                assert actor == approvers[centre, agency], (centre, agency, actor)
+        assert {agency for agency, _actor in done if (centre, agency) in approvers} >= {
+            f"{centre}-AMR", f"{centre}-PSB"}

@@ -396,3 +396,48 @@ def test_registration_requests_screen(tmp_path):
         assert page.status_code == 200 and "new@example.cn" in page.get_data(as_text=True)
     finally:
         storage.disconnect()
+
+
+def _username_value(page: str) -> str | None:
+    import re
+
+    field = re.search(r'<input[^>]*name="username"[^>]*>', page)
+    assert field, "no username field on the login page"
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    return value.group(1) if value else None
+
+
+def test_a_failed_login_shows_the_form_again_with_the_username_but_not_the_password(admin_app):
+    client = admin_app.test_client()
+    response = login(client, ADMIN["username"], "wrong-password")
+    # Still FAB's redirect back to the form: the rate limit counts it as a failure.
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _username_value(page) == ADMIN["username"]
+    assert "wrong-password" not in page
+    assert "无效的用户名或密码" in page  # the failure, in the default language
+    # Only once: the next visit to the form starts empty again.
+    assert not _username_value(client.get("/login/").get_data(as_text=True))
+
+
+def test_the_kept_username_does_not_tell_whether_the_login_exists(admin_app):
+    pages = {}
+    for username in (ADMIN["username"], "nobody-here"):
+        client = admin_app.test_client()
+        location = login(client, username, "wrong-password").headers["Location"]
+        page = client.get(location).get_data(as_text=True)
+        assert _username_value(page) == username
+        pages[username] = _username_value(page), "无效的用户名或密码" in page
+    assert pages[ADMIN["username"]][1] == pages["nobody-here"][1] is True
+
+
+def test_a_signed_in_user_never_sees_an_earlier_typed_username(admin_app):
+    client = admin_app.test_client()
+    token = csrf_token(client, "/login/")
+    client.post("/login/", data={"username": "nobody-here", "password": "wrong-password",
+                                 "csrf_token": token})
+    # Signed in straight away, without showing the form in between.
+    signed_in = client.post("/login/", data={**ADMIN, "csrf_token": token})
+    assert signed_in.status_code == 302 and "/login/" not in signed_in.headers["Location"]
+    logout(client)
+    assert not _username_value(client.get("/login/").get_data(as_text=True))

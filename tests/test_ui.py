@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import client_for, module_demo_app
+from conftest import client_for, csrf_token, module_demo_app
 import pytest
 
+from console.cli import DEMO_PASSWORD
 from console.ui import safe_next
 
 app = module_demo_app(BABEL_DEFAULT_LOCALE="zh_CN")
@@ -130,3 +131,36 @@ def test_templates_follow_each_requests_language_and_a_forced_one(app):
         client.get(f"/lang/{language}")
         html = client.get("/cases/").get_data(as_text=True)
         assert word in html and other not in html
+
+
+@pytest.mark.parametrize("referrer", [None, "https://evil.example/cases/", "http://localhost/lang/en"])
+def test_a_language_switch_opened_directly_lands_home_quietly(app, referrer, caplog):
+    client = client_for(app, "ly_clerk")
+    client.get("/serviceitemview/list/")  # an older page of the session's history
+    headers = {"Referer": referrer} if referrer else {}
+    with caplog.at_level("WARNING"):
+        response = client.get("/lang/en", headers=headers)
+    assert response.status_code == 302 and response.location == "/"
+    assert not [record for record in caplog.records if record.levelname != "INFO"]
+
+
+def test_a_language_switch_returns_to_the_page_that_linked_it(app):
+    client = client_for(app, "ly_clerk")
+    response = client.get("/lang/en", headers={"Referer": "http://localhost/cases/?state=review"})
+    assert response.location == "/cases/?state=review"
+
+
+def test_signing_in_without_a_target_logs_no_warning(app, caplog):
+    with caplog.at_level("WARNING"):
+        client_for(app, "ly_clerk")
+    assert not [record.getMessage() for record in caplog.records]
+
+
+def test_a_foreign_target_after_signing_in_is_still_refused(app, caplog):
+    client = app.test_client()
+    token = csrf_token(client, "/login/")
+    with caplog.at_level("WARNING"):
+        response = client.post("/login/?next=https://evil.example/", data={
+            "username": "ly_clerk", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and "evil.example" not in response.location
+    assert "Invalid redirect detected" in caplog.text  # a refused target is worth the warning

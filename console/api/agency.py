@@ -12,6 +12,7 @@ from flask import Response
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from console import clock, roles
@@ -151,6 +152,9 @@ def subtask_row(case: Case, task: SubTask, actor: life.Actor, now: dt.datetime) 
 class SubTaskApi(TranslatedRefusals, BaseApi):
     """``/api/v1/subtask/``: the signed-in agency's sub-tasks at its centre. A token is always
     required (the browser session alone is not enough): the routes are protected for JWT."""
+
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Agency sub-tasks (API)")
 
     resource_name = "subtask"
     openapi_spec_tag = "Agency sub-tasks"

@@ -12,6 +12,7 @@ from flask import Response
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from mongoengine import DateTimeField, Document, NotUniqueError, StringField
 
@@ -100,6 +101,9 @@ def intake_actor() -> life.Actor:
 
 class IntakeApi(TranslatedRefusals, BaseApi):
     """``POST /api/v1/intake/``: one online form → one case in window review."""
+
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Online intake (API)")
 
     resource_name = "intake"
     openapi_spec_tag = "Online intake"

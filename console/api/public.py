@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_appbuilder.api import BaseApi, expose
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -103,6 +104,9 @@ def status_of(case: Case) -> dict[str, Any]:
 class StatusApi(BaseApi):
     """``GET /api/v1/status/<number>?code=<last four digits of the phone>``: public."""
 
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Case status look-up (API)")
+
     resource_name = "status"
     openapi_spec_tag = "Case status (public)"
     @expose("/<number>", methods=["GET"])
@@ -135,6 +139,9 @@ class StatusApi(BaseApi):
 
 class GuideApi(BaseApi):
     """``/api/v1/guide/<centre>/items`` and ``/windows``: the online guide, public."""
+
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Online guide (API)")
 
     resource_name = "guide"
     openapi_spec_tag = "Online guide (public)"

@@ -91,6 +91,10 @@ class Catalogue:
                 ordered.setdefault(role_id)
         return [role_id for role_id in ordered if role_id in self._roles]
 
+    def pair_of(self, permission_view_id: Any) -> tuple[str, str] | None:
+        """The (permission, view) names of one permission-view; None when it is gone."""
+        return self._pair_of.get(permission_view_id)
+
     def role(self, role_id: ObjectId) -> Role:
         """A new Role document of the catalogue (callers may change it without harm to others)."""
         return Role._from_son(dict(self._roles[role_id]))

@@ -135,6 +135,7 @@ class MongoSecurityManager(BaseSecurityManager):
     registeruser_model = RegisterUser
     api_key_model = ApiKey
 
+    authdbview = views.AuthDBView
     userdbmodelview = views.UserDBModelView
     userldapmodelview = views.UserLDAPModelView
     useroauthmodelview = views.UserOAuthModelView
@@ -155,6 +156,7 @@ class MongoSecurityManager(BaseSecurityManager):
         # Before FAB's set-up, which already asks permission questions.
         self._catalogue_holder = catalogue.Holder()
         catalogue.connect_signals()
+        views.quiet_missing_redirects()
         super().__init__(appbuilder)
         if current_app.config.get("FAB_ADD_SECURITY_API", False):
             raise RuntimeError(

@@ -7,14 +7,18 @@ classes are never modified (the manager gives datamodels to these, not to FAB's)
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
+from urllib.parse import urlparse
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request, session
 from flask_appbuilder import expose
-from flask_appbuilder.fields import QuerySelectMultipleField
-from flask_appbuilder.fieldwidgets import Select2ManyWidget
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_appbuilder.security import api as fab_api
 from flask_appbuilder.security import views as fab
+from flask_appbuilder.security.decorators import no_cache
+from flask_appbuilder.widgets import ShowWidget
 from flask_babel import gettext, lazy_gettext
 from wtforms import SelectField, StringField, validators
 
@@ -22,7 +26,8 @@ from console.datamodel.formatters import as_list, text, yes_no
 from console.datamodel.views import SafeRoutesMixin
 from console.roles import ROLE_LABELS
 
-from .models import User, current_user_or_none
+from . import labels
+from .models import Permission, PermissionView, User, ViewMenu, current_user_or_none
 
 
 def _role_names(roles) -> object:
@@ -179,26 +184,149 @@ class UserGroupModelView(SafeRoutesMixin, fab.UserGroupModelView):
     formatters_columns = _SHOWN
 
 
-class RoleModelView(SafeRoutesMixin, fab.RoleModelView):
-    """Roles and the permissions they grant."""
+def _grants_shown(values) -> object:
+    """A role's grants in the reader's words ("添加 · 办件"), one per line."""
+    return as_list(labels.permission_view_label(pv) for pv in values or ())
 
-    formatters_columns = _SHOWN
+
+def _all_grants() -> list[PermissionView]:
+    grants = [pv for pv in PermissionView.objects.select_related(max_depth=1)
+              if isinstance(pv.permission, Permission) and isinstance(pv.view_menu, ViewMenu)]
+    # By view, then permission, as the reader reads them: a view's grants side by side.
+    return sorted(grants, key=lambda pv: (labels.view_menu_label(pv.view_menu.name),
+                                          labels.permission_label(pv.permission.name)))
+
+
+def _grants_field() -> QuerySelectMultipleField:
+    return QuerySelectMultipleField(
+        lazy_gettext("Permissions"),
+        query_func=_all_grants,
+        get_pk_func=lambda pv: str(pv.pk),
+        get_label=labels.permission_view_label,
+        widget=Select2ManyWidget(),
+    )
+
+
+def _select_field(label: Any, document: type, shown: Any) -> QuerySelectField:
+    return QuerySelectField(
+        label,
+        query_func=lambda: sorted(document.objects, key=lambda row: shown(row.name)),
+        get_pk_func=lambda row: str(row.pk),
+        get_label=lambda row: shown(row.name),
+        widget=Select2Widget(),
+    )
+
+
+class RoleListWidget(fab.RoleListWidget):
+    """FAB's role list, each column through its formatter."""
+
+    template = "onewindow/security/roles_list.html"
+
+
+class RoleModelView(SafeRoutesMixin, fab.RoleModelView):
+    """Roles and the permissions they grant, named in the reader's language (stored by FAB's
+    names: "can_add" on "CaseView" shows as "添加 · 办件")."""
+
+    list_widget = RoleListWidget
+    # FAB's role page prints the raw values; the generic page applies the formatters.
+    show_widget = ShowWidget
+    formatters_columns = {**_SHOWN, "permissions": _grants_shown}
+    add_form_extra_fields = {"permissions": _grants_field()}
+    edit_form_extra_fields = {"permissions": _grants_field()}
+    search_form_extra_fields = {"permissions": _grants_field()}
 
 
 class PermissionModelView(SafeRoutesMixin, fab.PermissionModelView):
-    """Base permissions (read-only list)."""
+    """Base permissions (read-only list), named in the reader's language."""
+
+    formatters_columns = {"name": labels.permission_label}
 
 
 class ViewMenuModelView(SafeRoutesMixin, fab.ViewMenuModelView):
-    """Views and menus (read-only list)."""
+    """Views and menus (read-only list), named in the reader's language."""
+
+    formatters_columns = {"name": labels.view_menu_label}
 
 
 class PermissionViewModelView(SafeRoutesMixin, fab.PermissionViewModelView):
-    """Permissions on views and menus (read-only list)."""
+    """Permissions on views and menus (read-only list), named in the reader's language."""
+
+    formatters_columns = {
+        "permission": lambda value: labels.permission_label(getattr(value, "name", value)),
+        "view_menu": lambda value: labels.view_menu_label(getattr(value, "name", value)),
+    }
+    search_form_extra_fields = {
+        "permission": _select_field(lazy_gettext("Permission"), Permission,
+                                    labels.permission_label),
+        "view_menu": _select_field(lazy_gettext("View/Menu"), ViewMenu, labels.view_menu_label),
+    }
 
 
 class RegisterUserModelView(SafeRoutesMixin, fab.RegisterUserModelView):
     """Pending self-registrations."""
+
+
+class _NoTargetIsNotInvalid(logging.Filter):
+    """FAB's login asks ``get_safe_redirect`` about the ``next`` argument even when there is
+    none, and logs "Invalid redirect detected" at warning level for every ordinary login
+    (the user lands on the home page, as meant). Only a ``next`` that was given and refused
+    is worth that warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not has_request_context() or record.getMessage() != _INVALID_REDIRECT:
+            return True
+        return bool(request.args.get("next"))
+
+
+_INVALID_REDIRECT = "Invalid redirect detected, falling back to index"
+_QUIET = _NoTargetIsNotInvalid()
+
+
+def quiet_missing_redirects() -> None:
+    """Install the filter above on FAB's logger (once, however many apps are made)."""
+    logger = logging.getLogger("flask_appbuilder.utils.base")
+    if _QUIET not in logger.filters:
+        logger.addFilter(_QUIET)
+
+
+# The session key holding the username of the last failed password login, until the form is
+# shown again.
+_TYPED_USERNAME = "onewindow_login_username"
+
+
+class AuthDBView(fab.AuthDBView):
+    """FAB's password login. After a failed attempt the form comes back with the username that
+    was typed (never the password), whether that login exists or not, so a mistyped password
+    costs the password only. FAB's redirect back to the form stays: the rate limit counts it
+    as a failure, and a locked-out address is refused before this view runs."""
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self) -> Any:
+        # Kept for this request only (the view object is shared by every request).
+        g.onewindow_typed_username = session.pop(_TYPED_USERNAME, None)
+        response = super().login()
+        if request.method == "POST" and self._back_to_the_form(response):
+            from console.limits import MAX_USERNAME
+
+            username = request.form.get("username", "")
+            if isinstance(username, str) and username.strip():
+                session[_TYPED_USERNAME] = username[:MAX_USERNAME]
+        return response
+
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        form = kwargs.get("form")
+        typed = g.get("onewindow_typed_username")
+        if request.method == "GET" and typed and form is not None and not form.username.data:
+            form.username.data = typed
+        return super().render_template(template, **kwargs)
+
+    def _back_to_the_form(self, response: Any) -> bool:
+        """FAB answers wrong credentials with a redirect to the login form."""
+        location = getattr(response, "location", None)
+        if getattr(response, "status_code", None) != 302 or not location:
+            return False
+        return urlparse(location).path == urlparse(self.appbuilder.get_url_for_login).path
 
 
 class SecurityApi(fab_api.SecurityApi):

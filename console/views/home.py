@@ -52,6 +52,9 @@ def dashboard_url() -> str | None:
 class HomeView(IndexView):
     """首页: today's work of the signed-in user's role (FAB's index view, replaced)."""
 
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Home page")
+
     index_template = "onewindow/home/index.html"
     cases = MongoEngineInterface(Case)
     complaints = MongoEngineInterface(Complaint)

@@ -10,6 +10,7 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from console import clock
@@ -61,6 +62,9 @@ def respond(view: BaseView, doc: Printable, fmt: str, back_url: str | None = Non
 
 class PrintablesView(BaseView):
     """一次性告知书、受理通知书、出件清单 and the blank notification of an item."""
+
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Printed papers")
 
     route_base = "/printables"
     default_view = "item"

@@ -18,6 +18,9 @@ LIMIT = parse(public.STATUS_LIMIT)
 class StatusPageView(BaseView):
     """No sign-in: the page shows no personal data and is rate-limited like the API."""
 
+    # How the super-administrator's role screens name this view's permissions.
+    permission_label = _l("Case status look-up")
+
     route_base = "/status"
     default_view = "page"
 
