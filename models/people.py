@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
+
+# Logins of programs, not people: named by what they are, with the login.
+SYSTEM_ROLES = {"IntakeSystem": _l("Online intake (%(login)s)"),
+                "AgencySystem": _l("Agency system (%(login)s)")}
 
 
 def _staff_names() -> dict[str, str]:
@@ -25,6 +30,8 @@ def remember_people(usernames: Iterable[Any]) -> None:
         return
     found = {row.username: row.name for row in
              StaffMember.objects(username__in=sorted(wanted)).only("username", "name")}
+    if wanted - found.keys():
+        found.update(_systems(wanted - found.keys()))
     for key in wanted:
         names[key] = found.get(key) or key
 
@@ -42,5 +49,27 @@ def person(username: Any) -> str:
     key = str(username)
     if key not in names:
         row = StaffMember.objects(username=key).only("name").first()
-        names[key] = row.name if row is not None and row.name else key
+        names[key] = (row.name if row is not None and row.name
+                      else _systems({key}).get(key, key))
     return names[key]
+
+
+def _systems(logins: set[str]) -> dict[str, str]:
+    """Those of ``logins`` that belong to a program (online intake, an agency's own system),
+    as "网上申报（ly_intake）": a case it opened names no clerk."""
+    from console.security.models import Role, User
+
+    users = list(User._get_collection().find({"username": {"$in": sorted(logins)}},
+                                             {"username": 1, "roles": 1}))
+    role_ids = sorted({role for user in users for role in user.get("roles") or ()})
+    if not role_ids:
+        return {}
+    roles = {row["_id"]: row.get("name") for row in
+             Role._get_collection().find({"_id": {"$in": role_ids}}, {"name": 1})}
+    named = {}
+    for user in users:
+        label = next((SYSTEM_ROLES[roles[role]] for role in user.get("roles") or ()
+                      if roles.get(role) in SYSTEM_ROLES), None)
+        if label is not None:
+            named[user["username"]] = str(label) % {"login": user["username"]}
+    return named

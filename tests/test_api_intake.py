@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import module_demo_app
+from conftest import client_for, module_demo_app
 from flask import Flask
 import pytest
 
@@ -153,3 +153,19 @@ def test_the_new_queries_are_served_by_declared_indexes(document, fields):
     specs = getattr(importlib.import_module(module), name)._meta.get("index_specs") or []
     prefixes = [tuple(field for field, _ in spec["fields"])[: len(fields)] for spec in specs]
     assert fields in prefixes
+
+
+def test_a_case_opened_online_names_the_program_not_a_login_as_its_clerk(app):
+    """Its page says "Online intake (ly_intake)" / 网上申报（ly_intake）: no staff member opened
+    it, and a bare login means nothing to the clerk who takes it over."""
+    created = app.test_client().post("/api/v1/intake/", json=form("k-00000009"),
+                                     headers=token(app, "ly_intake"))
+    with app.app_context():
+        case = Case.objects.get(centre="LY", number=created.json["number"])
+    clerk = client_for(app, "ly_clerk")
+    page = clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "<th>Accepting clerk</th><td>Online intake (ly_intake)</td>" in page
+    assert page.count("Online intake (ly_intake)") == 3  # and its two timeline events
+    clerk.get("/lang/zh_CN")
+    chinese = clerk.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "<th>受理人</th><td>网上申报（ly_intake）</td>" in chinese

@@ -62,9 +62,14 @@ def test_case_export_rows_equal_the_screen_rows_for_the_same_filters(app):
     assert ID_NUMBER not in text and "110105********002X" in text and "138****1234" in text
     injected = csv_rows(clerk, "/exports/cases.csv?state=all&q=HYPERLINK")[1]
     assert injected[1].startswith("'=")
-    # A bad filter is named and nothing is exported.
-    response = clerk.get("/exports/cases.csv?state=nonsense")
-    assert response.status_code == 400 and "nonsense" in response.get_data(as_text=True)
+    # A bad filter is named and nothing is exported: said so on a console page, not "ignored"
+    # as if the file had been made without it.
+    response = clerk.get("/exports/cases.csv?state=nonsense<b>")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Nothing was exported" in page and "nonsense&lt;b&gt;" in page
+    assert "<b>" not in page.split("Nothing was exported")[1]
+    assert 'class="navbar' in page  # in the console's layout, menu and all
 
 
 def test_other_centres_rows_are_absent_and_roles_without_the_list_refused(app):

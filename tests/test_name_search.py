@@ -154,3 +154,32 @@ def test_pieces_never_lose_a_name_the_plain_search_finds(name, text):
     assert holds or not contains
     if len(text) == 2:
         assert holds == contains
+
+
+def numbers_found(client, text: str) -> list[str]:
+    response = client.get("/cases/", query_string={"state": "all", "q": text})
+    assert response.status_code == 200
+    with client.application.app_context():
+        return sorted(Case.objects.get(pk=pk).number
+                      for pk in ROW.findall(response.get_data(as_text=True)))
+
+
+def test_the_search_box_finds_a_case_by_its_number_or_the_numbers_start(app):
+    """A clerk reading a number off a receipt types it (any case, in full or its start):
+    the (centre, number) index finds it; another centre's case of that number never."""
+    with app.app_context():
+        ly = sorted(Case.objects(centre="LY").scalar("number"))
+        mj = Case.objects(centre="MJ").first().number
+    clerk, admin = client_for(app, "ly_clerk"), client_for(app, "admin")
+    day = ly[0][:len("LY-20261123")]
+    with planner.strict(), planner.watch() as fallbacks:
+        assert numbers_found(clerk, ly[0]) == [ly[0]]
+        assert numbers_found(clerk, ly[0].lower()) == [ly[0]]
+        assert numbers_found(clerk, day) == [n for n in ly if n.startswith(day)]
+        assert numbers_found(clerk, mj) == []  # MJ's: not the clerk's centre
+        # The super-administrator across every centre: the number names its centre.
+        assert numbers_found(admin, mj) == [mj]
+        assert numbers_found(admin, day + "-") == [n for n in ly if n.startswith(day + "-")]
+    assert not fallbacks
+    # Not a number: still a company name ("LY" alone, or a name with a dash).
+    assert numbers_found(clerk, "LY") == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -123,6 +124,10 @@ def _labeller() -> Callable[[list[tuple], object], str]:
     return label
 
 
+CASE_NUMBER_PREFIX = re.compile(r"^(?P<centre>[A-Z][A-Z0-9]*)-\d{4,8}(-\d{0,4})?$")
+"""What the list's search box takes for a case number (``LY-20261123-0001``) or its start
+(``LY-2026``, ``LY-20261123-``), rather than a company name."""
+
 REVEALABLE = ("legal_rep_id", "phone")
 """The case's personal identifiers shown masked, whose full value a clerk may ask for."""
 
@@ -206,7 +211,13 @@ class CaseView(BaseView):
             filters.update(late_tolerated_filter(tr.today_of(_now())))
         filters.update(day_range_filter(args, "created_at", problems))
         text = args.get("q", "").strip()
-        if text:
+        number = CASE_NUMBER_PREFIX.match(text.upper())
+        if number:
+            # A case number, whole or its start (LY-20261123…): on the (centre, number) index.
+            filters["number__startswith"] = text.upper()
+            if not (user_centre() or named_centre()):
+                filters["centre"] = number["centre"]  # the super-administrator: its centre
+        elif text:
             # The pieces' index leads with the centre: the super-administrator looking across
             # every centre reads the names instead.
             centre = user_centre() or named_centre()

@@ -22,6 +22,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from console import clock
 from console.datamodel.interface import MongoEngineInterface
@@ -108,10 +109,14 @@ def download(name: str, fmt: str, columns, records):
     return response
 
 
-def refused(problems: list[str]) -> Response:
+def refused(problems: list[str]) -> tuple[str, int]:
     """A filter the screen would ignore with a warning: named, and nothing exported (a file
-    holding other rows than the user asked for would be worse than none)."""
-    return Response("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
+    holding other rows than the user asked for would be worse than none), in a console page."""
+    from console.limits import render_page
+
+    lead = gettext("Nothing was exported: the list would ignore these filters, an export "
+                   "does not. Correct them on the list and export again.")
+    return render_page(Markup("<br>").join([lead, *problems])), 400
 
 
 class ExportView(BaseView):
