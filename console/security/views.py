@@ -294,6 +294,17 @@ def quiet_missing_redirects() -> None:
 _TYPED_USERNAME = "onewindow_login_username"
 
 
+class _WithoutAutofocus:
+    """A field's widget, drawn without the ``autofocus`` a template asks for."""
+
+    def __init__(self, widget: Any) -> None:
+        self.widget = widget
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs.pop("autofocus", None)
+        return self.widget(field, **kwargs)
+
+
 class AuthDBView(fab.AuthDBView):
     """FAB's password login. After a failed attempt the form comes back with the username that
     was typed (never the password), whether that login exists or not, so a mistyped password
@@ -319,6 +330,9 @@ class AuthDBView(fab.AuthDBView):
         typed = g.get("onewindow_typed_username")
         if request.method == "GET" and typed and form is not None and not form.username.data:
             form.username.data = typed
+            # The cursor goes where the typing resumes: FAB's template autofocuses the username.
+            form.username.widget = _WithoutAutofocus(form.username.widget)
+            form.password.render_kw = {**(form.password.render_kw or {}), "autofocus": True}
         return super().render_template(template, **kwargs)
 
     def _back_to_the_form(self, response: Any) -> bool:
