@@ -179,7 +179,9 @@ class CentreFigures:
     delivered_today: int
     overdue: int
     complaints_open: int
-    overdue_by_agency: list[dict] = field(default_factory=list)
+    # Open sub-tasks overdue now: how many cases hold one, and the most overdue of them.
+    overdue_task_cases: int = 0
+    most_overdue: list[dict] = field(default_factory=list)
 
 
 def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
@@ -187,17 +189,26 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
     return cases.filter(state=c.ACCEPTED, clock_stopped_at=None, due_at__lt=now)
 
 
-def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
+def overdue_subtasks(cases: QuerySet, now: dt.datetime, limit: int | None = None,
+                     skip: int = 0) -> list[dict]:
     """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
     the applicant's time), one row each with its case, window, agency, item, assignee and
     deadline, oldest deadline first. One range on the ``(centre, task_due)`` index selects the
     cases holding one (``task_due``, their earliest running deadline, lies before now); only
-    those cases are read, never the centre's other open cases."""
+    those cases are read, never the centre's other open cases.
+
+    ``limit`` (and ``skip``) read that many cases in ``task_due`` order: the first ``limit``
+    cases hold the ``limit`` most overdue sub-tasks (a case's earliest deadline is its
+    ``task_due``, so a case further down has none older than the ones above it)."""
     if cases._none or cases._empty:
         return []
     rows = []
-    found = cases.filter(task_due__lt=now).order_by("task_due").only(
+    found = cases.filter(task_due__lt=now).order_by("task_due", "id").only(
         *TASK_FIELDS, "centre", "window")
+    if skip:
+        found = found.skip(skip)
+    if limit is not None:
+        found = found.limit(limit)
     for case in found.as_pymongo():
         for task in case.get("subtasks") or ():
             deadline = task.get("deadline")
@@ -206,6 +217,22 @@ def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
                              "centre": case.get("centre"), "window": case.get("window"),
                              "company_name": case.get("company_name"), **task})
     return sorted(rows, key=_by_deadline)
+
+
+# The most overdue sub-tasks a home page and the dashboard show; the count and the full list
+# (/statistics/overdue-now) tell about the rest (a busy centre holds hundreds).
+MOST_OVERDUE = 10
+
+
+def most_overdue(cases: QuerySet, now: dt.datetime,
+                 limit: int = MOST_OVERDUE) -> tuple[int, list[dict]]:
+    """How many cases hold an open sub-task overdue at ``now`` (a count on the
+    ``(centre, task_due)`` index) and the ``limit`` most overdue sub-tasks, read from the first
+    ``limit`` of those cases on the same index."""
+    if cases._none or cases._empty:
+        return 0, []
+    count = cases.filter(task_due__lt=now).count()
+    return count, overdue_subtasks(cases, now, limit=limit)[:limit] if count else []
 
 
 def overdue_by_agency(cases: QuerySet, now: dt.datetime) -> list[dict]:
@@ -231,7 +258,8 @@ def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> Cen
         delivered_today=cases.filter(handover__at__gte=start, handover__at__lt=end).count(),
         overdue=overdue_cases(cases, now).count(),
         complaints_open=complaints.filter(state__in=list(m.OPEN_STATES)).count(),
-        overdue_by_agency=overdue_by_agency(cases, now),
+        **dict(zip(("overdue_task_cases", "most_overdue"), most_overdue(cases, now),
+                   strict=True)),
     )
 
 

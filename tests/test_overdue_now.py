@@ -163,3 +163,28 @@ def test_the_snapshot_index_is_declared_on_the_case():
     from test_indexes import declared_prefixes
 
     assert ("centre", "task_due") in declared_prefixes(Case)
+
+
+def test_the_most_overdue_few_their_count_and_pages_of_all_on_the_index(catalogue):  # noqa: F811
+    """The dashboard and the home page show the most overdue few and how many cases hold one;
+    the full list comes a page at a time, most overdue first, each read on the (centre,
+    task_due) index (strict mode): never every overdue case for a few rows."""
+    from reports import overdue_now
+
+    made = [accepted(catalogue, ["reg"], at(9, minute), mode=c.SINGLE_ITEM)
+            for minute in range(12)]  # licences due 11:00 .. 11:11
+    now = at(16)
+    with planner.strict():
+        count, rows = overdue_now.most_overdue(["LY"], now, limit=5)
+        pages = [overdue_now.page(["LY"], now, number, 5) for number in range(4)]
+    assert count == 12
+    assert [row["number"] for row in rows] == [case.number for case in made[:5]]
+    # 11:00 → 16:00 in opening time: 11:00–12:00 and 13:30–16:00.
+    assert rows[0]["deadline"] == "2027-01-05 11:00" and rows[0]["minutes"] == 210
+    assert rows[0]["item"] and rows[0]["agency"] == "AMR" and rows[0]["window"]
+    assert [(len(found), more) for _, found, more in pages] == [
+        (5, True), (5, True), (2, False), (0, False)]
+    assert [row["number"] for _, found, _ in pages for row in found] == [
+        case.number for case in made]
+    # Before the first deadline nothing is overdue, and nothing is read.
+    assert overdue_now.most_overdue(["LY"], at(10, 59)) == (0, [])
