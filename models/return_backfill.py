@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bson import ObjectId
-
 # Cases read per query: a store of 50,000 cases is never held in memory at once.
 BATCH = 500
 
@@ -33,21 +31,22 @@ def missing_returns(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 def backfill_returns(centre: str, batch: int = BATCH) -> int:
     """Give the centre's cases a return record for every return their timeline shows without one,
-    in batches of ``batch`` cases in ``_id`` order; a second run writes nothing. Returns the
-    number of records added."""
+    ``batch`` cases at a time in case-number order (on the ``(centre, number)`` index, so each
+    batch starts where the last one stopped instead of reading the centre's cases again); a
+    second run writes nothing. Returns the number of records added."""
     from models.case import Case
 
     collection = Case._get_collection()
     added = 0
-    after: ObjectId | None = None
+    after: str | None = None
     while True:
         query: dict[str, Any] = {"centre": centre, "timeline.action": "return"}
         if after is not None:
-            query["_id"] = {"$gt": after}
-        rows = list(collection.find(query, {"version": 1, "returns": 1, "timeline.action": 1,
-                                            "timeline.at": 1, "timeline.actor": 1,
-                                            "timeline.note": 1})
-                    .sort("_id", 1).limit(batch))
+            query["number"] = {"$gt": after}
+        rows = list(collection.find(query, {"number": 1, "version": 1, "returns": 1,
+                                            "timeline.action": 1, "timeline.at": 1,
+                                            "timeline.actor": 1, "timeline.note": 1})
+                    .sort("number", 1).limit(batch))
         if not rows:
             return added
         for row in rows:
@@ -60,4 +59,4 @@ def backfill_returns(centre: str, batch: int = BATCH) -> int:
                 {"_id": row["_id"], "version": row.get("version")},
                 {"$set": {"returns": returns}})
             added += len(missing) if written.modified_count else 0
-        after = rows[-1]["_id"]
+        after = rows[-1]["number"]
