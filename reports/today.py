@@ -189,15 +189,14 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
     return cases.filter(state=c.ACCEPTED, clock_stopped_at=None, due_at__lt=now)
 
 
-def overdue_subtasks(cases: QuerySet, now: dt.datetime, limit: int | None = None,
-                     skip: int = 0) -> list[dict]:
+def overdue_subtasks(cases: QuerySet, now: dt.datetime, limit: int | None = None) -> list[dict]:
     """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
     the applicant's time), one row each with its case, window, agency, item, assignee and
     deadline, oldest deadline first. One range on the ``(centre, task_due)`` index selects the
     cases holding one (``task_due``, their earliest running deadline, lies before now); only
     those cases are read, never the centre's other open cases.
 
-    ``limit`` (and ``skip``) read that many cases in ``task_due`` order: the first ``limit``
+    ``limit`` reads that many cases in ``task_due`` order: the first ``limit``
     cases hold the ``limit`` most overdue sub-tasks (a case's earliest deadline is its
     ``task_due``, so a case further down has none older than the ones above it)."""
     if cases._none or cases._empty:
@@ -205,8 +204,6 @@ def overdue_subtasks(cases: QuerySet, now: dt.datetime, limit: int | None = None
     rows = []
     found = cases.filter(task_due__lt=now).order_by("task_due", "id").only(
         *TASK_FIELDS, "centre", "window")
-    if skip:
-        found = found.skip(skip)
     if limit is not None:
         found = found.limit(limit)
     for case in found.as_pymongo():
@@ -235,31 +232,20 @@ def most_overdue(cases: QuerySet, now: dt.datetime,
     return count, overdue_subtasks(cases, now, limit=limit)[:limit] if count else []
 
 
-def overdue_by_agency(cases: QuerySet, now: dt.datetime) -> list[dict]:
-    """Open sub-tasks overdue at ``now`` per agency, most first (see :func:`overdue_subtasks`)."""
-    counts: dict[str, dict] = {}
-    for row in overdue_subtasks(cases, now):
-        agency = row.get("agency") or ""
-        entry = counts.setdefault(agency, {"agency": agency, "count": 0,
-                                           "name": row.get("agency_name") or agency})
-        entry["count"] += 1
-    return sorted(counts.values(), key=lambda entry: (-entry["count"], entry["agency"]))[:20]
-
-
 def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> CentreFigures:
     """Open cases, accepted and delivered today (China time), overdue cases, open complaints
-    and overdue sub-tasks by agency: counts on the ``(centre, state, …)``,
-    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes, the sub-tasks from the cases
-    the ``(centre, task_due)`` index finds."""
+    and the most overdue open sub-tasks: counts on the ``(centre, state, …)``,
+    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes, the sub-tasks from the first
+    cases the ``(centre, task_due)`` index finds, with how many it finds."""
     start, end = day_bounds(now)
+    overdue_count, most = most_overdue(cases, now)
     return CentreFigures(
         open=cases.filter(state__in=list(c.OPEN_STATES)).count(),
         accepted_today=cases.filter(accepted_at__gte=start, accepted_at__lt=end).count(),
         delivered_today=cases.filter(handover__at__gte=start, handover__at__lt=end).count(),
         overdue=overdue_cases(cases, now).count(),
         complaints_open=complaints.filter(state__in=list(m.OPEN_STATES)).count(),
-        **dict(zip(("overdue_task_cases", "most_overdue"), most_overdue(cases, now),
-                   strict=True)),
+        overdue_task_cases=overdue_count, most_overdue=most,
     )
 
 

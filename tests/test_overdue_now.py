@@ -128,10 +128,12 @@ def test_the_statistics_trace_overdue_now_to_agency_step_and_case(cases):
          "oldest": "2027-01-05 11:00", "minutes": 70, "cases": a.number,
          "windows": "W01 企业开办综合窗口", "assignees": "amr1"},
     ]
-    # The centre's home page counts the same sub-tasks per agency.
+    # The centre's home page shows the same sub-tasks, most overdue first, and the two cases.
     with planner.strict():
-        by_agency = t.overdue_by_agency(Case.objects(centre="LY"), at(13, 40))
-    assert [(row["agency"], row["count"]) for row in by_agency] == [("AMR", 1), ("PSB", 1)]
+        count, most = t.most_overdue(Case.objects(centre="LY"), at(13, 40))
+    assert count == 2
+    assert [(row["agency"], row["number"]) for row in most] == [("PSB", cc.number),
+                                                                ("AMR", a.number)]
     # The snapshot is of now: a period long past shows the same open overdue sub-tasks.
     old = st.Query(("LY",), dt.date(2026, 12, 1), dt.date(2026, 12, 31), now=at(13, 40))
     assert st.open_overdue_table(old).rows == table.rows

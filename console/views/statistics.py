@@ -129,7 +129,6 @@ class StatisticsView(BaseView):
         columns = [Column(header, _cell(key)) for key, header in table.columns]
         return download(f"statistics-{name}", fmt, columns, table.rows)
 
-
     @expose("/overdue-now")
     @has_access
     @permission_name("index")
