@@ -33,8 +33,12 @@ def init_command() -> None:
     click.echo(
         f"indexes: {report.indexes} on {report.collections} collections; "
         f"roles: {', '.join(report.roles)}; permissions: {report.permissions}; "
-        f"cases given their overdue-now or name-search keys: {report.refreshed}"
+        f"cases given their overdue-now or name-search keys: {report.refreshed}; "
+        f"return records restored from timelines: {report.returns_restored}; "
+        f"staff unlinked from a login of another centre: {len(report.unlinked)}"
     )
+    for line in report.unlinked:
+        click.echo(f"  {line}")
 
 
 @click.command("serve")

@@ -22,7 +22,7 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from limits.storage import Storage
@@ -124,8 +124,10 @@ def failed_web_login(response: Response) -> bool:
 
 
 def failed_api_login(response: Response) -> bool:
-    """The API login answers 401 for wrong credentials, 400 for a malformed request."""
-    return response.status_code >= 400
+    """The API login answers 401 for wrong credentials and 400 for overlong ones (both count),
+    400 for a malformed body: not a password guess, so not counted (a client sending broken
+    requests would otherwise lock everyone behind its address out)."""
+    return response.status_code >= 400 and not g.get("onewindow_malformed_login")
 
 
 def lockout(error: RateLimitExceeded):

@@ -20,6 +20,10 @@ class InitReport:
     permissions: int = 0
     roles: list[str] = field(default_factory=list)
     refreshed: int = 0
+    # Return records restored from the timeline (cases returned before they were kept).
+    returns_restored: int = 0
+    # Staff members unlinked from another centre's (or no centre's) login, one line each.
+    unlinked: list[str] = field(default_factory=list)
 
 
 def initialise(appbuilder: AppBuilder) -> InitReport:
@@ -30,6 +34,10 @@ def initialise(appbuilder: AppBuilder) -> InitReport:
 
     ensure_ttl_index()
     report.refreshed = refresh_derived()
+    report.returns_restored = restore_returns()
+    from console.staff_links import clear_foreign_logins
+
+    report.unlinked = [str(link) for link in clear_foreign_logins()]
     appbuilder.add_permissions(update_perms=True)
     security = appbuilder.sm
     security.create_db()
@@ -56,3 +64,12 @@ def refresh_derived() -> int:
         rebuild_risk_keys(code)
     return sum(refresh_task_due(code) + refresh_name_grams(code) + clear_ended_tolerated_due(code)
                for code in codes)
+
+
+def restore_returns() -> int:
+    """Return records for the returns of cases returned before they were kept (the review
+    counts the records); a second run adds none."""
+    from models.centre import ServiceCentre
+    from models.return_backfill import backfill_returns
+
+    return sum(backfill_returns(centre.code) for centre in ServiceCentre.objects.only("code"))

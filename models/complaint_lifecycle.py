@@ -27,7 +27,7 @@ from models.guarded import guarded_commit, validation_message
 from models.lifecycle import AccessDenied, Actor, TransitionError
 from models.staff import StaffMember
 from models.window import Window
-from models.workdays import WORKING_DAYS
+from models.workdays import WORKING_DAYS, to_china, to_utc
 
 ADMIN, CENTRE_ADMIN, CLERK = "Admin", "CentreAdmin", "Clerk"
 COMPLAINT_HANDLER, SUPERVISOR = "ComplaintHandler", "Supervisor"
@@ -35,6 +35,12 @@ COMPLAINT_HANDLER, SUPERVISOR = "ComplaintHandler", "Supervisor"
 LOGGERS = frozenset({ADMIN, CENTRE_ADMIN, CLERK, COMPLAINT_HANDLER})
 HANDLERS = frozenset({ADMIN, CENTRE_ADMIN, COMPLAINT_HANDLER})
 DEFAULT_DAYS = 5
+# How far back a receipt may be dated, in natural days counted on China's calendar. A complaint
+# is registered when it reaches the centre; one forwarded late (a 12345 hotline transfer, a letter
+# sent on by another office) arrives weeks later at most. Ninety days, a quarter (the usual
+# period of the centre's effectiveness review), still lets such a complaint in while its quarter
+# is reviewed; an older date is a typo (2020 for 2026) that would log a complaint overdue at once.
+RECEIPT_DAYS_BACK = 90
 NUMBER_SERIES = "TS"  # 投诉
 
 
@@ -114,6 +120,13 @@ def deadline_days(centre: str) -> int:
     return (record.complaint_days if record else None) or DEFAULT_DAYS
 
 
+def earliest_receipt(now: dt.datetime) -> dt.datetime:
+    """The earliest moment a complaint logged at ``now`` may be dated as received (naive UTC):
+    midnight in China :data:`RECEIPT_DAYS_BACK` days before China's date at ``now``."""
+    first = to_china(now).date() - dt.timedelta(days=RECEIPT_DAYS_BACK)
+    return to_utc(dt.datetime.combine(first, dt.time()))
+
+
 def due_after(centre: str, start: dt.datetime) -> dt.datetime:
     """The deadline: the centre's limit in working days on its calendar after ``start``."""
     return calendar_for(centre).add(start, deadline_days(centre), WORKING_DAYS)
@@ -149,6 +162,12 @@ def log_complaint(
     received_at = received_at or now
     if received_at > now:
         raise TransitionError(gettext("A complaint cannot be received in the future."))
+    earliest = earliest_receipt(now)
+    if received_at < earliest:
+        raise TransitionError(gettext(
+            "A complaint is logged within %(days)d days of its receipt: the date received may "
+            "not be before %(date)s.", days=RECEIPT_DAYS_BACK,
+            date=f"{to_china(earliest):%Y-%m-%d}"))
     if not (description or "").strip():
         raise TransitionError(gettext("Describe what the complaint is about (description)."))
     if not anonymous and not (complainant_name or "").strip():

@@ -27,6 +27,19 @@ from models.window import Window
 from models.workcalendar import week_of
 
 
+def roster_date_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last dates a roster may be recorded for, seen from ``today`` (China).
+
+    Back to 1 January of last year: a past roster is only corrected, and the longest period an
+    effectiveness review looks at is a year, so last year's must still be right; older ones are
+    history. Ahead to 31 December of next year: rosters are drawn up for the coming year at most,
+    when the State Council has published its holidays (its next year's schedule comes out in
+    the autumn; until it is loaded, or known to the chinesecalendar package, which stops at its
+    release's last year, the working calendar computes that year's holidays provisionally).
+    Anything else is a typo (1999, 2207)."""
+    return datetime.date(today.year - 1, 1, 1), datetime.date(today.year + 1, 12, 31)
+
+
 def overlapping_shifts(shift: str) -> list[str]:
     """The shifts that share a half-day with ``shift`` (itself included)."""
     halves = SHIFT_HALVES.get(shift, frozenset())

@@ -179,7 +179,9 @@ class CentreFigures:
     delivered_today: int
     overdue: int
     complaints_open: int
-    overdue_by_agency: list[dict] = field(default_factory=list)
+    # Open sub-tasks overdue now: how many cases hold one, and the most overdue of them.
+    overdue_task_cases: int = 0
+    most_overdue: list[dict] = field(default_factory=list)
 
 
 def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
@@ -187,17 +189,23 @@ def overdue_cases(cases: QuerySet, now: dt.datetime) -> QuerySet:
     return cases.filter(state=c.ACCEPTED, clock_stopped_at=None, due_at__lt=now)
 
 
-def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
+def overdue_subtasks(cases: QuerySet, now: dt.datetime, limit: int | None = None) -> list[dict]:
     """The open sub-tasks overdue at ``now`` (clock running, deadline passed; a 补正 pause is
     the applicant's time), one row each with its case, window, agency, item, assignee and
     deadline, oldest deadline first. One range on the ``(centre, task_due)`` index selects the
     cases holding one (``task_due``, their earliest running deadline, lies before now); only
-    those cases are read, never the centre's other open cases."""
+    those cases are read, never the centre's other open cases.
+
+    ``limit`` reads that many cases in ``task_due`` order: the first ``limit``
+    cases hold the ``limit`` most overdue sub-tasks (a case's earliest deadline is its
+    ``task_due``, so a case further down has none older than the ones above it)."""
     if cases._none or cases._empty:
         return []
     rows = []
-    found = cases.filter(task_due__lt=now).order_by("task_due").only(
+    found = cases.filter(task_due__lt=now).order_by("task_due", "id").only(
         *TASK_FIELDS, "centre", "window")
+    if limit is not None:
+        found = found.limit(limit)
     for case in found.as_pymongo():
         for task in case.get("subtasks") or ():
             deadline = task.get("deadline")
@@ -208,30 +216,36 @@ def overdue_subtasks(cases: QuerySet, now: dt.datetime) -> list[dict]:
     return sorted(rows, key=_by_deadline)
 
 
-def overdue_by_agency(cases: QuerySet, now: dt.datetime) -> list[dict]:
-    """Open sub-tasks overdue at ``now`` per agency, most first (see :func:`overdue_subtasks`)."""
-    counts: dict[str, dict] = {}
-    for row in overdue_subtasks(cases, now):
-        agency = row.get("agency") or ""
-        entry = counts.setdefault(agency, {"agency": agency, "count": 0,
-                                           "name": row.get("agency_name") or agency})
-        entry["count"] += 1
-    return sorted(counts.values(), key=lambda entry: (-entry["count"], entry["agency"]))[:20]
+# The most overdue sub-tasks a home page and the dashboard show; the count and the full list
+# (/statistics/overdue-now) tell about the rest (a busy centre holds hundreds).
+MOST_OVERDUE = 10
+
+
+def most_overdue(cases: QuerySet, now: dt.datetime,
+                 limit: int = MOST_OVERDUE) -> tuple[int, list[dict]]:
+    """How many cases hold an open sub-task overdue at ``now`` (a count on the
+    ``(centre, task_due)`` index) and the ``limit`` most overdue sub-tasks, read from the first
+    ``limit`` of those cases on the same index."""
+    if cases._none or cases._empty:
+        return 0, []
+    count = cases.filter(task_due__lt=now).count()
+    return count, overdue_subtasks(cases, now, limit=limit)[:limit] if count else []
 
 
 def centre_today(cases: QuerySet, complaints: QuerySet, now: dt.datetime) -> CentreFigures:
     """Open cases, accepted and delivered today (China time), overdue cases, open complaints
-    and overdue sub-tasks by agency: counts on the ``(centre, state, …)``,
-    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes, the sub-tasks from the cases
-    the ``(centre, task_due)`` index finds."""
+    and the most overdue open sub-tasks: counts on the ``(centre, state, …)``,
+    ``(centre, accepted_at)`` and ``(centre, handover.at)`` indexes, the sub-tasks from the first
+    cases the ``(centre, task_due)`` index finds, with how many it finds."""
     start, end = day_bounds(now)
+    overdue_count, most = most_overdue(cases, now)
     return CentreFigures(
         open=cases.filter(state__in=list(c.OPEN_STATES)).count(),
         accepted_today=cases.filter(accepted_at__gte=start, accepted_at__lt=end).count(),
         delivered_today=cases.filter(handover__at__gte=start, handover__at__lt=end).count(),
         overdue=overdue_cases(cases, now).count(),
         complaints_open=complaints.filter(state__in=list(m.OPEN_STATES)).count(),
-        overdue_by_agency=overdue_by_agency(cases, now),
+        overdue_task_cases=overdue_count, most_overdue=most,
     )
 
 

@@ -196,3 +196,29 @@ def test_default_limit_is_five_working_days(world):
     assert ServiceCentre.objects.get(code="LY").complaint_days == 5
     assert cl.due_after("LY", china(2026, 11, 23, 9, 0)) == china(2026, 11, 30, 9, 0)
     assert cl.due_after("LY", dt.datetime(2026, 11, 23, 1, 0)) == dt.datetime(2026, 11, 30, 1, 0)
+
+
+# --- the date received: not in the future, at most 90 days back, both on China's clock ------
+
+@pytest.mark.parametrize("now,received,accepted", [
+    # Five past midnight on Tuesday 24 November in China (still the 23rd in UTC).
+    ((2026, 11, 24, 0, 5), (2026, 11, 24, 0, 5), True),
+    ((2026, 11, 24, 0, 5), (2026, 11, 24, 0, 6), False),  # a minute ahead: the future
+    ((2026, 11, 24, 0, 5), (2026, 8, 26, 0, 0), True),  # 90 days back, from midnight
+    ((2026, 11, 24, 0, 5), (2026, 8, 25, 23, 59), False),  # a minute earlier
+    # A minute before midnight it is still the 23rd in China: the 25th of August is in.
+    ((2026, 11, 23, 23, 59), (2026, 8, 25, 23, 59), True),
+    ((2026, 11, 23, 23, 59), (2026, 11, 24, 0, 0), False),  # tomorrow in China
+    ((2026, 11, 23, 23, 59), (2020, 11, 23, 9, 0), False),  # six years ago
+])
+def test_the_date_received_is_within_90_days_and_not_ahead(world, now, received, accepted):
+    if accepted:
+        complaint = log(world, received_at=china(*received), now=china(*now))
+        assert Complaint.objects.get(id=complaint.id).received_at == china(*received)
+        return
+    with pytest.raises(life.TransitionError, match="future|may not be before") as refused:
+        log(world, received_at=china(*received), now=china(*now))
+    if china(*received) < china(*now):
+        first = "2026-08-26" if now[2] == 24 else "2026-08-25"
+        assert f"may not be before {first}" in str(refused.value)
+    assert Complaint.objects.count() == 0

@@ -342,3 +342,27 @@ def test_a_complaint_is_assigned_only_to_a_handler_of_its_centre(app):
     shown = act(handler, complaint, "assign", handler="ly_admin", version=complaint.version)
     assert ("success", "Done.") in shown
     assert Complaint.objects.get(pk=complaint.pk).handler == "ly_admin"
+
+
+def test_a_receipt_date_years_back_or_ahead_is_refused_on_the_form_in_chinese(app):
+    """A complaint received six years ago was logged, overdue at once."""
+    handler = client_for(app, "ly_complaints")
+    handler.get("/lang/zh_CN")
+    app.config["ONEWINDOW_NOW"] = dt.datetime(2026, 11, 23, 16, 5)  # 24 Nov 00:05 in China
+    try:
+        before = snapshot()
+        for typed, text in (("2020-11-23 09:00", "不得早于 2026-08-26"),
+                            ("2026-11-24 00:06", "不能晚于当前时间")):
+            token = csrf_token(handler, "/complaints/new")
+            response = handler.post("/complaints/new", data={
+                "csrf_token": token, "channel": "letter", "subject_kind": "window",
+                "window": str(Window.objects.get(centre="LY", code="W01").pk),
+                "category": "attitude", "anonymous": "y", "description": "来信反映",
+                "received_at": typed})
+            assert response.status_code == 200 and text in response.get_data(as_text=True)
+            assert snapshot() == before
+        complaint = log_on_screen(handler, received_at="2026-08-26 00:00")
+        assert complaint is not None and complaint.received_at == dt.datetime(2026, 8, 25, 16)
+    finally:
+        app.config["ONEWINDOW_NOW"] = None
+        handler.get("/lang/en")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import client_for, flashes, module_demo_app, post_form
 import pytest
 
@@ -32,6 +34,12 @@ def _agency_id():
 
 def _window_id():
     return str(Window.objects.get(centre="LY", code="W01").pk)
+
+
+# A roster day inside the range a roster may be recorded for (up to the end of next year): a
+# Wednesday in mid-March of next year, clear of every holiday and of the demo's week.
+_MARCH = dt.date(dt.date.today().year + 1, 3, 10)
+ROSTER_DAY = f"{_MARCH + dt.timedelta(days=(2 - _MARCH.weekday()) % 7):%Y-%m-%d}"
 
 
 def _staff_id():
@@ -67,9 +75,9 @@ CASES = {
         "centre": "LY", "name": "钱七", "role": "helper", "phone": "13903790888", "active": "y",
     }, {"name": "钱七"}, {"phone": "13903790777"}),
     "roster": ("ly_admin", RosterEntry, "rosterentryview", {
-        "centre": "LY", "date": "2031-06-02", "shift": "morning", "window": _window_id,
+        "centre": "LY", "date": ROSTER_DAY, "shift": "morning", "window": _window_id,
         "staff": _staff_id,
-    }, {"date": "2031-06-02"}, {"note": "调班"}),
+    }, {"date": ROSTER_DAY}, {"note": "调班"}),
     "calendar": ("ly_admin", CalendarOverride, "calendaroverrideview", {
         "centre": "LY", "date": "2031-02-08", "is_working_day": "y", "note": "春节调休上班",
     }, {"date": "2031-02-08"}, {"note": "春节调休"}),

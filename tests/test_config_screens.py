@@ -481,3 +481,38 @@ def test_people_are_named_by_their_full_name_label(app):
             assert "姓名" in page, url
     finally:
         client.get("/lang/en")
+
+
+def test_a_roster_is_recorded_from_last_january_to_next_december_only(app):
+    """A roster dated 1999 was taken. On 24 November 2026 (China) the range is 2025-01-01 to
+    2027-12-31; outside it the form says so and nothing is written."""
+    import datetime as dt
+
+    client = client_for(app, "mj_admin")
+    window = Window.objects(centre="MJ").first()
+    staff = StaffMember.objects(centre="MJ", active=True).order_by("name")[1]
+    form = {"shift": "morning", "window": str(window.pk), "staff": str(staff.pk)}
+    # 2026-11-24 00:30 in China is still 23 November in UTC: the range follows China's date.
+    app.config["ONEWINDOW_NOW"] = dt.datetime(2026, 11, 23, 16, 30)
+    try:
+        for day in ("1999-06-01", "2024-12-31", "2028-01-03", "2207-01-05"):
+            before = RosterEntry.objects.count()
+            page = html(post(client, "/rosterentryview/add", {**form, "date": day}))
+            assert (f"A roster can be recorded from 2025-01-01 to 2027-12-31; {day} is outside."
+                    in page), day
+            assert "The centre is closed" not in page
+            assert RosterEntry.objects.count() == before
+        for day in ("2025-01-02", "2027-12-31"):
+            response = post(client, "/rosterentryview/add", {**form, "date": day})
+            assert response.status_code == 302, day
+            assert RosterEntry.objects(staff=staff, date=dt.date.fromisoformat(day)).count() == 1
+        # A minute before midnight in China on 31 December 2026, 2025 is still "last year".
+        app.config["ONEWINDOW_NOW"] = dt.datetime(2026, 12, 31, 15, 59)
+        assert post(client, "/rosterentryview/add", {
+            **form, "date": "2025-01-03"}).status_code == 302
+        # A minute later it is 2027 in China: 2025 is two years back.
+        app.config["ONEWINDOW_NOW"] = dt.datetime(2026, 12, 31, 16, 0)
+        page = html(post(client, "/rosterentryview/add", {**form, "date": "2025-01-06"}))
+        assert "from 2026-01-01 to 2028-12-31; 2025-01-06 is outside." in page
+    finally:
+        app.config["ONEWINDOW_NOW"] = None

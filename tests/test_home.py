@@ -384,3 +384,33 @@ def test_the_dashboard_and_statistics_trace_the_same_overdue_subtasks_now(world)
     finally:
         app.config["ONEWINDOW_NOW"] = None
     assert mj.number not in ly
+
+
+def test_the_most_overdue_link_to_the_full_list_of_the_centres_own(world):
+    """The dashboard and the centre's home page show the most overdue sub-tasks and how many
+    cases hold one, linking to the full list; that list is the centre's own, and a clerk (no
+    statistics) has none."""
+    app, cases = world
+    mj = c.Case.objects.get(pk=cases["mj"].pk)
+    licence = next(task for task in mj.subtasks if task.agency == "MJ-AMR")
+    app.config["ONEWINDOW_NOW"] = licence.deadline + dt.timedelta(minutes=1)
+    try:
+        admin = client_for(app, "mj_admin")
+        home_page = admin.get("/").get_data(as_text=True)
+        dashboard = admin.get("/dashboard/").get_data(as_text=True)
+        full = admin.get("/statistics/overdue-now")
+        other = admin.get("/statistics/overdue-now?centre=LY")
+        clerk = client_for(app, "ly_clerk").get("/statistics/overdue-now")
+        ly = client_for(app, "ly_admin").get("/statistics/overdue-now").get_data(as_text=True)
+    finally:
+        app.config["ONEWINDOW_NOW"] = None
+    for page in (home_page, dashboard):
+        assert "/statistics/overdue-now" in page and mj.number in page
+        assert f'data-ow-overdue="{licence.agency_name}|{licence.item_name}"' in page
+    assert full.status_code == 200
+    text = full.get_data(as_text=True)
+    assert mj.number in text and licence.item_name in text
+    assert "Cases holding an open sub-task overdue now: 1." in text
+    assert other.status_code == 404
+    assert clerk.status_code in (302, 403)
+    assert mj.number not in ly

@@ -148,3 +148,40 @@ def test_counters_of_run_out_windows_are_dropped_by_a_ttl_index(store):
                 assert TTL_INDEX in get_db()[COLLECTION].index_information()
     finally:
         storage.disconnect()
+
+
+@pytest.mark.parametrize("send", [
+    {"data": "username=ly_admin&password=x", "content_type": "text/plain"},
+    {"data": "{not json", "content_type": "application/json"},
+    {"json": ["ly_admin", "x"]},
+    {"json": {"username": "ly_admin", "provider": "db"}},
+    {"json": {"password": "x", "provider": "db"}},
+    {"json": {"username": 12, "password": "x", "provider": "db"}},
+    {"json": {"username": "ly_admin", "password": ["x"], "provider": "db"}},
+    {"json": {"username": "ly_admin", "password": "x"}},
+    {"json": {"username": "ly_admin", "password": "x", "provider": "db", "refresh": "yes"}},
+    {"json": {"username": "ly_admin", "password": "x", "provider": "db", "admin": True}},
+])
+def test_a_malformed_api_login_is_a_400_in_the_requests_language_not_a_guess(app, send):
+    """A body that is not a username and a password is refused without counting toward the
+    lockout: after more of them than the limit, the right password still signs in."""
+    client = app.test_client()
+    client.get("/lang/zh_CN")
+    for _ in range(4):
+        response = client.post("/api/v1/security/login", **send)
+        assert response.status_code == 400
+        message = response.get_json()["message"]
+        assert isinstance(message, dict) and message
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text)
+                   for texts in message.values() for text in texts), message
+    signed_in = client.post("/api/v1/security/login", json={
+        "username": "ly_admin", "password": DEMO_PASSWORD, "provider": "db"})
+    assert signed_in.status_code == 200 and "access_token" in signed_in.get_json()
+
+
+def test_a_locked_out_address_is_refused_even_a_malformed_login(app):
+    client = app.test_client()
+    for _ in range(3):
+        assert client.post("/api/v1/security/login", json={
+            "username": "ly_admin", "password": "wrong", "provider": "db"}).status_code == 401
+    assert client.post("/api/v1/security/login", json={"username": 1}).status_code == 429

@@ -128,10 +128,12 @@ def test_the_statistics_trace_overdue_now_to_agency_step_and_case(cases):
          "oldest": "2027-01-05 11:00", "minutes": 70, "cases": a.number,
          "windows": "W01 企业开办综合窗口", "assignees": "amr1"},
     ]
-    # The centre's home page counts the same sub-tasks per agency.
+    # The centre's home page shows the same sub-tasks, most overdue first, and the two cases.
     with planner.strict():
-        by_agency = t.overdue_by_agency(Case.objects(centre="LY"), at(13, 40))
-    assert [(row["agency"], row["count"]) for row in by_agency] == [("AMR", 1), ("PSB", 1)]
+        count, most = t.most_overdue(Case.objects(centre="LY"), at(13, 40))
+    assert count == 2
+    assert [(row["agency"], row["number"]) for row in most] == [("PSB", cc.number),
+                                                                ("AMR", a.number)]
     # The snapshot is of now: a period long past shows the same open overdue sub-tasks.
     old = st.Query(("LY",), dt.date(2026, 12, 1), dt.date(2026, 12, 31), now=at(13, 40))
     assert st.open_overdue_table(old).rows == table.rows
@@ -163,3 +165,28 @@ def test_the_snapshot_index_is_declared_on_the_case():
     from test_indexes import declared_prefixes
 
     assert ("centre", "task_due") in declared_prefixes(Case)
+
+
+def test_the_most_overdue_few_their_count_and_pages_of_all_on_the_index(catalogue):  # noqa: F811
+    """The dashboard and the home page show the most overdue few and how many cases hold one;
+    the full list comes a page at a time, most overdue first, each read on the (centre,
+    task_due) index (strict mode): never every overdue case for a few rows."""
+    from reports import overdue_now
+
+    made = [accepted(catalogue, ["reg"], at(9, minute), mode=c.SINGLE_ITEM)
+            for minute in range(12)]  # licences due 11:00 .. 11:11
+    now = at(16)
+    with planner.strict():
+        count, rows = overdue_now.most_overdue(["LY"], now, limit=5)
+        pages = [overdue_now.page(["LY"], now, number, 5) for number in range(4)]
+    assert count == 12
+    assert [row["number"] for row in rows] == [case.number for case in made[:5]]
+    # 11:00 → 16:00 in opening time: 11:00–12:00 and 13:30–16:00.
+    assert rows[0]["deadline"] == "2027-01-05 11:00" and rows[0]["minutes"] == 210
+    assert rows[0]["item"] and rows[0]["agency"] == "AMR" and rows[0]["window"]
+    assert [(len(found), more) for _, found, more in pages] == [
+        (5, True), (5, True), (2, False), (0, False)]
+    assert [row["number"] for _, found, _ in pages for row in found] == [
+        case.number for case in made]
+    # Before the first deadline nothing is overdue, and nothing is read.
+    assert overdue_now.most_overdue(["LY"], at(10, 59)) == (0, [])

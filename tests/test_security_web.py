@@ -407,6 +407,12 @@ def _username_value(page: str) -> str | None:
     return value.group(1) if value else None
 
 
+def _input(page: str, name: str) -> str:
+    import re
+
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
 def test_a_failed_login_shows_the_form_again_with_the_username_but_not_the_password(admin_app):
     client = admin_app.test_client()
     response = login(client, ADMIN["username"], "wrong-password")
@@ -415,9 +421,13 @@ def test_a_failed_login_shows_the_form_again_with_the_username_but_not_the_passw
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert _username_value(page) == ADMIN["username"]
     assert "wrong-password" not in page
+    # The cursor starts in the password box, not in the kept username (tests/browser/test_login).
+    assert "autofocus" in _input(page, "password") and "autofocus" not in _input(page, "username")
     assert "无效的用户名或密码" in page  # the failure, in the default language
     # Only once: the next visit to the form starts empty again.
-    assert not _username_value(client.get("/login/").get_data(as_text=True))
+    fresh = client.get("/login/").get_data(as_text=True)
+    assert not _username_value(fresh)
+    assert "autofocus" in _input(fresh, "username") and "autofocus" not in _input(fresh, "password")
 
 
 def test_the_kept_username_does_not_tell_whether_the_login_exists(admin_app):

@@ -294,6 +294,17 @@ def quiet_missing_redirects() -> None:
 _TYPED_USERNAME = "onewindow_login_username"
 
 
+class _WithoutAutofocus:
+    """A field's widget, drawn without the ``autofocus`` a template asks for."""
+
+    def __init__(self, widget: Any) -> None:
+        self.widget = widget
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs.pop("autofocus", None)
+        return self.widget(field, **kwargs)
+
+
 class AuthDBView(fab.AuthDBView):
     """FAB's password login. After a failed attempt the form comes back with the username that
     was typed (never the password), whether that login exists or not, so a mistyped password
@@ -319,6 +330,9 @@ class AuthDBView(fab.AuthDBView):
         typed = g.get("onewindow_typed_username")
         if request.method == "GET" and typed and form is not None and not form.username.data:
             form.username.data = typed
+            # The cursor goes where the typing resumes: FAB's template autofocuses the username.
+            form.username.widget = _WithoutAutofocus(form.username.widget)
+            form.password.render_kw = {**(form.password.render_kw or {}), "autofocus": True}
         return super().render_template(template, **kwargs)
 
     def _back_to_the_form(self, response: Any) -> bool:
@@ -341,8 +355,35 @@ class SecurityApi(fab_api.SecurityApi):
             return self.response(503, message=gettext(
                 "The database cannot be reached right now. Please try again in a moment."))
         body = request.get_json(silent=True) if request.is_json else None
-        if isinstance(body, dict) and "provider" not in body:
-            # FAB's schema leaves it optional, then reads it unguarded: a KeyError, a 500.
-            return self.response(400, message={"provider": [gettext(
-                "Name the login provider: \"db\".")]})
+        errors = malformed_login(body)
+        if errors:
+            # Not a password guess: the login limit does not count it (console.limits).
+            g.onewindow_malformed_login = True
+            return self.response(400, message=errors)
         return super().login()
+
+
+_LOGIN_FIELDS = {"username", "password", "provider", "refresh"}
+
+
+def malformed_login(body: Any) -> dict[str, list[str]]:
+    """What is wrong with the shape of an API login body (nothing when it is a proper guess):
+    a JSON object with a username and a password as text and the provider "db"."""
+    if not isinstance(body, dict):
+        return {"body": [gettext(
+            "Send the login as a JSON object with a username, a password and the provider "
+            "\"db\".")]}
+    errors: dict[str, list[str]] = {}
+    for field, message in (("username", gettext("Give the username as text.")),
+                           ("password", gettext("Give the password as text."))):
+        value = body.get(field)
+        if not isinstance(value, str) or not value:
+            errors[field] = [message]
+    if body.get("provider") != current_app.appbuilder.sm.auth_type_provider_name:
+        # FAB's schema leaves it optional, then reads it unguarded: a KeyError, a 500.
+        errors["provider"] = [gettext("Name the login provider: \"db\".")]
+    if "refresh" in body and not isinstance(body["refresh"], bool):
+        errors["refresh"] = [gettext("\"refresh\" is true or false.")]
+    for field in sorted(set(map(str, body)) - _LOGIN_FIELDS):
+        errors[field] = [gettext("Unknown field.")]
+    return errors

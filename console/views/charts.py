@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from reports import overdue_now
 from reports import statistics as st
 
 
@@ -100,21 +101,16 @@ def dashboard(query: st.Query) -> dict[str, Any]:
                                [row["centre"] for row in centres], [
             (str(labels[key]), [row[key] for row in centres])
             for key in ("opened", "accepted", "delivered")]))
-    open_overdue = st.open_overdue_table(query).rows
-    if open_overdue:
-        by_agency: dict[str, int] = {}
-        for row in open_overdue:
-            by_agency[row["agency"]] = by_agency.get(row["agency"], 0) + row["count"]
-        names = sorted(by_agency, key=lambda name: (-by_agency[name], name))
-        charts.append(_bars(gettext("Open sub-tasks overdue now, by agency"), names, [
-            (gettext("Open sub-tasks overdue"), [by_agency[name] for name in names])],
-            horizontal=True))
+    # The most overdue few and how many cases hold one, on the (centre, task_due) index; the
+    # full list is a link away (a busy centre holds hundreds: reading them all cost the page).
+    overdue_cases, open_overdue = overdue_now.most_overdue(query.centres,
+                                                           st.snapshot_moment(query))
     ratings = st.ratings_table(query).rows
     rated = sum(row["count"] for row in ratings)
     return {
         "total": total,
         "complaints": sum(row["count"] for row in complaints),
-        "overdue_now": sum(row["count"] for row in open_overdue),
+        "overdue_now": overdue_cases,
         "open_overdue": open_overdue,
         "rating_average": (round(sum(row["average"] * row["count"] for row in ratings) / rated, 2)
                            if rated else None),

@@ -12,6 +12,7 @@ from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, ValidationError
+from wtforms.validators import StopValidation
 
 from console.datamodel.errors import RecordError
 from console.datamodel.forms import REGEX_MESSAGES
@@ -385,6 +386,24 @@ class CentreOpenOn:
                 "nobody can be rostered then.", date=f"{field.data:%Y-%m-%d}"))
 
 
+class RosterDateInRange:
+    """A roster date between 1 January of last year and 31 December of next year
+    (:func:`models.roster.roster_date_bounds`): a roster dated 1999 was taken."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from console.clock import today
+        from models.roster import roster_date_bounds
+
+        if field.data is None:
+            return
+        first, last = roster_date_bounds(today())
+        if not first <= field.data <= last:
+            raise StopValidation(gettext(
+                "A roster can be recorded from %(first)s to %(last)s; %(date)s is outside.",
+                first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}",
+                date=f"{field.data:%Y-%m-%d}"))
+
+
 class RosterEntryView(CentreOwnedView):
     """Rosters (排班): who works which window on which date and shift."""
 
@@ -398,7 +417,8 @@ class RosterEntryView(CentreOwnedView):
     search_columns = ["date", "shift", "window", "staff"]
     order_columns = ["date", "shift"]
     base_order = ("date", "desc")
-    validators_columns = {"date": [CentreOpenOn()]}
+    # The range first: a date far outside needs no working calendar worked out.
+    validators_columns = {"date": [RosterDateInRange(), CentreOpenOn()]}
 
 
 class CalendarInterface(MongoEngineInterface):

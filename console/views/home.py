@@ -90,8 +90,19 @@ class HomeView(IndexView):
                                            self.complaints.base_query(), now)}
 
     def _centreadmin(self, now: dt.datetime) -> dict[str, Any]:
-        return {"figures": t.centre_today(self.cases.base_query(), self.complaints.base_query(),
-                                          now)}
+        from flask import url_for
+
+        from reports.overdue_now import traced
+        from reports.statistics import window_names
+
+        figures = t.centre_today(self.cases.base_query(), self.complaints.base_query(), now)
+        centre = self._centre()
+        figures.most_overdue = traced(figures.most_overdue, now,
+                                      window_names([centre]) if centre else {})
+        # The full list of overdue sub-tasks is the statistics readers' (both roles here are).
+        listed = self.appbuilder.sm.has_access("can_index", "StatisticsView")
+        return {"figures": figures,
+                "overdue_all": url_for("StatisticsView.overdue_now") if listed else None}
 
     _supervisor = _centreadmin
 

@@ -129,6 +129,26 @@ class StatisticsView(BaseView):
         columns = [Column(header, _cell(key)) for key, header in table.columns]
         return download(f"statistics-{name}", fmt, columns, table.rows)
 
+    @expose("/overdue-now")
+    @has_access
+    @permission_name("index")
+    def overdue_now(self):
+        """Every open sub-task overdue now, most overdue first, a page at a time: the full
+        list behind the few the dashboard and the centre's home page show."""
+        from reports import overdue_now
+
+        query, chosen, error = query_from_request()
+        if error or query is None:
+            abort(400)
+        page = max(request.args.get("page", 0, type=int), 0)
+        now = st.snapshot_moment(query)
+        count, rows, more = overdue_now.page(query.centres, now, page)
+        return self.render_template(
+            "onewindow/statistics/overdue_now.html", title=_l("Open sub-tasks overdue now"),
+            count=count, rows=rows, page=page, more=more, chosen=chosen,
+            centres=centre_choices() if user_centre() is None else [],
+            overdue=st.OVERDUE_DEFINITION, snapshot=to_china(now).strftime("%Y-%m-%d %H:%M"))
+
 
 def _cell(key: str):
     return lambda row: row.get(key)
