@@ -66,6 +66,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _text(value: str | None) -> str:
+    """A typed reason, note or name without its surrounding blanks: one made only of spaces
+    says nothing, so a rejection, withdrawal or hand-over must not pass with it."""
+    return (value or "").strip()
+
+
 def _require_window_role(actor: Actor) -> None:
     if not WINDOW_ROLES & actor.roles:
         raise AccessDenied(gettext("Only a window clerk may do this."))
@@ -527,6 +533,7 @@ def start_subtask(case: Case, actor: Actor, key: str, *, now: dt.datetime | None
 def request_supplement(case: Case, actor: Actor, key: str, reason: str, *,
                        now: dt.datetime | None = None) -> Case:
     """The agency asks for a supplement (补正): the sub-task's clock stops."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Say what the applicant must supply."))
 
@@ -578,6 +585,7 @@ def complete_subtask(case: Case, actor: Actor, key: str, results: Mapping[str, A
 def reject_subtask(case: Case, actor: Actor, key: str, reason: str, *,
                    returned: bool = False, now: dt.datetime | None = None) -> Case:
     """The agency refuses (or sends back) its part; the window decides what happens next."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Give the reason."))
     status = c.TASK_RETURNED if returned else c.TASK_REJECTED
@@ -654,6 +662,7 @@ def deliver(case: Case, actor: Actor, *, results: list[str] | None = None, recip
             "Cannot deliver: “%(names)s” is overdue or missing, and the result waits for it.",
             names="、".join(row.name for row in withheld)))
     method = method or case.delivery_method
+    recipient, tracking_number = _text(recipient), _text(tracking_number)
     if method == "mail" and not tracking_number:
         raise TransitionError(gettext("A mailed delivery needs its tracking number."))
     if method == "window" and not recipient:
@@ -670,6 +679,7 @@ def close(case: Case, actor: Actor, *, method: str, note: str, rating: int,
     """Follow-up (回访) done: the case is closed with the applicant's rating. A 容缺 material
     still outstanding is named in the timeline, not silently forgotten."""
     tr.check("close", case, actor)
+    note = _text(note)
     if not note:
         raise TransitionError(gettext("Write down what the follow-up found."))
     now = now or _now()
@@ -692,6 +702,7 @@ def withdraw(case: Case, actor: Actor, reason: str, *, now: dt.datetime | None =
 def _end(case: Case, actor: Actor, action: str, state: str, reason: str,
          now: dt.datetime) -> Case:
     """End the case early with a reason; every sub-task still open is dropped."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Give the reason."))
     subtasks = memory.working_copy(case.subtasks)

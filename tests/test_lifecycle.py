@@ -374,3 +374,43 @@ def test_centre_calendar_override_moves_the_deadline(centre):
     receive_all(case)
     life.accept(case, CLERK, now=to_utc(dt.datetime(2026, 11, 23, 10, 0)))
     assert to_china(stored(case).due_at) == dt.datetime(2026, 11, 25, 10, 0)
+
+
+BLANK = " \t\u3000\n"  # what a reason box holds when someone typed only spaces
+
+
+@pytest.mark.parametrize("attempt", [
+    lambda case: life.reject_subtask(case, AMR, case.subtasks[0].key, BLANK),
+    lambda case: life.reject_subtask(case, AMR, case.subtasks[0].key, BLANK, returned=True),
+    lambda case: life.request_supplement(case, AMR, case.subtasks[0].key, BLANK),
+    lambda case: life.withdraw(case, CLERK, BLANK),
+])
+def test_a_reason_of_only_blanks_is_refused_and_writes_nothing(centre, attempt):
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case)
+    life.accept(case, CLERK)
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        attempt(case)
+    assert stored(case).to_mongo().to_dict() == before
+
+
+def test_a_hand_over_or_follow_up_of_only_blanks_is_refused(centre):
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case, tolerate=False)
+    life.accept(case, CLERK)
+    licence, seal = case.subtasks
+    life.complete_subtask(case, AMR, licence.key, LICENCE)
+    life.complete_subtask(case, PSB, seal.key, SEALS)
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        life.deliver(case, CLERK, recipient=BLANK)
+    assert stored(case).to_mongo().to_dict() == before
+    life.deliver(case, CLERK, recipient=" 王强 ")
+    assert stored(case).handover.recipient == "王强"
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        life.close(case, CLERK, method="call", note=BLANK, rating=5)
+    assert stored(case).to_mongo().to_dict() == before
