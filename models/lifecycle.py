@@ -28,6 +28,7 @@ from models.case_numbers import next_case_number
 from models.deadlines import calendar_for, case_due
 from models.guarded import guarded_commit, validation_message
 from models.item import ServiceItem
+from models.people import person
 from models.signals import case_changed
 from models.window import Window
 from models.workdays import MINUTES, WORKING_DAYS
@@ -126,7 +127,8 @@ def _stale(case: Case) -> TransitionError:
     return StaleCaseError(
         gettext(
             "This case was changed by %(user)s at %(time)s. Reload it and try again.",
-            user=current.changed_by or "?", time=when,
+            # The colleague's name, as the timeline shows them, not their login.
+            user=person(current.changed_by) or "?", time=when,
         )
     )
 

@@ -148,6 +148,8 @@ def test_return_with_reasons_and_note_is_kept_in_the_history(app):
     assert stored.returns[0].note == "请法定代表人本人到场"
     html = page(clerk, case)
     assert point in html and "申请书第二页缺失" in html and "请法定代表人本人到场" in html
+    # Each return is headed by the clerk's name, as the timeline names them, not their login.
+    assert "· 李娜</div>" in html and "· ly_clerk" not in html
     act(clerk, case, "resubmit")
     messages = act(clerk, case, "return", **{f"reason-{form}": "not a review point"})
     assert messages[0][0] == "danger"
@@ -341,3 +343,28 @@ def test_success_messages_name_the_action(app):
     assert ("success", "Start window review: done.") in act(clerk, case, "start_review")
     messages = act(clerk, case, "withdraw", note="申请人撤回")
     assert ("success", "Withdraw: done.") in messages
+
+
+def ready_case(app):
+    clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    for agency, results in (("LY-AMR", {"licence_number": "L-9",
+                                        "credit_code": "91410300MA9F12345E"}),
+                            ("LY-PSB", {"seals": "公章、财务专用章"})):
+        for task in Case.objects.get(pk=case.pk).subtasks:
+            if task.agency == agency:
+                act(admin, case, "complete_subtask", subtask=task.key, **results)
+    assert Case.objects.get(pk=case.pk).state == c.READY
+    return clerk, case
+
+
+def test_the_rating_names_who_recorded_it_not_their_login(app):
+    clerk, case = ready_case(app)
+    act(clerk, case, "deliver", recipient="王强")
+    messages = act(clerk, case, "close", method="call", rating="5", note="申请人满意")
+    assert messages[0][0] == "success", messages
+    html = page(clerk, case)
+    rating = html[html.index("Applicant's rating"):]
+    assert "李娜" in rating[:600] and "ly_clerk" not in rating[:600]
+    assert "ly_clerk" not in client_for(app, "ly_clerk").get(f"/ratings/case/{case.pk}").get_data(
+        as_text=True).split("Recorded by")[1][:200]

@@ -7,7 +7,14 @@ import datetime as dt
 import threading
 
 import pytest
-from test_models_factories import db, make_agency, make_centre, make_item, make_window  # noqa: F401
+from test_models_factories import (  # noqa: F401
+    db,
+    make_agency,
+    make_centre,
+    make_item,
+    make_staff,
+    make_window,
+)
 
 from models import case as c
 from models import lifecycle as life
@@ -207,7 +214,11 @@ def test_stale_version_is_refused_with_who_and_when(centre):
     mine = stored(case)
     theirs = stored(case)
     life.accept(theirs, OTHER_CLERK)
-    with pytest.raises(life.StaleCaseError, match="clerk2"):
+    with pytest.raises(life.StaleCaseError, match="clerk2"):  # no staff record: the login
+        life.return_case(mine, CLERK, note="x")
+    # With a staff record the colleague is named as the timeline names them.
+    make_staff("王芳", username="clerk2")
+    with pytest.raises(life.StaleCaseError, match="王芳"):
         life.return_case(mine, CLERK, note="x")
     assert stored(case).state == c.ACCEPTED
     assert [e.action for e in stored(case).timeline].count("accept") == 1
