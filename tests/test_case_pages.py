@@ -368,3 +368,18 @@ def test_the_rating_names_who_recorded_it_not_their_login(app):
     assert "李娜" in rating[:600] and "ly_clerk" not in rating[:600]
     assert "ly_clerk" not in client_for(app, "ly_clerk").get(f"/ratings/case/{case.pk}").get_data(
         as_text=True).split("Recorded by")[1][:200]
+
+
+def test_a_result_of_nought_is_shown_on_the_case_page(app):
+    _clerk, case = accepted_case(app, items=["LY-EO-REG", "LY-EO-INVOICE"])
+    admin = client_for(app, "admin")
+    for task in Case.objects.get(pk=case.pk).subtasks:
+        if task.agency == "LY-AMR":
+            act(admin, case, "complete_subtask", subtask=task.key, licence_number="L-9",
+                credit_code="91410300MA9F12345E")
+    tax = next(t for t in Case.objects.get(pk=case.pk).subtasks if t.agency == "LY-TAX")
+    messages = act(admin, case, "complete_subtask", subtask=tax.key, invoice_count="0",
+                   ukey_serial="UK-0001")
+    assert messages[0][0] == "success", messages
+    # No invoices handed out is a result the window must see, as the delivery checklist says.
+    assert re.search(r"<small>Invoice count</small> 0</div>", page(admin, case))
