@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any
 import uuid
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from mongoengine import ValidationError
 
 from models import case as c
@@ -309,10 +309,12 @@ def _check_promise(case: Case, row: MaterialReceipt, promised_on, today: dt.date
             gettext("Give the date by which “%(name)s” will be handed in.", name=row.name))
     latest = latest_promise(case, row, today)
     if not today <= promised_on <= latest:
-        raise TransitionError(gettext(
-            "“%(name)s” must be promised between %(today)s and %(latest)s (%(days)d working "
-            "days).", name=row.name, today=today.isoformat(), latest=latest.isoformat(),
-            days=row.follow_up_days or 0))
+        raise TransitionError(ngettext(
+            "“%(name)s” must be promised between %(today)s and %(latest)s (%(num)d working "
+            "day).",
+            "“%(name)s” must be promised between %(today)s and %(latest)s (%(num)d working "
+            "days).", row.follow_up_days or 0, name=row.name, today=today.isoformat(),
+            latest=latest.isoformat()))
 
 
 def missing_materials(case: Case) -> list[MaterialReceipt]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from forms.validators import mask_id_number, mask_phone
 from models import case as c
@@ -125,7 +125,8 @@ def item_notification(item: ServiceItem, centre_code: str, today: dt.date) -> Pr
     centre = _centre(centre_code)
     rows = [[m.name, str(m.copies), label(MATERIAL_FORMS, m.form),
              label(MATERIAL_REQUIREMENTS, m.requirement)
-             + (gettext(" (within %(days)d working days)", days=m.follow_up_days)
+             + (ngettext(" (within %(num)d working day)", " (within %(num)d working days)",
+                         m.follow_up_days)
                 if m.follow_up_days else ""),
              "；".join(m.review_points or [])] for m in item.materials]
     agency = getattr(item.agency, "name", "")

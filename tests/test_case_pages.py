@@ -383,3 +383,18 @@ def test_a_result_of_nought_is_shown_on_the_case_page(app):
     assert messages[0][0] == "success", messages
     # No invoices handed out is a result the window must see, as the delivery checklist says.
     assert re.search(r"<small>Invoice count</small> 0</div>", page(admin, case))
+
+
+def test_a_one_day_allowance_reads_in_the_singular(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, items=["LY-EO-REG", "LY-EO-INVOICE"])
+    html = page(clerk, case)
+    assert "≤ 1 working day</span>" in html and "1 working days" not in html
+    assert "≤ 5 working days</span>" in html  # the address proof keeps its plural
+    act(clerk, case, "start_review")
+    stored = Case.objects.get(pk=case.pk)
+    one_day = next(i for i, row in enumerate(stored.materials) if row.follow_up_days == 1)
+    late = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    messages = act(clerk, case, "record_materials", **{f"state-{one_day}": "tolerated",
+                                                       f"promised-{one_day}": late})
+    assert messages[0][0] == "danger" and messages[0][1].endswith("(1 working day)."), messages
