@@ -86,7 +86,13 @@ def _list(field: ResultField, value: Any) -> list[str]:
     elif value is not None and not isinstance(value, list | tuple):
         raise ValueError(gettext("%(label)s must be a list of names.", label=field.label))
     entries = [_text(field, entry) for entry in (value or [])]
-    return [entry for entry in entries if entry]
+    entries = [entry for entry in entries if entry]
+    # A seal named twice is a typing slip, and would count as two seals handed over.
+    twice = sorted({entry for entry in entries if entries.count(entry) > 1}, key=entries.index)
+    if twice:
+        raise ValueError(gettext("%(label)s names “%(names)s” more than once.",
+                                 label=field.label, names="、".join(twice)))
+    return entries
 
 
 def _account(field: ResultField, value: Any) -> str:

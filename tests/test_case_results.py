@@ -163,3 +163,10 @@ def test_a_bank_sub_task_done_with_letters_for_its_account_writes_nothing(ly):
     message = unchanged(case, lambda: life.complete_subtask(
         case, BANK, bank.key, {"bank_name": "中国银行", "account_number": "abc"}))
     assert "Account number must be" in message
+
+
+def test_a_seal_named_twice_is_refused():
+    with pytest.raises(ValueError, match="Seals names “公章” more than once"):
+        clean_results(["seals"], {"seals": "公章、法定代表人名章、公章，财务专用章"})
+    assert clean_results(["seals"], {"seals": "公章、、财务专用章、"}) == {
+        "seals": ["公章", "财务专用章"]}
