@@ -182,7 +182,7 @@ def open_case(
             raise AccessDenied(gettext("This service item belongs to another service centre."))
         if not window.accepts(item):
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
-                                          window=window.code, item=item.name))
+                                          window=str(window), item=item.name))
     _check_mode(mode, items, window)
     if delivery_method == "mail" and not (applicant.get("mail_address") or "").strip():
         raise TransitionError(gettext("Mail delivery needs a mailing address."))
@@ -402,7 +402,7 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
             raise AccessDenied(gettext("This service item belongs to another service centre."))
         if isinstance(case.window, Window) and not case.window.accepts(item):
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
-                                          window=case.window.code, item=item.name))
+                                          window=str(case.window), item=item.name))
     now = now or _now()
     accepted = case.state in (c.ACCEPTED, c.READY)
     materials = memory.working_copy(case.materials)

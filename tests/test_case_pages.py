@@ -398,3 +398,15 @@ def test_a_one_day_allowance_reads_in_the_singular(app):
     messages = act(clerk, case, "record_materials", **{f"state-{one_day}": "tolerated",
                                                        f"promised-{one_day}": late})
     assert messages[0][0] == "danger" and messages[0][1].endswith("(1 working day)."), messages
+
+
+def test_adding_an_unknown_item_names_it_and_writes_nothing(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(clerk, case, "add_items", items=["NO-SUCH-ITEM"])
+    assert messages == [("danger", "Unknown service item: NO-SUCH-ITEM")], messages
+    # Another centre's item is as unknown here.
+    messages = act(clerk, case, "add_items", items=["MJ-EO-SEAL"])
+    assert messages == [("danger", "Unknown service item: MJ-EO-SEAL")], messages
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before

@@ -555,8 +555,13 @@ def _add_items(case: Case, actor: life.Actor):
     form = f.AddItemsForm()
     form.items.choices = [(code, code) for code in request.form.getlist("items")]
     valid(form)
-    items = MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data)
-    life.add_items(case, actor, list(items), now=_now())
+    items = list(MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data))
+    # A code that names none of the centre's items is named, not taken for "already on the case".
+    missing = sorted(set(form.items.data) - {item.code for item in items})
+    if missing:
+        raise life.TransitionError(gettext("Unknown service item: %(codes)s",
+                                           codes=", ".join(missing)))
+    life.add_items(case, actor, items, now=_now())
     return gettext("Items added to the case.")
 
 
