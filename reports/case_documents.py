@@ -252,10 +252,14 @@ def delivery_checklist(case: c.Case, today: dt.date) -> Printable:
     if case.handover:
         extra = [line for line in case.handover.results
                  if not any(line.startswith(str(t.item_name)) for t in case.subtasks)]
+        # Mailed results name where they went and the parcel; collected ones, who took them.
+        sent = ([(gettext("Mailing address"), case.mail_address or ""),
+                 (gettext("Tracking number"), case.handover.tracking_number or "")]
+                if case.handover.method == "mail"
+                else [(gettext("Collected by"), case.handover.recipient or "")])
         blocks.append(Fields([
             (gettext("Method"), label(c.DELIVERY_METHODS, case.handover.method)),
-            (gettext("Recipient"), case.handover.recipient or ""),
-            (gettext("Tracking number"), case.handover.tracking_number or ""),
+            *sent,
             (gettext("Time"), c.format_local(case.handover.at)),
             (gettext("Also handed over"), "、".join(extra)),
         ]))

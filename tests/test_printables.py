@@ -179,10 +179,23 @@ def test_delivery_checklist_from_the_results_with_signature_lines(app):
     act(clerk, case, "deliver", recipient="王强")
     assert Case.objects.get(pk=case.pk).state == c.DELIVERED
     text, _reader = pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")
-    assert "王强" in text
+    # Collected at the window: who took it (领取人, not a parcel's 收件人), no parcel to name.
+    assert "领取人王强" in compact(text) and "快递单号" not in text and "收件人" not in text
     # Nothing to hand over before the results are in.
     _clerk, running = accepted(app)
     assert clerk.get(f"/printables/cases/{running.pk}/delivery/html").status_code == 404
+
+
+def test_a_mailed_delivery_checklist_names_the_address_and_the_parcel(app):
+    mail = "洛阳市西工区中州中路100号3单元"
+    clerk, case = ready(app, company_name="邮寄出件测试有限公司", delivery_method="mail",
+                        mail_address=mail)
+    act(clerk, case, "deliver", tracking_number="SF1234567890")
+    assert Case.objects.get(pk=case.pk).state == c.DELIVERED
+    flat = compact(pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")[0])
+    assert compact(mail) in flat and "SF1234567890" in flat
+    assert "邮寄地址" in flat and "快递单号SF1234567890" in flat
+    assert "领取人时间" not in flat and "收件人" not in flat  # nobody collected it here
 
 
 def test_blank_notification_of_an_item(app):
