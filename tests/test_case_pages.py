@@ -410,3 +410,16 @@ def test_adding_an_unknown_item_names_it_and_writes_nothing(app):
     messages = act(clerk, case, "add_items", items=["MJ-EO-SEAL"])
     assert messages == [("danger", "Unknown service item: MJ-EO-SEAL")], messages
     assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+
+
+def test_the_printables_list_reads_in_english_on_an_english_page(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    act(clerk, case, "start_review")
+    act(clerk, case, "return", note="请补齐")
+    html = page(clerk, case)
+    printables = html[html.index('class="onewindow-printables"'):]
+    printables = printables[:printables.index("</ul>")]
+    assert "One-time notification 1 (" in printables
+    # Chinese punctuation belongs to the Chinese page only.
+    assert "：" not in printables and "（" not in printables
