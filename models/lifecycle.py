@@ -11,12 +11,14 @@ current time is read only when a caller passes none.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
 import uuid
 
-from flask_babel import gettext, ngettext
+from flask import current_app, has_app_context
+from flask_babel import force_locale, gettext, ngettext
 from mongoengine import ValidationError
 
 from models import case as c
@@ -65,6 +67,16 @@ class Actor:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def record_language() -> AbstractContextManager:
+    """Words the lifecycle writes into a case (a return's default reason, the delivered
+    results' labels, a pause's reason) are in the centre's language, whatever language the
+    clerk's screen is in: the one-time notification and the delivery checklist are printed for
+    the applicant from them, and every later reader sees them as written."""
+    if not has_app_context():
+        return nullcontext()
+    return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "zh_CN")
 
 
 def _text(value: str | None) -> str:
@@ -369,8 +381,10 @@ def return_case(case: Case, actor: Actor, note: str = "", *,
         if not reason and problem == c.DEFECTIVE:
             raise TransitionError(gettext("Say what must be corrected in “%(name)s”.",
                                           name=row.name))
-        named.append(c.ReturnedMaterial(name=row.name, problem=problem,
-                                        reason=(reason or gettext("Not handed in"))[:500]))
+        if not reason:
+            with record_language():
+                reason = gettext("Not handed in")
+        named.append(c.ReturnedMaterial(name=row.name, problem=problem, reason=reason[:500]))
     record = c.ReturnRecord(at=now, clerk=actor.username, materials=named,
                             note=(note or "").strip() or None)
     notification = [f"{row.name}：{row.reason}" for row in named]
@@ -515,8 +529,9 @@ def _case_clock(case: Case, subtasks: list[SubTask], calendar, now: dt.datetime)
     should_pause = bool(paused) and not working
     pauses = memory.working_copy(case.clock_pauses)
     if should_pause and not case.clock_paused:
-        pauses.append(Pause(started_at=now, reason=gettext("Every open sub-task waits for the "
-                                                           "applicant (补正).")))
+        with record_language():
+            reason = gettext("Every open sub-task waits for the applicant (补正).")
+        pauses.append(Pause(started_at=now, reason=reason))
         return {"clock_pauses": pauses}
     if not should_pause and case.clock_paused:
         pauses[-1].ended_at = now
@@ -671,7 +686,9 @@ def deliver(case: Case, actor: Actor, *, results: list[str] | None = None, recip
         raise TransitionError(gettext("A mailed delivery needs its tracking number."))
     if method == "window" and not recipient:
         raise TransitionError(gettext("Say who collected the results."))
-    handed = delivery_checklist(case) + [line for line in results or [] if line.strip()]
+    with record_language():
+        handed = delivery_checklist(case)
+    handed += [line for line in results or [] if line.strip()]
     handover = c.Handover(method=method, results=handed, recipient=recipient or None,
                           tracking_number=tracking_number or None, at=now)
     return _commit(case, actor, "deliver", {"handover": handover}, to_state=c.DELIVERED,
@@ -690,8 +707,9 @@ def close(case: Case, actor: Actor, *, method: str, note: str, rating: int,
     outstanding = [row.name for row in case.materials if row.state == c.TOLERATED]
     event_note = note
     if outstanding:
-        event_note += "；" + gettext("closed with tolerated materials outstanding: %(names)s",
-                                     names="、".join(outstanding))
+        with record_language():
+            event_note += "；" + gettext("closed with tolerated materials outstanding: %(names)s",
+                                         names="、".join(outstanding))
     follow_up = c.FollowUp(method=method, note=note, rating=rating, at=now)
     return _commit(case, actor, "close", {"follow_up": follow_up}, to_state=c.CLOSED,
                    note=event_note, now=now)

@@ -467,3 +467,21 @@ def test_the_print_view_and_the_pdf_say_the_same(app):
             # each phrase of the value is compared.
             for phrase in re.split(r"[\s，；]+", text):
                 assert phrase in pdf, (kind, phrase)
+
+
+def test_what_an_english_screen_writes_into_a_case_is_in_the_centres_language(app):
+    clerk, case = ready(app, company_name="英文界面出件测试有限公司")
+    assert clerk.get("/lang/en").status_code == 302
+    messages = act(clerk, case, "deliver", recipient="王强")
+    assert messages[0] == ("success", "Delivered: 2 results handed over."), messages
+    handed = Case.objects.get(pk=case.pk).handover.results
+    assert any("证照编号 LIC-410300-77" in line for line in handed), handed
+    assert not any("Licence number" in line for line in handed)
+    assert "Licence number" not in Case.objects.get(pk=case.pk).timeline[-1].note
+    # A return's default reason, printed on the applicant's one-time notification.
+    other, returned = reviewed(app, company_name="英文界面退回测试有限公司")
+    assert other.get("/lang/en").status_code == 302
+    act(other, returned, "return", note="")
+    reasons = [m.reason for m in Case.objects.get(pk=returned.pk).returns[0].materials]
+    assert reasons and set(reasons) == {"未提交"}, reasons
+    assert "未提交" in pdf_of(other, f"/printables/cases/{returned.pk}/notification/1/pdf")[0]
