@@ -423,3 +423,28 @@ def test_the_printables_list_reads_in_english_on_an_english_page(app):
     assert "One-time notification 1 (" in printables
     # Chinese punctuation belongs to the Chinese page only.
     assert "：" not in printables and "（" not in printables
+
+
+def test_closing_a_case_rated_on_the_rating_screen_keeps_that_rating(app):
+    from models.rating import Rating
+
+    clerk, case = ready_case(app)
+    act(clerk, case, "deliver", recipient="王强")
+    token = csrf_token(clerk, f"/ratings/case/{case.pk}")
+    response = clerk.post(f"/ratings/case/{case.pk}",
+                          data={"csrf_token": token, "score": "1", "comment": "等太久"})
+    assert response.status_code == 302
+    html = page(clerk, case)
+    close_form = html[html.index("/act/close"):]
+    close_form = close_form[:close_form.index("</form>")]
+    assert 'name="rating" value="1"' in close_form and "<select" in close_form  # the method
+    assert 'id="rating"' not in close_form  # no second rating to pick
+    # A page shown before the rating was recorded posts another rating: refused.
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(clerk, case, "close", method="call", rating="5", note="回访满意")
+    assert messages[0][0] == "danger" and "already recorded (Very dissatisfied)" in messages[0][1]
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+    messages = act(clerk, case, "close", method="call", rating="1", note="已致歉")
+    assert messages[0][0] == "success", messages
+    assert Case.objects.get(pk=case.pk).follow_up.rating == 1
+    assert [r.score for r in Rating.objects(case=case.pk)] == [1]

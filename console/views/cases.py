@@ -52,6 +52,7 @@ from models.deadlines import (
 from models.item import ServiceItem
 from models.name_search import name_filter
 from models.people import remember_people
+from models.rating import RATINGS, rating_of
 from models.roster import RosterEntry
 from models.staff import StaffMember
 
@@ -576,6 +577,12 @@ def _deliver(case: Case, actor: life.Actor):
 
 def _close(case: Case, actor: life.Actor):
     form = valid(f.CloseForm())
+    recorded = rating_of(case)
+    if recorded is not None and recorded.score != form.rating.data:
+        # Rated meanwhile on the rating screen: one case, one rating (statistics read it).
+        raise life.TransitionError(gettext(
+            "The applicant's rating of this case is already recorded (%(rating)s); closing "
+            "keeps it.", rating=c.label_of(RATINGS, recorded.score)))
     life.close(case, actor, method=form.method.data, note=form.note.data,
                rating=form.rating.data, now=_now())
     return gettext("Case closed.")
