@@ -640,6 +640,10 @@ def drop_item(case: Case, actor: Actor, key: str, note: str = "", *,
     if all(t.status in (c.DONE, c.DROPPED) for t in subtasks):
         to_state = c.READY if any(t.status == c.DONE for t in subtasks) else c.REJECTED
         changes["finished_at"] = now
+        if to_state == c.REJECTED:
+            # Nothing is left to deliver: the case ends as rejected, with why.
+            changes["outcome"] = _text(note) or next(
+                (t.reason[:1000] for t in subtasks if t.key == key and t.reason), None)
     return _commit(case, actor, "drop_item", changes, to_state=to_state, subtask=key, note=note,
                    now=now)
 

@@ -448,3 +448,16 @@ def test_closing_a_case_rated_on_the_rating_screen_keeps_that_rating(app):
     assert messages[0][0] == "success", messages
     assert Case.objects.get(pk=case.pk).follow_up.rating == 1
     assert [r.score for r in Rating.objects(case=case.pk)] == [1]
+
+
+def test_dropping_the_last_item_says_the_case_ended_and_why(app):
+    clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    act(admin, case, "reject_subtask", subtask=licence.key, note="名称与已登记企业重名")
+    messages = act(clerk, case, "drop_item", subtask=licence.key, note="")
+    # The seals waited for the licence: nothing is left, the case ends.
+    assert messages == [("warning", "Every item of the case is dropped: it is closed as "
+                                     "rejected.")], messages
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == c.REJECTED and stored.outcome == "名称与已登记企业重名"

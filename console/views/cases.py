@@ -615,6 +615,13 @@ def _complete(case: Case, actor: life.Actor):
 def _drop(case: Case, actor: life.Actor):
     form = valid(f.NoteForm())
     life.drop_item(case, actor, _key(), note=form.note.data or "", now=_now())
+    # Dropping the last open item ends the case: say so, not only "done".
+    if case.state == c.REJECTED:
+        return [(gettext("Every item of the case is dropped: it is closed as rejected."),
+                 "warning")]
+    if case.state == c.READY:
+        return gettext("Every other item is done: the case is ready for delivery.")
+    return None
 
 
 def _receive(case: Case, actor: life.Actor):
