@@ -461,3 +461,12 @@ def test_dropping_the_last_item_says_the_case_ended_and_why(app):
                                      "rejected.")], messages
     stored = Case.objects.get(pk=case.pk)
     assert stored.state == c.REJECTED and stored.outcome == "名称与已登记企业重名"
+
+
+def test_the_timeline_keeps_each_time_and_name_on_one_line(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    html = page(clerk, case)
+    timeline = html[html.index("<h3>Timeline</h3>"):]
+    row = re.search(r"<tr><td[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d</td><td[^>]*>李娜</td>", timeline)
+    assert row and row.group(0).count('class="text-nowrap"') == 2, timeline[:600]
