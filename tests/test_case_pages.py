@@ -470,3 +470,17 @@ def test_the_timeline_keeps_each_time_and_name_on_one_line(app):
     timeline = html[html.index("<h3>Timeline</h3>"):]
     row = re.search(r"<tr><td[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d</td><td[^>]*>李娜</td>", timeline)
     assert row and row.group(0).count('class="text-nowrap"') == 2, timeline[:600]
+
+
+def test_a_returned_sub_task_shows_its_reason_and_pauses_in_words(app):
+    _clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    act(admin, case, "request_supplement", subtask=licence.key, note="需补充章程")
+    act(admin, case, "record_supplement", subtask=licence.key)
+    act(admin, case, "return_subtask", subtask=licence.key, note="材料与系统不符")
+    row = page(admin, case)
+    row = row[row.index(f'data-subtask="{licence.key}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Reason: 材料与系统不符" in row and ": 材料与系统不符" not in row.replace("Reason:", "")
+    assert "Paused 1 time for supplements" in row
