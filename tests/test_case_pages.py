@@ -484,3 +484,19 @@ def test_a_returned_sub_task_shows_its_reason_and_pauses_in_words(app):
     row = row[:row.index("</tr>")]
     assert "Reason: 材料与系统不符" in row and ": 材料与系统不符" not in row.replace("Reason:", "")
     assert "Paused 1 time for supplements" in row
+
+
+def test_opening_with_another_centres_item_names_it_and_opens_nothing(app):
+    clerk = client_for(app, "ly_clerk")
+    window = case_views.Window.objects.get(centre="LY", code="W01")
+    before = Case.objects.count()
+    response = clerk.post("/cases/new", data={
+        "csrf_token": csrf_token(clerk, "/cases/new"), "window": str(window.pk),
+        "items": ["LY-EO-REG", "MJ-EO-SEAL"], "mode": "partial_chain", "channel": "window",
+        "delivery_method": "window", "company_name": "洛阳跨中心事项有限公司",
+        "legal_rep_name": "王强", "legal_rep_id": ID_NUMBER, "phone": "13803791234",
+        "address": "洛阳市洛龙区开元大道218号"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Unknown service item: MJ-EO-SEAL" in html and "not a valid choice" not in html
+    assert Case.objects.count() == before
