@@ -196,6 +196,10 @@ def open_case(
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
                                           window=str(window), item=item.name))
     _check_mode(mode, items, window)
+    # Typed names and addresses without their surrounding blanks: "  洛阳某某有限公司 " would be
+    # printed, searched and counted for 一人多户 / 一址多照 as another company or person.
+    applicant = {name: (_text(value) or None) if isinstance(value, str) else value
+                 for name, value in applicant.items()}
     if delivery_method == "mail" and not (applicant.get("mail_address") or "").strip():
         raise TransitionError(gettext("Mail delivery needs a mailing address."))
     now = now or _now()

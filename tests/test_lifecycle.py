@@ -425,3 +425,14 @@ def test_a_hand_over_or_follow_up_of_only_blanks_is_refused(centre):
     with pytest.raises(life.TransitionError):
         life.close(case, CLERK, method="call", note=BLANK, rating=5)
     assert stored(case).to_mongo().to_dict() == before
+
+
+def test_the_applicants_names_are_kept_without_surrounding_blanks(centre):
+    case = open_full(centre, company_name="  洛阳云帆科技有限公司\u3000", legal_rep_name=" 王强 ",
+                     address=" 洛阳市洛龙区开元大道 218 号 ")
+    kept = stored(case)
+    assert kept.company_name == "洛阳云帆科技有限公司" and kept.legal_rep_name == "王强"
+    assert kept.address == "洛阳市洛龙区开元大道 218 号"
+    with pytest.raises(life.TransitionError):
+        open_full(centre, company_name="   ")
+    assert Case.objects.count() == 1
