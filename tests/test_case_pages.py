@@ -500,3 +500,21 @@ def test_opening_with_another_centres_item_names_it_and_opens_nothing(app):
     html = response.get_data(as_text=True)
     assert "Unknown service item: MJ-EO-SEAL" in html and "not a valid choice" not in html
     assert Case.objects.count() == before
+
+
+def late_row(html: str, number: str) -> str:
+    row = html[html.rindex("<tr>", 0, html.index(number)):]
+    return row[:row.index("</tr>")]
+
+
+def test_the_late_list_says_a_result_is_withheld_only_while_it_is_to_be_handed_over(app):
+    clerk, delivered = ready_case(app)
+    act(clerk, delivered, "deliver", recipient="王强")
+    backdate_tolerated(delivered, 3)
+    _clerk, running = accepted_case(app, company_name="容缺扣件测试有限公司")
+    backdate_tolerated(running, 3)
+    html = clerk.get("/cases/late-tolerated").get_data(as_text=True)
+    assert "住所（经营场所）使用证明" in late_row(html, running.number)
+    assert "<td>Yes</td>" in late_row(html, running.number)
+    assert "<td>Yes</td>" not in late_row(html, delivered.number)  # its results went out
+    assert re.search(r"<small>\d+ cases?</small>", html)
