@@ -11,12 +11,14 @@ current time is read only when a caller passes none.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
 import uuid
 
-from flask_babel import gettext
+from flask import current_app, has_app_context
+from flask_babel import force_locale, gettext, ngettext
 from mongoengine import ValidationError
 
 from models import case as c
@@ -28,6 +30,7 @@ from models.case_numbers import next_case_number
 from models.deadlines import calendar_for, case_due
 from models.guarded import guarded_commit, validation_message
 from models.item import ServiceItem
+from models.people import person
 from models.signals import case_changed
 from models.window import Window
 from models.workdays import MINUTES, WORKING_DAYS
@@ -64,6 +67,22 @@ class Actor:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def record_language() -> AbstractContextManager:
+    """Words the lifecycle writes into a case (a return's default reason, the delivered
+    results' labels, a pause's reason) are in the centre's language, whatever language the
+    clerk's screen is in: the one-time notification and the delivery checklist are printed for
+    the applicant from them, and every later reader sees them as written."""
+    if not has_app_context():
+        return nullcontext()
+    return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "zh_CN")
+
+
+def _text(value: str | None) -> str:
+    """A typed reason, note or name without its surrounding blanks: one made only of spaces
+    says nothing, so a rejection, withdrawal or hand-over must not pass with it."""
+    return (value or "").strip()
 
 
 def _require_window_role(actor: Actor) -> None:
@@ -120,7 +139,8 @@ def _stale(case: Case) -> TransitionError:
     return StaleCaseError(
         gettext(
             "This case was changed by %(user)s at %(time)s. Reload it and try again.",
-            user=current.changed_by or "?", time=when,
+            # The colleague's name, as the timeline shows them, not their login.
+            user=person(current.changed_by) or "?", time=when,
         )
     )
 
@@ -174,8 +194,12 @@ def open_case(
             raise AccessDenied(gettext("This service item belongs to another service centre."))
         if not window.accepts(item):
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
-                                          window=window.code, item=item.name))
+                                          window=str(window), item=item.name))
     _check_mode(mode, items, window)
+    # Typed names and addresses without their surrounding blanks: "  洛阳某某有限公司 " would be
+    # printed, searched and counted for 一人多户 / 一址多照 as another company or person.
+    applicant = {name: (_text(value) or None) if isinstance(value, str) else value
+                 for name, value in applicant.items()}
     if delivery_method == "mail" and not (applicant.get("mail_address") or "").strip():
         raise TransitionError(gettext("Mail delivery needs a mailing address."))
     now = now or _now()
@@ -301,10 +325,12 @@ def _check_promise(case: Case, row: MaterialReceipt, promised_on, today: dt.date
             gettext("Give the date by which “%(name)s” will be handed in.", name=row.name))
     latest = latest_promise(case, row, today)
     if not today <= promised_on <= latest:
-        raise TransitionError(gettext(
-            "“%(name)s” must be promised between %(today)s and %(latest)s (%(days)d working "
-            "days).", name=row.name, today=today.isoformat(), latest=latest.isoformat(),
-            days=row.follow_up_days or 0))
+        raise TransitionError(ngettext(
+            "“%(name)s” must be promised between %(today)s and %(latest)s (%(num)d working "
+            "day).",
+            "“%(name)s” must be promised between %(today)s and %(latest)s (%(num)d working "
+            "days).", row.follow_up_days or 0, name=row.name, today=today.isoformat(),
+            latest=latest.isoformat()))
 
 
 def missing_materials(case: Case) -> list[MaterialReceipt]:
@@ -359,8 +385,10 @@ def return_case(case: Case, actor: Actor, note: str = "", *,
         if not reason and problem == c.DEFECTIVE:
             raise TransitionError(gettext("Say what must be corrected in “%(name)s”.",
                                           name=row.name))
-        named.append(c.ReturnedMaterial(name=row.name, problem=problem,
-                                        reason=(reason or gettext("Not handed in"))[:500]))
+        if not reason:
+            with record_language():
+                reason = gettext("Not handed in")
+        named.append(c.ReturnedMaterial(name=row.name, problem=problem, reason=reason[:500]))
     record = c.ReturnRecord(at=now, clerk=actor.username, materials=named,
                             note=(note or "").strip() or None)
     notification = [f"{row.name}：{row.reason}" for row in named]
@@ -392,7 +420,7 @@ def add_items(case: Case, actor: Actor, items: Iterable[ServiceItem], note: str 
             raise AccessDenied(gettext("This service item belongs to another service centre."))
         if isinstance(case.window, Window) and not case.window.accepts(item):
             raise TransitionError(gettext("Window %(window)s does not take “%(item)s”.",
-                                          window=case.window.code, item=item.name))
+                                          window=str(case.window), item=item.name))
     now = now or _now()
     accepted = case.state in (c.ACCEPTED, c.READY)
     materials = memory.working_copy(case.materials)
@@ -505,8 +533,9 @@ def _case_clock(case: Case, subtasks: list[SubTask], calendar, now: dt.datetime)
     should_pause = bool(paused) and not working
     pauses = memory.working_copy(case.clock_pauses)
     if should_pause and not case.clock_paused:
-        pauses.append(Pause(started_at=now, reason=gettext("Every open sub-task waits for the "
-                                                           "applicant (补正).")))
+        with record_language():
+            reason = gettext("Every open sub-task waits for the applicant (补正).")
+        pauses.append(Pause(started_at=now, reason=reason))
         return {"clock_pauses": pauses}
     if not should_pause and case.clock_paused:
         pauses[-1].ended_at = now
@@ -527,6 +556,7 @@ def start_subtask(case: Case, actor: Actor, key: str, *, now: dt.datetime | None
 def request_supplement(case: Case, actor: Actor, key: str, reason: str, *,
                        now: dt.datetime | None = None) -> Case:
     """The agency asks for a supplement (补正): the sub-task's clock stops."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Say what the applicant must supply."))
 
@@ -578,6 +608,7 @@ def complete_subtask(case: Case, actor: Actor, key: str, results: Mapping[str, A
 def reject_subtask(case: Case, actor: Actor, key: str, reason: str, *,
                    returned: bool = False, now: dt.datetime | None = None) -> Case:
     """The agency refuses (or sends back) its part; the window decides what happens next."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Give the reason."))
     status = c.TASK_RETURNED if returned else c.TASK_REJECTED
@@ -613,6 +644,10 @@ def drop_item(case: Case, actor: Actor, key: str, note: str = "", *,
     if all(t.status in (c.DONE, c.DROPPED) for t in subtasks):
         to_state = c.READY if any(t.status == c.DONE for t in subtasks) else c.REJECTED
         changes["finished_at"] = now
+        if to_state == c.REJECTED:
+            # Nothing is left to deliver: the case ends as rejected, with why.
+            changes["outcome"] = _text(note) or next(
+                (t.reason[:1000] for t in subtasks if t.key == key and t.reason), None)
     return _commit(case, actor, "drop_item", changes, to_state=to_state, subtask=key, note=note,
                    now=now)
 
@@ -654,11 +689,14 @@ def deliver(case: Case, actor: Actor, *, results: list[str] | None = None, recip
             "Cannot deliver: “%(names)s” is overdue or missing, and the result waits for it.",
             names="、".join(row.name for row in withheld)))
     method = method or case.delivery_method
+    recipient, tracking_number = _text(recipient), _text(tracking_number)
     if method == "mail" and not tracking_number:
         raise TransitionError(gettext("A mailed delivery needs its tracking number."))
     if method == "window" and not recipient:
         raise TransitionError(gettext("Say who collected the results."))
-    handed = delivery_checklist(case) + [line for line in results or [] if line.strip()]
+    with record_language():
+        handed = delivery_checklist(case)
+    handed += [line for line in results or [] if line.strip()]
     handover = c.Handover(method=method, results=handed, recipient=recipient or None,
                           tracking_number=tracking_number or None, at=now)
     return _commit(case, actor, "deliver", {"handover": handover}, to_state=c.DELIVERED,
@@ -670,14 +708,16 @@ def close(case: Case, actor: Actor, *, method: str, note: str, rating: int,
     """Follow-up (回访) done: the case is closed with the applicant's rating. A 容缺 material
     still outstanding is named in the timeline, not silently forgotten."""
     tr.check("close", case, actor)
+    note = _text(note)
     if not note:
         raise TransitionError(gettext("Write down what the follow-up found."))
     now = now or _now()
     outstanding = [row.name for row in case.materials if row.state == c.TOLERATED]
     event_note = note
     if outstanding:
-        event_note += "；" + gettext("closed with tolerated materials outstanding: %(names)s",
-                                     names="、".join(outstanding))
+        with record_language():
+            event_note += "；" + gettext("closed with tolerated materials outstanding: %(names)s",
+                                         names="、".join(outstanding))
     follow_up = c.FollowUp(method=method, note=note, rating=rating, at=now)
     return _commit(case, actor, "close", {"follow_up": follow_up}, to_state=c.CLOSED,
                    note=event_note, now=now)
@@ -692,6 +732,7 @@ def withdraw(case: Case, actor: Actor, reason: str, *, now: dt.datetime | None =
 def _end(case: Case, actor: Actor, action: str, state: str, reason: str,
          now: dt.datetime) -> Case:
     """End the case early with a reason; every sub-task still open is dropped."""
+    reason = _text(reason)
     if not reason:
         raise TransitionError(gettext("Give the reason."))
     subtasks = memory.working_copy(case.subtasks)

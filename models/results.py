@@ -13,7 +13,10 @@ from flask_babel import lazy_gettext as _l
 
 from forms.validators import normalise_credit_code
 
-TEXT, NUMBER, LIST, CREDIT_CODE = "text", "number", "list", "credit_code"
+TEXT, NUMBER, LIST, CREDIT_CODE, ACCOUNT = "text", "number", "list", "credit_code", "account"
+
+# A bank account number's digits (the bank prints it in groups: spaces are kept as typed).
+ACCOUNT_DIGITS = (8, 32)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ CATALOGUE: dict[str, ResultField] = {
         ResultField("invoice_count", _l("Invoice count"), NUMBER),
         ResultField("ukey_serial", _l("Tax UKey serial")),
         ResultField("bank_name", _l("Bank"), TEXT, 100),
-        ResultField("account_number", _l("Account number"), TEXT, 40),
+        ResultField("account_number", _l("Account number"), ACCOUNT, 40),
         ResultField("registration_number", _l("Registration number")),
     )
 }
@@ -83,7 +86,25 @@ def _list(field: ResultField, value: Any) -> list[str]:
     elif value is not None and not isinstance(value, list | tuple):
         raise ValueError(gettext("%(label)s must be a list of names.", label=field.label))
     entries = [_text(field, entry) for entry in (value or [])]
-    return [entry for entry in entries if entry]
+    entries = [entry for entry in entries if entry]
+    # A seal named twice is a typing slip, and would count as two seals handed over.
+    twice = sorted({entry for entry in entries if entries.count(entry) > 1}, key=entries.index)
+    if twice:
+        raise ValueError(gettext("%(label)s names “%(names)s” more than once.",
+                                 label=field.label, names="、".join(twice)))
+    return entries
+
+
+def _account(field: ResultField, value: Any) -> str:
+    """An account number: digits, grouped by spaces as the bank prints it ("abc" or a
+    five-digit number is a typing slip the applicant would only find at the bank)."""
+    text = _text(field, value)
+    digits = text.replace(" ", "")
+    low, high = ACCOUNT_DIGITS
+    if text and not (digits.isascii() and digits.isdigit() and low <= len(digits) <= high):
+        raise ValueError(gettext("%(label)s must be %(low)d to %(high)d digits (spaces allowed).",
+                                 label=field.label, low=low, high=high))
+    return text
 
 
 def _credit_code(field: ResultField, value: Any) -> str:
@@ -92,7 +113,7 @@ def _credit_code(field: ResultField, value: Any) -> str:
 
 
 CLEANERS: dict[str, Callable[[ResultField, Any], Any]] = {
-    TEXT: _text, NUMBER: _number, LIST: _list, CREDIT_CODE: _credit_code,
+    TEXT: _text, NUMBER: _number, LIST: _list, CREDIT_CODE: _credit_code, ACCOUNT: _account,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from forms.validators import mask_id_number, mask_phone
 from models import case as c
@@ -125,7 +125,8 @@ def item_notification(item: ServiceItem, centre_code: str, today: dt.date) -> Pr
     centre = _centre(centre_code)
     rows = [[m.name, str(m.copies), label(MATERIAL_FORMS, m.form),
              label(MATERIAL_REQUIREMENTS, m.requirement)
-             + (gettext(" (within %(days)d working days)", days=m.follow_up_days)
+             + (ngettext(" (within %(num)d working day)", " (within %(num)d working days)",
+                         m.follow_up_days)
                 if m.follow_up_days else ""),
              "；".join(m.review_points or [])] for m in item.materials]
     agency = getattr(item.agency, "name", "")
@@ -251,10 +252,14 @@ def delivery_checklist(case: c.Case, today: dt.date) -> Printable:
     if case.handover:
         extra = [line for line in case.handover.results
                  if not any(line.startswith(str(t.item_name)) for t in case.subtasks)]
+        # Mailed results name where they went and the parcel; collected ones, who took them.
+        sent = ([(gettext("Mailing address"), case.mail_address or ""),
+                 (gettext("Tracking number"), case.handover.tracking_number or "")]
+                if case.handover.method == "mail"
+                else [(gettext("Collected by"), case.handover.recipient or "")])
         blocks.append(Fields([
             (gettext("Method"), label(c.DELIVERY_METHODS, case.handover.method)),
-            (gettext("Recipient"), case.handover.recipient or ""),
-            (gettext("Tracking number"), case.handover.tracking_number or ""),
+            *sent,
             (gettext("Time"), c.format_local(case.handover.at)),
             (gettext("Also handed over"), "、".join(extra)),
         ]))

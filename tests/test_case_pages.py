@@ -148,6 +148,8 @@ def test_return_with_reasons_and_note_is_kept_in_the_history(app):
     assert stored.returns[0].note == "请法定代表人本人到场"
     html = page(clerk, case)
     assert point in html and "申请书第二页缺失" in html and "请法定代表人本人到场" in html
+    # Each return is headed by the clerk's name, as the timeline names them, not their login.
+    assert "· 李娜</div>" in html and "· ly_clerk" not in html
     act(clerk, case, "resubmit")
     messages = act(clerk, case, "return", **{f"reason-{form}": "not a review point"})
     assert messages[0][0] == "danger"
@@ -341,3 +343,178 @@ def test_success_messages_name_the_action(app):
     assert ("success", "Start window review: done.") in act(clerk, case, "start_review")
     messages = act(clerk, case, "withdraw", note="申请人撤回")
     assert ("success", "Withdraw: done.") in messages
+
+
+def ready_case(app):
+    clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    for agency, results in (("LY-AMR", {"licence_number": "L-9",
+                                        "credit_code": "91410300MA9F12345E"}),
+                            ("LY-PSB", {"seals": "公章、财务专用章"})):
+        for task in Case.objects.get(pk=case.pk).subtasks:
+            if task.agency == agency:
+                act(admin, case, "complete_subtask", subtask=task.key, **results)
+    assert Case.objects.get(pk=case.pk).state == c.READY
+    return clerk, case
+
+
+def test_the_rating_names_who_recorded_it_not_their_login(app):
+    clerk, case = ready_case(app)
+    act(clerk, case, "deliver", recipient="王强")
+    messages = act(clerk, case, "close", method="call", rating="5", note="申请人满意")
+    assert messages[0][0] == "success", messages
+    html = page(clerk, case)
+    rating = html[html.index("Applicant's rating"):]
+    assert "李娜" in rating[:600] and "ly_clerk" not in rating[:600]
+    assert "ly_clerk" not in client_for(app, "ly_clerk").get(f"/ratings/case/{case.pk}").get_data(
+        as_text=True).split("Recorded by")[1][:200]
+
+
+def test_a_result_of_nought_is_shown_on_the_case_page(app):
+    _clerk, case = accepted_case(app, items=["LY-EO-REG", "LY-EO-INVOICE"])
+    admin = client_for(app, "admin")
+    for task in Case.objects.get(pk=case.pk).subtasks:
+        if task.agency == "LY-AMR":
+            act(admin, case, "complete_subtask", subtask=task.key, licence_number="L-9",
+                credit_code="91410300MA9F12345E")
+    tax = next(t for t in Case.objects.get(pk=case.pk).subtasks if t.agency == "LY-TAX")
+    messages = act(admin, case, "complete_subtask", subtask=tax.key, invoice_count="0",
+                   ukey_serial="UK-0001")
+    assert messages[0][0] == "success", messages
+    # No invoices handed out is a result the window must see, as the delivery checklist says.
+    assert re.search(r"<small>Invoice count</small> 0</div>", page(admin, case))
+
+
+def test_a_one_day_allowance_reads_in_the_singular(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, items=["LY-EO-REG", "LY-EO-INVOICE"])
+    html = page(clerk, case)
+    assert "≤ 1 working day</span>" in html and "1 working days" not in html
+    assert "≤ 5 working days</span>" in html  # the address proof keeps its plural
+    act(clerk, case, "start_review")
+    stored = Case.objects.get(pk=case.pk)
+    one_day = next(i for i, row in enumerate(stored.materials) if row.follow_up_days == 1)
+    late = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    messages = act(clerk, case, "record_materials", **{f"state-{one_day}": "tolerated",
+                                                       f"promised-{one_day}": late})
+    assert messages[0][0] == "danger" and messages[0][1].endswith("(1 working day)."), messages
+
+
+def test_adding_an_unknown_item_names_it_and_writes_nothing(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(clerk, case, "add_items", items=["NO-SUCH-ITEM"])
+    assert messages == [("danger", "Unknown service item: NO-SUCH-ITEM")], messages
+    # Another centre's item is as unknown here.
+    messages = act(clerk, case, "add_items", items=["MJ-EO-SEAL"])
+    assert messages == [("danger", "Unknown service item: MJ-EO-SEAL")], messages
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+
+
+def test_the_printables_list_reads_in_english_on_an_english_page(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    act(clerk, case, "start_review")
+    act(clerk, case, "return", note="请补齐")
+    html = page(clerk, case)
+    printables = html[html.index('class="onewindow-printables"'):]
+    printables = printables[:printables.index("</ul>")]
+    assert "One-time notification 1 (" in printables
+    # Chinese punctuation belongs to the Chinese page only.
+    assert "：" not in printables and "（" not in printables
+
+
+def test_closing_a_case_rated_on_the_rating_screen_keeps_that_rating(app):
+    from models.rating import Rating
+
+    clerk, case = ready_case(app)
+    act(clerk, case, "deliver", recipient="王强")
+    token = csrf_token(clerk, f"/ratings/case/{case.pk}")
+    response = clerk.post(f"/ratings/case/{case.pk}",
+                          data={"csrf_token": token, "score": "1", "comment": "等太久"})
+    assert response.status_code == 302
+    html = page(clerk, case)
+    close_form = html[html.index("/act/close"):]
+    close_form = close_form[:close_form.index("</form>")]
+    assert 'name="rating" value="1"' in close_form and "<select" in close_form  # the method
+    assert 'id="rating"' not in close_form  # no second rating to pick
+    # A page shown before the rating was recorded posts another rating: refused.
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(clerk, case, "close", method="call", rating="5", note="回访满意")
+    assert messages[0][0] == "danger" and "already recorded (Very dissatisfied)" in messages[0][1]
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+    messages = act(clerk, case, "close", method="call", rating="1", note="已致歉")
+    assert messages[0][0] == "success", messages
+    assert Case.objects.get(pk=case.pk).follow_up.rating == 1
+    assert [r.score for r in Rating.objects(case=case.pk)] == [1]
+
+
+def test_dropping_the_last_item_says_the_case_ended_and_why(app):
+    clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    act(admin, case, "reject_subtask", subtask=licence.key, note="名称与已登记企业重名")
+    messages = act(clerk, case, "drop_item", subtask=licence.key, note="")
+    # The seals waited for the licence: nothing is left, the case ends.
+    assert messages == [("warning", "Every item of the case is dropped: it is closed as "
+                                     "rejected.")], messages
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == c.REJECTED and stored.outcome == "名称与已登记企业重名"
+
+
+def test_the_timeline_keeps_each_time_and_name_on_one_line(app):
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk)
+    html = page(clerk, case)
+    timeline = html[html.index("<h3>Timeline</h3>"):]
+    row = re.search(r"<tr><td[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d</td><td[^>]*>李娜</td>", timeline)
+    assert row and row.group(0).count('class="text-nowrap"') == 2, timeline[:600]
+
+
+def test_a_returned_sub_task_shows_its_reason_and_pauses_in_words(app):
+    _clerk, case = accepted_case(app)
+    admin = client_for(app, "admin")
+    licence = next(t for t in case.subtasks if t.agency == "LY-AMR")
+    act(admin, case, "request_supplement", subtask=licence.key, note="需补充章程")
+    act(admin, case, "record_supplement", subtask=licence.key)
+    act(admin, case, "return_subtask", subtask=licence.key, note="材料与系统不符")
+    row = page(admin, case)
+    row = row[row.index(f'data-subtask="{licence.key}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Reason: 材料与系统不符" in row and ": 材料与系统不符" not in row.replace("Reason:", "")
+    assert "Paused 1 time for supplements" in row
+
+
+def test_opening_with_another_centres_item_names_it_and_opens_nothing(app):
+    clerk = client_for(app, "ly_clerk")
+    window = case_views.Window.objects.get(centre="LY", code="W01")
+    before = Case.objects.count()
+    response = clerk.post("/cases/new", data={
+        "csrf_token": csrf_token(clerk, "/cases/new"), "window": str(window.pk),
+        "items": ["LY-EO-REG", "MJ-EO-SEAL"], "mode": "partial_chain", "channel": "window",
+        "delivery_method": "window", "company_name": "洛阳跨中心事项有限公司",
+        "legal_rep_name": "王强", "legal_rep_id": ID_NUMBER, "phone": "13803791234",
+        "address": "洛阳市洛龙区开元大道218号"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Unknown service item: MJ-EO-SEAL" in html and "not a valid choice" not in html
+    assert Case.objects.count() == before
+
+
+def late_row(html: str, number: str) -> str:
+    row = html[html.rindex("<tr>", 0, html.index(number)):]
+    return row[:row.index("</tr>")]
+
+
+def test_the_late_list_says_a_result_is_withheld_only_while_it_is_to_be_handed_over(app):
+    clerk, delivered = ready_case(app)
+    act(clerk, delivered, "deliver", recipient="王强")
+    backdate_tolerated(delivered, 3)
+    _clerk, running = accepted_case(app, company_name="容缺扣件测试有限公司")
+    backdate_tolerated(running, 3)
+    html = clerk.get("/cases/late-tolerated").get_data(as_text=True)
+    assert "住所（经营场所）使用证明" in late_row(html, running.number)
+    assert "<td>Yes</td>" in late_row(html, running.number)
+    assert "<td>Yes</td>" not in late_row(html, delivered.number)  # its results went out
+    assert re.search(r"<small>\d+ cases?</small>", html)

@@ -138,3 +138,35 @@ def test_a_count_must_be_a_whole_number_not_true_or_a_list(value):
 def test_seals_are_a_list_of_names(value):
     with pytest.raises(ValueError, match="list of names|must be text"):
         clean_results(["seals"], {"seals": value})
+
+
+@pytest.mark.parametrize("typed", [
+    "abc", "41001", "6217 0000 1234 567X", "６２１７０００１２３４５６７８", "1" * 33])
+def test_an_account_number_that_is_not_one_is_refused(typed):
+    with pytest.raises(ValueError, match="Account number must be 8 to 32 digits"):
+        clean_results(["bank_name", "account_number"],
+                      {"bank_name": "中国银行", "account_number": typed})
+
+
+def test_an_account_number_keeps_the_groups_it_was_typed_in():
+    assert clean_results(["bank_name", "account_number"],
+                         {"bank_name": "中国银行", "account_number": " 6217 0000 1234 5678 "}) == {
+        "bank_name": "中国银行", "account_number": "6217 0000 1234 5678"}
+
+
+def test_a_bank_sub_task_done_with_letters_for_its_account_writes_nothing(ly):
+    items = ly["items"]
+    case = accepted(ly, items=[items["licence"]], mode=c.PARTIAL_CHAIN)
+    life.complete_subtask(case, AMR, case.subtasks[0].key, LICENCE, now=MONDAY_10)
+    life.add_items(case, CLERK, [items["bank"]], now=MONDAY_10)
+    bank = task_of(case, "EO-BANK")
+    message = unchanged(case, lambda: life.complete_subtask(
+        case, BANK, bank.key, {"bank_name": "中国银行", "account_number": "abc"}))
+    assert "Account number must be" in message
+
+
+def test_a_seal_named_twice_is_refused():
+    with pytest.raises(ValueError, match="Seals names “公章” more than once"):
+        clean_results(["seals"], {"seals": "公章、法定代表人名章、公章，财务专用章"})
+    assert clean_results(["seals"], {"seals": "公章、、财务专用章、"}) == {
+        "seals": ["公章", "财务专用章"]}

@@ -121,6 +121,11 @@ def test_added_items_must_be_taken_at_the_case_window(ly):
                           applicant=APPLICANT, mode=c.PARTIAL_CHAIN)
     with pytest.raises(life.TransitionError, match="does not take"):
         life.add_items(case, CLERK, [tobacco])
+    # The window is named as the screens name it (counter and name), not by its internal code.
+    ly["window"].update(counter="A01")
+    case = stored(case)
+    with pytest.raises(life.TransitionError, match="Window A01 企业开办综合窗口 does not take"):
+        life.add_items(case, CLERK, [tobacco])
 
 
 def test_items_may_be_added_until_delivery_only(ly):

@@ -7,7 +7,14 @@ import datetime as dt
 import threading
 
 import pytest
-from test_models_factories import db, make_agency, make_centre, make_item, make_window  # noqa: F401
+from test_models_factories import (  # noqa: F401
+    db,
+    make_agency,
+    make_centre,
+    make_item,
+    make_staff,
+    make_window,
+)
 
 from models import case as c
 from models import lifecycle as life
@@ -207,7 +214,11 @@ def test_stale_version_is_refused_with_who_and_when(centre):
     mine = stored(case)
     theirs = stored(case)
     life.accept(theirs, OTHER_CLERK)
-    with pytest.raises(life.StaleCaseError, match="clerk2"):
+    with pytest.raises(life.StaleCaseError, match="clerk2"):  # no staff record: the login
+        life.return_case(mine, CLERK, note="x")
+    # With a staff record the colleague is named as the timeline names them.
+    make_staff("王芳", username="clerk2")
+    with pytest.raises(life.StaleCaseError, match="王芳"):
         life.return_case(mine, CLERK, note="x")
     assert stored(case).state == c.ACCEPTED
     assert [e.action for e in stored(case).timeline].count("accept") == 1
@@ -374,3 +385,54 @@ def test_centre_calendar_override_moves_the_deadline(centre):
     receive_all(case)
     life.accept(case, CLERK, now=to_utc(dt.datetime(2026, 11, 23, 10, 0)))
     assert to_china(stored(case).due_at) == dt.datetime(2026, 11, 25, 10, 0)
+
+
+BLANK = " \t\u3000\n"  # what a reason box holds when someone typed only spaces
+
+
+@pytest.mark.parametrize("attempt", [
+    lambda case: life.reject_subtask(case, AMR, case.subtasks[0].key, BLANK),
+    lambda case: life.reject_subtask(case, AMR, case.subtasks[0].key, BLANK, returned=True),
+    lambda case: life.request_supplement(case, AMR, case.subtasks[0].key, BLANK),
+    lambda case: life.withdraw(case, CLERK, BLANK),
+])
+def test_a_reason_of_only_blanks_is_refused_and_writes_nothing(centre, attempt):
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case)
+    life.accept(case, CLERK)
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        attempt(case)
+    assert stored(case).to_mongo().to_dict() == before
+
+
+def test_a_hand_over_or_follow_up_of_only_blanks_is_refused(centre):
+    case = open_full(centre)
+    life.start_review(case, CLERK)
+    receive_all(case, tolerate=False)
+    life.accept(case, CLERK)
+    licence, seal = case.subtasks
+    life.complete_subtask(case, AMR, licence.key, LICENCE)
+    life.complete_subtask(case, PSB, seal.key, SEALS)
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        life.deliver(case, CLERK, recipient=BLANK)
+    assert stored(case).to_mongo().to_dict() == before
+    life.deliver(case, CLERK, recipient=" 王强 ")
+    assert stored(case).handover.recipient == "王强"
+    before = stored(case).to_mongo().to_dict()
+    with pytest.raises(life.TransitionError):
+        life.close(case, CLERK, method="call", note=BLANK, rating=5)
+    assert stored(case).to_mongo().to_dict() == before
+
+
+def test_the_applicants_names_are_kept_without_surrounding_blanks(centre):
+    case = open_full(centre, company_name="  洛阳云帆科技有限公司\u3000", legal_rep_name=" 王强 ",
+                     address=" 洛阳市洛龙区开元大道 218 号 ")
+    kept = stored(case)
+    assert kept.company_name == "洛阳云帆科技有限公司" and kept.legal_rep_name == "王强"
+    assert kept.address == "洛阳市洛龙区开元大道 218 号"
+    with pytest.raises(life.TransitionError):
+        open_full(centre, company_name="   ")
+    assert Case.objects.count() == 1

@@ -179,10 +179,23 @@ def test_delivery_checklist_from_the_results_with_signature_lines(app):
     act(clerk, case, "deliver", recipient="王强")
     assert Case.objects.get(pk=case.pk).state == c.DELIVERED
     text, _reader = pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")
-    assert "王强" in text
+    # Collected at the window: who took it (领取人, not a parcel's 收件人), no parcel to name.
+    assert "领取人王强" in compact(text) and "快递单号" not in text and "收件人" not in text
     # Nothing to hand over before the results are in.
     _clerk, running = accepted(app)
     assert clerk.get(f"/printables/cases/{running.pk}/delivery/html").status_code == 404
+
+
+def test_a_mailed_delivery_checklist_names_the_address_and_the_parcel(app):
+    mail = "洛阳市西工区中州中路100号3单元"
+    clerk, case = ready(app, company_name="邮寄出件测试有限公司", delivery_method="mail",
+                        mail_address=mail)
+    act(clerk, case, "deliver", tracking_number="SF1234567890")
+    assert Case.objects.get(pk=case.pk).state == c.DELIVERED
+    flat = compact(pdf_of(clerk, f"/printables/cases/{case.pk}/delivery/pdf")[0])
+    assert compact(mail) in flat and "SF1234567890" in flat
+    assert "邮寄地址" in flat and "快递单号SF1234567890" in flat
+    assert "领取人时间" not in flat and "收件人" not in flat  # nobody collected it here
 
 
 def test_blank_notification_of_an_item(app):
@@ -454,3 +467,21 @@ def test_the_print_view_and_the_pdf_say_the_same(app):
             # each phrase of the value is compared.
             for phrase in re.split(r"[\s，；]+", text):
                 assert phrase in pdf, (kind, phrase)
+
+
+def test_what_an_english_screen_writes_into_a_case_is_in_the_centres_language(app):
+    clerk, case = ready(app, company_name="英文界面出件测试有限公司")
+    assert clerk.get("/lang/en").status_code == 302
+    messages = act(clerk, case, "deliver", recipient="王强")
+    assert messages[0] == ("success", "Delivered: 2 results handed over."), messages
+    handed = Case.objects.get(pk=case.pk).handover.results
+    assert any("证照编号 LIC-410300-77" in line for line in handed), handed
+    assert not any("Licence number" in line for line in handed)
+    assert "Licence number" not in Case.objects.get(pk=case.pk).timeline[-1].note
+    # A return's default reason, printed on the applicant's one-time notification.
+    other, returned = reviewed(app, company_name="英文界面退回测试有限公司")
+    assert other.get("/lang/en").status_code == 302
+    act(other, returned, "return", note="")
+    reasons = [m.reason for m in Case.objects.get(pk=returned.pk).returns[0].materials]
+    assert reasons and set(reasons) == {"未提交"}, reasons
+    assert "未提交" in pdf_of(other, f"/printables/cases/{returned.pk}/notification/1/pdf")[0]

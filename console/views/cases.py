@@ -52,6 +52,7 @@ from models.deadlines import (
 from models.item import ServiceItem
 from models.name_search import name_filter
 from models.people import remember_people
+from models.rating import RATINGS, rating_of
 from models.roster import RosterEntry
 from models.staff import StaffMember
 
@@ -555,8 +556,13 @@ def _add_items(case: Case, actor: life.Actor):
     form = f.AddItemsForm()
     form.items.choices = [(code, code) for code in request.form.getlist("items")]
     valid(form)
-    items = MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data)
-    life.add_items(case, actor, list(items), now=_now())
+    items = list(MongoEngineInterface(ServiceItem).base_query().filter(code__in=form.items.data))
+    # A code that names none of the centre's items is named, not taken for "already on the case".
+    missing = sorted(set(form.items.data) - {item.code for item in items})
+    if missing:
+        raise life.TransitionError(gettext("Unknown service item: %(codes)s",
+                                           codes=", ".join(missing)))
+    life.add_items(case, actor, items, now=_now())
     return gettext("Items added to the case.")
 
 
@@ -571,6 +577,12 @@ def _deliver(case: Case, actor: life.Actor):
 
 def _close(case: Case, actor: life.Actor):
     form = valid(f.CloseForm())
+    recorded = rating_of(case)
+    if recorded is not None and recorded.score != form.rating.data:
+        # Rated meanwhile on the rating screen: one case, one rating (statistics read it).
+        raise life.TransitionError(gettext(
+            "The applicant's rating of this case is already recorded (%(rating)s); closing "
+            "keeps it.", rating=c.label_of(RATINGS, recorded.score)))
     life.close(case, actor, method=form.method.data, note=form.note.data,
                rating=form.rating.data, now=_now())
     return gettext("Case closed.")
@@ -603,6 +615,13 @@ def _complete(case: Case, actor: life.Actor):
 def _drop(case: Case, actor: life.Actor):
     form = valid(f.NoteForm())
     life.drop_item(case, actor, _key(), note=form.note.data or "", now=_now())
+    # Dropping the last open item ends the case: say so, not only "done".
+    if case.state == c.REJECTED:
+        return [(gettext("Every item of the case is dropped: it is closed as rejected."),
+                 "warning")]
+    if case.state == c.READY:
+        return gettext("Every other item is done: the case is ready for delivery.")
+    return None
 
 
 def _receive(case: Case, actor: life.Actor):
