@@ -15,6 +15,7 @@ peak memory. The floors are in ``bench/floors.py``.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import datetime as dt
 import json
 import os
@@ -120,8 +121,11 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, staff: di
 
     from models import case as c
     from models.name_search import name_grams
+    from models.workdays import to_china
 
     rng = random.Random(seed)
+    # Numbered as the lifecycle numbers: centre, China-time day, that day's sequence.
+    sequence: Counter = Counter()
     surnames = "王李张刘陈杨赵黄周吴"
     words = ["云帆", "洛河", "牡丹", "龙门", "嵩岳", "伊川", "河洛", "天心", "华夏", "启明"]
     kinds = ["科技", "商贸", "餐饮", "物流", "文化", "建筑", "医药", "农业"]
@@ -159,8 +163,10 @@ def case_documents(n: int, windows: dict, items: dict, agencies: dict, staff: di
         timeline = timeline_of(rng, created, clerk, subtasks, state, staff["approvers"])
         company = f"洛阳{rng.choice(words)}{rng.choice(kinds)}{index}有限公司"
         open_agencies = sorted({s["agency"] for s in subtasks if s["status"] != "done"})
+        day = f"{centre}-{to_china(created):%Y%m%d}"
+        sequence[day] += 1
         yield {
-            "_id": ObjectId(), "number": f"{centre}{created:%Y%m%d}{index:06d}", "centre": centre,
+            "_id": ObjectId(), "number": f"{day}-{sequence[day]:04d}", "centre": centre,
             "window": windows[centre][index % len(windows[centre])], "clerk": clerk,
             "mode": c.FULL_CHAIN, "channel": "window", "delivery_method": "window",
             "state": state, "items": [code for code, _agency, _name in chosen],
@@ -191,9 +197,10 @@ def build(n: int) -> pathlib.Path:
     return folder
 
 
-CASES_REVISION = 2
+CASES_REVISION = 3
 """Raised when the generated cases change: a store built before is built again. 2: timelines
-as the lifecycle writes them (real actions, states, sub-tasks and the staff's logins)."""
+as the lifecycle writes them (real actions, states, sub-tasks and the staff's logins). 3: case
+numbers as the lifecycle numbers them (``LY-20261120-0001``)."""
 STORE_REVISION = 2
 """Raised when the cases gain a derived field or index: a store built before is upgraded by
 ``onewindow init`` (as a centre's would be), not rebuilt. 2: the name search's pieces."""

@@ -306,6 +306,7 @@ LY_STAFF = [
     ("高蕾", "LY-HF", "approver", "13903790225", TRAINED, "AGENCY", True),
     ("石晓雯", "LY-MI", "approver", "13903790226", TRAINED, "AGENCY", True),
     ("江涛", "PBC-LY", "approver", "13903790227", TRAINED, "AGENCY", True),
+    ("秦岚", "LY-TOBACCO", "approver", "13903790228", TRAINED, "AGENCY", True),
     ("罗佳", "LY-ZWFW", "helper", "13903790231", TRAINED, "EO", True),
     ("梁晨", "LY-ZWFW", "helper", "13903790232", TRAINED, "EO", True),
     ("周建国", "LY-ZWFW", "supervisor", "13903790241", None, None, True),
@@ -325,6 +326,7 @@ MJ_STAFF = [
     ("彭丽", "MJ-MI", "approver", "13903790315", TRAINED, "AGENCY", True),
     ("袁博", "MJ-HF", "approver", "13903790316", TRAINED, "AGENCY", True),
     ("谢芳", "PBC-LY", "approver", "13903790317", TRAINED, "AGENCY", True),
+    ("陶然", "MJ-TOBACCO", "approver", "13903790318", TRAINED, "AGENCY", True),
     ("许亮", "MJ-ZWFW", "helper", "13903790321", TRAINED, "EO", True),
     ("宋佳", "MJ-ZWFW", "supervisor", "13903790331", None, None, True),
 ]
@@ -368,6 +370,8 @@ DEMO_LOGINS = [
     ("ly_mi", "Approver", "LY", "石晓雯", "LY-MI"),
     ("ly_hf", "Approver", "LY", "高蕾", "LY-HF"),
     ("ly_bank", "Approver", "LY", "江涛", "PBC-LY"),
+    # The tobacco monopoly bureau's, for the licences taken in at the professional window P01.
+    ("ly_tobacco", "Approver", "LY", "秦岚", "LY-TOBACCO"),
     # Service accounts (API only): market regulation's back-office system and online intake.
     ("ly_amr_system", "AgencySystem", "LY", None, "LY-AMR"),
     ("pbc_system", "AgencySystem", None, None, "PBC-LY"),  # the bank's, for every centre
@@ -386,4 +390,5 @@ DEMO_LOGINS = [
     ("mj_mi", "Approver", "MJ", "彭丽", "MJ-MI"),
     ("mj_hf", "Approver", "MJ", "袁博", "MJ-HF"),
     ("mj_bank", "Approver", "MJ", "谢芳", "PBC-LY"),
+    ("mj_tobacco", "Approver", "MJ", "陶然", "MJ-TOBACCO"),
 ]

@@ -28,8 +28,10 @@ def remember_people(usernames: Iterable[Any]) -> None:
     wanted = {str(username) for username in usernames if username} - names.keys()
     if not wanted:
         return
-    found = {row.username: row.name for row in
-             StaffMember.objects(username__in=sorted(wanted)).only("username", "name")}
+    # Through the driver: a page names a handful of people, and a queryset's set-up cost more
+    # than the indexed read itself.
+    found = {row["username"]: row.get("name") for row in StaffMember._get_collection().find(
+        {"username": {"$in": sorted(wanted)}}, {"username": 1, "name": 1})}
     if wanted - found.keys():
         found.update(_systems(wanted - found.keys()))
     for key in wanted:

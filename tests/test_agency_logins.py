@@ -32,7 +32,8 @@ def test_the_demo_has_an_approver_for_every_agency_of_the_chain(app, centre):
     agencies = {login[4] for login in DEMO_LOGINS
                 if login[1] == "Approver" and login[2] == centre}
     case_agencies = {f"{centre}-{agency}" for agency in ("AMR", "PSB", "TAX", "SI", "MI", "HF")}
-    assert agencies == case_agencies | {"PBC-LY"}
+    # and the tobacco bureau's, for the licences of the professional window
+    assert agencies == case_agencies | {"PBC-LY", f"{centre}-TOBACCO"}
 
 
 def test_mj_approver_logins_see_and_work_only_their_centres_sub_tasks(app):
@@ -44,8 +45,10 @@ def test_mj_approver_logins_see_and_work_only_their_centres_sub_tasks(app):
     act(clerk, case, "start_review")
     receive_everything(clerk, Case.objects.get(pk=case.pk))
     act(clerk, case, "accept")
+    on_the_case = {task.agency for task in Case.objects.get(pk=case.pk).subtasks}
     mj_approvers = [login[0] for login in DEMO_LOGINS
-                    if login[1] == "Approver" and login[2] == "MJ"]
+                    if login[1] == "Approver" and login[2] == "MJ" and login[4] in on_the_case]
+    assert len(mj_approvers) == 7
     for username in mj_approvers:
         assert case.number in client_for(app, username).get("/cases/queue").get_data(
             as_text=True), username

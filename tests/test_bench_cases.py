@@ -4,8 +4,10 @@ acted on by the demo's staff, so a timed page shows what it shows for a real cas
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import pathlib
+import re
 import sys
 
 from conftest import module_demo_app
@@ -69,3 +71,20 @@ def test_the_people_acting_are_the_demo_staff_or_an_agencys_back_office(app):
                     "-", "_")
             else:
                 assert event["actor"] == doc["clerk"]
+
+
+def test_cases_are_numbered_as_the_lifecycle_numbers_them(app):
+    documents = _generated(app, 600)
+    numbers = [doc["number"] for doc in documents]
+    assert len(set(numbers)) == len(numbers)
+    for doc in documents:
+        # centre, the China-time day the case was opened, that day's sequence (the lifecycle's
+        # models.case_numbers): a number search reads what it reads for a real case
+        day = (doc["created_at"] + dt.timedelta(hours=8)).strftime("%Y%m%d")
+        assert re.fullmatch(rf"{doc['centre']}-{day}-\d{{4}}", doc["number"]), doc["number"]
+    # each centre's day counts from 0001 with no gaps
+    by_day: dict[str, list[int]] = {}
+    for number in numbers:
+        prefix, seq = number.rsplit("-", 1)
+        by_day.setdefault(prefix, []).append(int(seq))
+    assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in by_day.values())

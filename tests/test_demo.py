@@ -8,6 +8,7 @@ import pytest
 from test_models_factories import db  # noqa: F401
 
 from console.demo import DemoReport, load_demo
+from console.demo_data import STAFF
 from models.agency import Agency
 from models.choices import COMPREHENSIVE_CODES
 from models.item import ServiceItem
@@ -67,8 +68,9 @@ def test_agencies_have_liaisons_and_bank_is_shared(demo):
 
 
 def test_staff_and_roster(demo):
-    assert 15 <= StaffMember.objects(centre="LY").count() <= 25
-    assert StaffMember.objects(centre="MJ").count() >= 3
+    # every staff member of the demo's lists, once
+    assert StaffMember.objects(centre="LY").count() == len(STAFF["LY"]) == 26
+    assert StaffMember.objects(centre="MJ").count() == len(STAFF["MJ"]) == 15
     assert demo.roster_days["LY"] == [A_MONDAY + datetime.timedelta(days=n) for n in range(5)]
     assert RosterEntry.objects(centre="LY", date=A_MONDAY).count() > 5
     inactive = StaffMember.objects(active=False)

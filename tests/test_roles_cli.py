@@ -56,7 +56,7 @@ def test_load_demo_is_idempotent_and_prints_logins(ready, runner):
     security = ready.appbuilder.sm
     from console.demo_data import DEMO_LOGINS
 
-    assert security.count_users() == len(DEMO_LOGINS) == 30
+    assert security.count_users() == len(DEMO_LOGINS) == 32
     clerk = security.find_user(username="ly_clerk")
     assert clerk.centre == "LY" and [r.name for r in clerk.roles] == ["Clerk"]
     assert security.find_user(username="ly_approver").agency == "LY-AMR"

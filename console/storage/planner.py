@@ -4,10 +4,11 @@ For a filter, a sort and a page, the planner picks the declared index whose key 
 query best: equality and ``$in`` on its leading paths, then a range, a regex or the sort. SQLite
 then selects the matching document ids in order, with LIMIT/OFFSET when the key table decides the
 whole filter exactly, and only those documents are decoded. Every decoded document is re-checked
-against the whole filter by mongomock's matcher; when the key table only narrows the candidates,
-ids stream from SQLite in order and paging is counted after the re-check. A filter no index can
-narrow goes the old way (decode and match every document), logged once per query shape; in strict
-mode (:func:`strict`, or ``ONEWINDOW_STORAGE_STRICT``) it raises :class:`ScanError` instead.
+against the whole filter, with mongomock's answer (:mod:`.matcher`); when the key table only
+narrows the candidates, ids stream from SQLite in order and paging is counted after the
+re-check. A filter no index can narrow goes the old way (decode and match every document), logged
+once per query shape; in strict mode (:func:`strict`, or ``ONEWINDOW_STORAGE_STRICT``) it raises
+:class:`ScanError` instead.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from litemongo._vendor.mongomock import filtering
 
 from . import keys as k
 from .keytables import KeyTable
+from .matcher import compile_filter
 
 log = logging.getLogger(__name__)
 
@@ -624,9 +626,10 @@ def _natural_ids(store, chosen: Plan) -> list[str]:
 
 def _matching(store, spec: dict, ids: list[str],
               fields: frozenset[bytes] | None = None) -> Iterator[dict]:
+    applies = compile_filter(spec)
     for start in range(0, len(ids), CHUNK):
         for document in store.get_many_encoded(ids[start:start + CHUNK], fields):
-            if filtering.filter_applies(spec, document):
+            if applies(document):
                 yield document
 
 
@@ -658,7 +661,8 @@ def find(store, spec: dict, sort: Any = None, skip: int = 0, limit: int | None =
     if chosen.kind == "scan":
         _note_fallback(chosen)
         with store.snapshot():
-            documents = [d for d in store.documents if filtering.filter_applies(spec, d)]
+            applies = compile_filter(spec)
+            documents = [d for d in store.documents if applies(d)]
         return _page(python_sort(documents, sort), skip, limit)
     with store.snapshot():
         if chosen.kind in ("ids", "all") or not chosen.sorted_in_sql:
@@ -752,7 +756,8 @@ def count(store, spec: dict, skip: int = 0, limit: int | None = None) -> int:
             total = store.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         elif chosen.kind == "scan":
             _note_fallback(chosen)
-            total = sum(1 for d in store.documents if filtering.filter_applies(spec, d))
+            applies = compile_filter(spec)
+            total = sum(1 for d in store.documents if applies(d))
         elif chosen.exact and chosen.kind != "ids":
             total = _remembered_count(store, spec)
             if total is None:
