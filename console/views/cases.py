@@ -29,6 +29,7 @@ from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import user_centre
 from console.views.actions import current_actor, post_action, valid
 from console.views.filters import (
+    agency_filter,
     day_range_filter,
     named_centre,
     risk_filter,
@@ -201,9 +202,7 @@ class CaseView(BaseView):
                 problems.append(gettext("Unknown mode “%(value)s” ignored.", value=mode))
         filters.update(window_filter(args, self.windows, problems))
         filters.update(risk_filter(args, problems))
-        agency = args.get("agency", "").strip()
-        if agency:
-            filters["subtasks__agency"] = agency
+        filters.update(agency_filter(args, problems))
         if args.get("overdue"):
             filters["state"] = c.ACCEPTED
             filters.pop("state__in", None)
