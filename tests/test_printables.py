@@ -458,6 +458,12 @@ def test_withdrawn_and_rejected_cases_keep_the_paper_they_had(app):
     act(clerk, case, "close_rejected", note="名称不予登记")
     assert Case.objects.get(pk=case.pk).state == c.REJECTED
     assert_documents(clerk, case, {"receipt"})
+    # neither ended case was done, on time or late: no deadline badge says so, page or list
+    for ended in Case.objects(company_name__in=["撤回打印有限公司", "驳回打印有限公司"]):
+        assert 'data-deadline="finished"' not in clerk.get(f"/cases/{ended.pk}").get_data(
+            as_text=True)
+        listed = clerk.get(f"/cases/?state=all&q={ended.number}").get_data(as_text=True)
+        assert ended.number in listed and 'data-deadline="finished"' not in listed
 
 
 def test_the_print_view_and_the_pdf_say_the_same(app):
