@@ -151,6 +151,33 @@ def item_notification(item: ServiceItem, centre_code: str, today: dt.date) -> Pr
                      reference=item.code, blocks=blocks, filename=f"{item.code}-notification")
 
 
+def material_checklist(case: c.Case, today: dt.date) -> Printable:
+    """The case's own material list for the visitor at the coaching desk or in review: every
+    material its items need, once, with the items that need it, whether it may be handed in
+    later (容缺), what the clerk checks, and what has been handed in so far."""
+    centre = _centre(case.centre)
+    names = {item.code: item.name for item in _items(case)}
+    rows = [[m.name, "、".join(names.get(code, code) for code in m.items or ()),
+             label(MATERIAL_REQUIREMENTS, m.requirement)
+             + (ngettext(" (within %(num)d working day)", " (within %(num)d working days)",
+                         m.follow_up_days)
+                if m.requirement == "tolerated" and m.follow_up_days else ""),
+             "；".join(m.review_points or []), label(c.MATERIAL_STATES, m.state)]
+            for m in case.materials]
+    blocks = [
+        _applicant(case),
+        Fields([(gettext("Service items"), "、".join(names.get(code, code)
+                                                   for code in case.items))]),
+        Heading(gettext("Materials to bring")),
+        Table([gettext("Material"), gettext("Needed by items"), gettext("Requirement"),
+               gettext("Review points"), gettext("State")], rows, [3.8, 2, 1.5, 3.2, 1]),
+        Fields([(gettext("Where"), _centre_address(centre))]),
+    ]
+    return Printable(centre=_centre_name(centre, case.centre),
+                     title=gettext("Material checklist"), date=today, reference=case.number,
+                     blocks=blocks, filename=f"{case.number}-materials")
+
+
 def _centre_address(centre: ServiceCentre | None) -> str:
     if centre is None:
         return ""

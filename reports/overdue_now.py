@@ -10,6 +10,7 @@ import datetime as dt
 
 from models.case import Case
 from models.deadlines import calendar_for
+from models.people import person, remember_people
 from models.workdays import to_china
 from reports.statistics import window_names
 from reports.today import MOST_OVERDUE, overdue_subtasks
@@ -22,6 +23,7 @@ def traced(rows: list[dict], now: dt.datetime, windows: dict[str, str]) -> list[
     working minutes overrun on its centre's calendar, window that took the case, assignee."""
     calendars: dict[str, object] = {}
     lines = []
+    remember_people(row.get("assignee") for row in rows)
     for row in rows:
         centre = row.get("centre") or ""
         calendar = calendars.setdefault(centre, calendar_for(centre))
@@ -34,7 +36,8 @@ def traced(rows: list[dict], now: dt.datetime, windows: dict[str, str]) -> list[
             "deadline": to_china(row["deadline"]).strftime("%Y-%m-%d %H:%M"),
             "minutes": round(calendar.open_minutes_between(row["deadline"], now)),
             "window": windows.get(str(row.get("window")), ""),
-            "assignee": row.get("assignee") or "",
+            # the colleague (石晓雯), not the login; an exported or printed table names them too
+            "assignee": person(row.get("assignee")),
         })
     return lines
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from models import daily_figures as f
 from models.complaint import CATEGORIES, Complaint
+from models.people import person, remember_people
 from models.rating import DISSATISFIED, Rating
 from models.window import Window
 from models.workdays import to_china, to_utc
@@ -364,6 +365,7 @@ def open_overdue_table(query: Query) -> Table:
         for row in overdue_subtasks(Case.objects(centre=centre), now):
             groups[(row.get("agency_name") or row.get("agency") or "",
                     row.get("item_name") or row.get("item") or "")].append(row)
+    remember_people(row.get("assignee") for found in groups.values() for row in found)
     rows = []
     for (agency, item), found in groups.items():
         oldest = min(found, key=lambda row: row["deadline"])
@@ -377,7 +379,7 @@ def open_overdue_table(query: Query) -> Table:
             # 超时间、超环节溯源 down to the window that took the case and who works the step.
             "windows": "、".join(sorted({windows.get(str(row.get("window")), "")
                                         for row in found} - {""})),
-            "assignees": "、".join(sorted({row.get("assignee") or "" for row in found} - {""}))
+            "assignees": "、".join(sorted({person(row.get("assignee")) for row in found} - {""}))
                          or gettext("(not started)"),
         })
     rows.sort(key=lambda row: (-row["count"], row["oldest"], row["agency"], row["item"]))

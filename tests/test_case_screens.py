@@ -225,3 +225,50 @@ def test_a_refused_result_keeps_what_the_approver_typed(app):
     assert page.count('value="L-0003"') == 1  # in that sub-task's form only
     again = approver.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert 'value="L-0003"' not in again  # shown once, then forgotten
+
+
+def _seen_on(page: str, key: str) -> dict:
+    """What a page's form for sub-task ``key`` posts besides the action's own fields."""
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    seen = re.search(rf'name="subtask" value="{key}"><input type="hidden" name="task_seen" '
+                     r'value="(\w+)"', page)
+    return {"version": version, "subtask": key, "task_seen": seen.group(1)}
+
+
+def test_agencies_act_in_parallel_from_pages_loaded_before_each_others_work(app):
+    # 并联审批: once the licence is issued, police seals and social insurance work at once, each
+    # from a page loaded before the other's action; each acts on its own sub-task.
+    clerk = client_for(app, "ly_clerk")
+    case = open_case(clerk, company_name="洛阳并联科技有限公司",
+                     items=["LY-EO-REG", "LY-EO-SEAL", "LY-EO-SI"])
+    act(clerk, case, "start_review")
+    receive_everything(clerk, Case.objects.get(pk=case.pk))
+    act(clerk, case, "accept")
+    case.reload()
+    task = {t.agency: t for t in case.subtasks}
+    approver = client_for(app, "ly_approver")
+    act(approver, case, "start_subtask", subtask=task["LY-AMR"].key)
+    act(approver, case, "complete_subtask", subtask=task["LY-AMR"].key,
+        licence_number="L-0101", credit_code="91410300MA9F12345E")
+    police, social = client_for(app, "ly_psb"), client_for(app, "ly_si")
+    police_page = police.get(f"/cases/{case.pk}").get_data(as_text=True)
+    social_page = social.get(f"/cases/{case.pk}").get_data(as_text=True)
+    seal, insured = task["LY-PSB"].key, task["LY-SI"].key
+    assert act(police, case, "start_subtask", **_seen_on(police_page, seal))[0][0] == "success"
+    # social insurance's page is now older than the case, but its sub-task is as it showed
+    messages = act(social, case, "start_subtask", **_seen_on(social_page, insured))
+    assert messages[0][0] == "success", messages
+    stored = {t.key: t for t in Case.objects.get(pk=case.pk).subtasks}
+    assert stored[seal].status == stored[insured].status == c.IN_PROGRESS
+    assert (stored[seal].assignee, stored[insured].assignee) == ("ly_psb", "ly_si")
+    # ...and a page showing the police sub-task before it started is refused: it changed.
+    before = Case.objects.get(pk=case.pk).to_mongo().to_dict()
+    messages = act(police, case, "request_supplement", note="印模不清",
+                   **_seen_on(police_page, seal))
+    assert messages[0][0] == "danger" and "was changed by" in messages[0][1], messages
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before
+    # A forged fingerprint counts for nothing: the page's version decides.
+    messages = act(social, case, "request_supplement", note="缺少参保人员名单",
+                   **{**_seen_on(social_page, insured), "task_seen": "0" * 20})
+    assert messages[0][0] == "danger" and "was changed by" in messages[0][1], messages
+    assert Case.objects.get(pk=case.pk).to_mongo().to_dict() == before

@@ -113,3 +113,38 @@ def test_the_messages_are_in_chinese_on_a_chinese_page(app):
     clerk.get("/lang/zh_CN")
     page = clerk.get("/cases/?state=all&to=9999-12-31&from=someday").get_data(as_text=True)
     assert "“someday”不是有效日期（YYYY-MM-DD），已忽略。" in page and "超出" in page
+
+
+def test_a_range_ending_before_it_starts_is_named_not_an_empty_list(app):
+    problems: list[str] = []
+    with app.test_request_context():
+        assert day_range_filter({"from": "2026-11-11", "to": "2026-11-10"}, "created_at",
+                                problems) == {}
+        # one day, from and to alike, is a range
+        assert day_range_filter({"from": "2026-11-10", "to": "2026-11-10"}, "created_at", [])
+    assert problems == ["The range starts (2026-11-11) after it ends (2026-11-10); ignored."]
+    inside = _case(app, "倒序日期科技有限公司", LAST_MINUTE)
+    clerk = client_for(app, "ly_clerk")
+    page = clerk.get("/cases/?state=all&from=2026-11-11&to=2026-11-10").get_data(as_text=True)
+    assert "The range starts (2026-11-11) after it ends (2026-11-10); ignored." in page
+    assert inside.number in page  # the range is ignored, as the message says
+    handler = client_for(app, "ly_complaints")
+    handler.get("/lang/zh_CN")
+    page = handler.get("/complaints/?from=2026-11-11&to=2026-11-10").get_data(as_text=True)
+    assert "起始日期（2026-11-11）晚于截止日期（2026-11-10）" in page
+
+
+@pytest.mark.parametrize(("agency", "named"), [
+    ("LY-AMR", False),  # the centre's own
+    ("PBC-LY", False),  # shared: the bank serves every centre
+    ("MJ-AMR", True),  # another centre's is as unknown as a made-up one
+    ("NO-SUCH", True),
+])
+def test_an_agency_filter_takes_only_an_agency_the_centre_sees(app, agency, named):
+    mine = _case(app, f"部门筛选{agency}有限公司", LAST_MINUTE)
+    page = client_for(app, "ly_clerk").get(
+        f"/cases/?state=all&agency={agency}").get_data(as_text=True)
+    assert (f"Unknown agency “{agency}” ignored." in page) is named
+    # the licence's case holds a market-regulation sub-task only once accepted: it is listed
+    # when the filter is ignored, and not under another agency's filter
+    assert (mine.number in page) is named

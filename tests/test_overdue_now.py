@@ -190,3 +190,23 @@ def test_the_most_overdue_few_their_count_and_pages_of_all_on_the_index(catalogu
         case.number for case in made]
     # Before the first deadline nothing is overdue, and nothing is read.
     assert overdue_now.most_overdue(["LY"], at(10, 59)) == (0, [])
+
+
+def test_the_overdue_tables_name_the_colleague_working_the_step(cases):
+    # A's licence is worked by login amr1, the staff record of 何静怡: supervisors read names.
+    from test_models_factories import make_staff
+
+    from models.agency import Agency
+
+    make_staff(name="何静怡", role="approver", phone="13903790221", username="amr1",
+               agency=Agency.objects.get(code="AMR"))
+    query = st.Query(("LY",), dt.date(2027, 1, 1), dt.date(2027, 1, 5), now=at(13, 40))
+    with planner.strict():
+        table = st.open_overdue_table(query)
+        _count, most = t.most_overdue(Case.objects(centre="LY"), at(13, 40))
+    assert [row["assignees"] for row in table.rows] == ["(not started)", "何静怡"]
+    assert [row.get("assignee") or "" for row in most] == ["", "amr1"]  # raw rows: logins
+    from reports.overdue_now import traced
+
+    lines = traced(most, at(13, 40), {})
+    assert [line["assignee"] for line in lines] == ["", "何静怡"]

@@ -226,13 +226,15 @@ def test_other_centres_get_404_and_roles_without_printables_403(app):
     item = ServiceItem.objects(code="LY-EO-REG", centre="LY").first()
     mj = client_for(app, "mj_clerk")
     for url in (f"/printables/cases/{case.pk}/receipt/pdf",
-                f"/printables/cases/{case.pk}/receipt/html"):
+                f"/printables/cases/{case.pk}/receipt/html",
+                f"/printables/cases/{case.pk}/materials/pdf"):
         assert mj.get(url).status_code == 404
     if item is not None:  # a centre's own item; a shared one is every centre's
         assert mj.get(f"/printables/items/{item.pk}/notification/pdf").status_code == 404
     for login in ("ly_approver", "ly_complaints"):
-        response = client_for(app, login).get(f"/printables/cases/{case.pk}/receipt/pdf")
-        assert response.status_code in (302, 403)
+        for paper in ("receipt", "materials"):
+            response = client_for(app, login).get(f"/printables/cases/{case.pk}/{paper}/pdf")
+            assert response.status_code in (302, 403)
     assert client_for(app, "ly_supervisor").get(
         f"/printables/cases/{case.pk}/receipt/pdf").status_code == 200
 
@@ -393,20 +395,30 @@ def assert_documents(client, case: Case, kinds: set[str]) -> dict[str, str]:
 def test_a_case_in_each_state_prints_its_materials_results_dates_and_masked_ids(app):
     clerk = client_for(app, "ly_clerk")
     case = open_case(clerk, company_name="全状态打印有限公司")
-    assert_documents(clerk, case, set())  # coaching
+    # coaching: the visitor takes the case's material list, every material once with what
+    # the clerk checks on it (导办)
+    texts = assert_documents(clerk, case, {"materials"})
+    case = Case.objects.get(pk=case.pk)
+    view = compact(unescape(clerk.get(f"/printables/cases/{case.pk}/materials/html")
+                            .get_data(as_text=True)))
+    assert all(compact(row.name) in view for row in case.materials)
+    assert all(compact(point) in view for row in case.materials for point in row.review_points)
+    # the PDF says it too (a long name wraps in its cell: its first characters are on a line)
+    assert "材料清单" in texts["materials"] and "企业设立登记" in texts["materials"]
+    assert all(compact(row.name)[:6] in texts["materials"] for row in case.materials)
     act(clerk, case, "start_review")
-    assert_documents(clerk, case, set())  # review
+    assert_documents(clerk, case, {"materials"})  # review
     case = Case.objects.get(pk=case.pk)
     form = next(i for i, row in enumerate(case.materials) if "申请书" in row.name)
     point = case.materials[form].review_points[0]
     act(clerk, case, "return", note="补正后再来", **{f"reason-{form}": point})
-    texts = assert_documents(clerk, case, {"notification"})  # returned
+    texts = assert_documents(clerk, case, {"notification", "materials"})  # returned
     returned = Case.objects.get(pk=case.pk)
     assert compact(returned.materials[form].name) in texts["notification"]
     assert compact(point) in texts["notification"]
     assert compact(c.format_local(returned.returns[0].at)) in texts["notification"]
     act(clerk, case, "resubmit")
-    assert_documents(clerk, case, {"notification"})  # review again
+    assert_documents(clerk, case, {"notification", "materials"})  # review again
     case = Case.objects.get(pk=case.pk)
     act(clerk, case, "materials", **{f"state-{index}": "received"
                                      for index in range(len(case.materials))})
@@ -446,6 +458,12 @@ def test_withdrawn_and_rejected_cases_keep_the_paper_they_had(app):
     act(clerk, case, "close_rejected", note="名称不予登记")
     assert Case.objects.get(pk=case.pk).state == c.REJECTED
     assert_documents(clerk, case, {"receipt"})
+    # neither ended case was done, on time or late: no deadline badge says so, page or list
+    for ended in Case.objects(company_name__in=["撤回打印有限公司", "驳回打印有限公司"]):
+        assert 'data-deadline="finished"' not in clerk.get(f"/cases/{ended.pk}").get_data(
+            as_text=True)
+        listed = clerk.get(f"/cases/?state=all&q={ended.number}").get_data(as_text=True)
+        assert ended.number in listed and 'data-deadline="finished"' not in listed
 
 
 def test_the_print_view_and_the_pdf_say_the_same(app):

@@ -59,6 +59,7 @@ def post_action(
     *,
     on_done: Callable[[Any], None] | None = None,
     on_refused: Callable[[], None] | None = None,
+    unchanged: Callable[[Any], bool] | None = None,
 ) -> Response:
     """Run ``handlers[action](record, actor)`` (404 for an unknown action) and go ``back``.
 
@@ -66,12 +67,17 @@ def post_action(
     anybody changed the record since the page was shown, the lifecycle refuses and names who
     and when. A refusal or an invalid form is flashed, message by message, and ``on_refused``
     runs (to keep what the user typed); success calls ``on_done`` with the handler's result, or
-    says "Done."."""
+    says "Done.".
+
+    ``unchanged(record)`` says whether the part of the record the action concerns is still as
+    the page showed it; if so, a page older than the record still acts, on the record as it is
+    now (an agency completing its sub-task while another agency completed theirs)."""
     handler = handlers.get(action)
     if handler is None:
         abort(404)
     seen = request.form.get("version", type=int)
-    if seen is not None:
+    if seen is not None and not (seen != record.version and unchanged is not None
+                                 and unchanged(record)):
         record.version = seen
     try:
         result = handler(record, current_actor())

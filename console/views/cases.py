@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import datetime as dt
+import hashlib
+import hmac
+import json
 import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -26,6 +29,7 @@ from console.datamodel.interface import MongoEngineInterface
 from console.tenancy import user_centre
 from console.views.actions import current_actor, post_action, valid
 from console.views.filters import (
+    agency_filter,
     day_range_filter,
     named_centre,
     risk_filter,
@@ -198,9 +202,7 @@ class CaseView(BaseView):
                 problems.append(gettext("Unknown mode “%(value)s” ignored.", value=mode))
         filters.update(window_filter(args, self.windows, problems))
         filters.update(risk_filter(args, problems))
-        agency = args.get("agency", "").strip()
-        if agency:
-            filters["subtasks__agency"] = agency
+        filters.update(agency_filter(args, problems))
         if args.get("overdue"):
             filters["state"] = c.ACCEPTED
             filters.pop("state__in", None)
@@ -296,6 +298,7 @@ class CaseView(BaseView):
             risks=self._risks(case),
             case_actions=case_actions, actions={t.name for t in case_actions},
             task_actions={t.key: tr.task_actions(case, t, actor) for t in case.subtasks},
+            task_seen={t.key: subtask_seen(t) for t in case.subtasks},
             in_full=in_full,
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
@@ -394,7 +397,8 @@ class CaseView(BaseView):
 
         return post_action(case, action, ACTIONS,
                            local_target(request.form.get("next"), url_for(".show", pk=pk)),
-                           on_done=done, on_refused=lambda: _keep_draft(case, action))
+                           on_done=done, on_refused=lambda: _keep_draft(case, action),
+                           unchanged=_subtask_unchanged if action in AGENCY_ACTIONS else None)
 
     # --- the approver's queue --------------------------------------------------------------
 
@@ -653,6 +657,24 @@ ACTIONS: dict[str, Callable[[Case, life.Actor], Any]] = {
 }
 ACTIONS["materials"] = ACTIONS["record_materials"]  # the older form's name
 assert set(tr.TABLE) <= set(ACTIONS), "every transition needs its screen handler"
+
+# An agency's actions on its own sub-task: in parallel approval (并联审批) other agencies change
+# the case meanwhile, and a page older than the case still acts if that sub-task is as it showed.
+AGENCY_ACTIONS = ("start_subtask", "request_supplement", "record_supplement", "complete_subtask",
+                  "reject_subtask", "return_subtask")
+
+
+def subtask_seen(task: c.SubTask) -> str:
+    """A fingerprint of a sub-task as a page shows it (every stored field)."""
+    stored = json.dumps(task.to_mongo().to_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(stored.encode()).hexdigest()[:20]
+
+
+def _subtask_unchanged(case: Case) -> bool:
+    key, seen = request.form.get("subtask"), request.form.get("task_seen")
+    task = case.subtask(key) if key else None
+    return bool(seen) and task is not None and hmac.compare_digest(subtask_seen(task), seen)
+
 
 # Case actions shown as a plain button (with a note or a reason): the others have their form.
 SIMPLE_ACTIONS = ("start_review", "resubmit", "close_rejected", "withdraw")

@@ -54,7 +54,28 @@ def day_range_filter(args: Mapping[str, str], field: str,
         except OverflowError:  # 0001-01-01 has no UTC start, 9999-12-31 no next day
             problems.append(gettext("“%(value)s” is outside the dates a list can show; ignored.",
                                     value=value))
+    start, end = found.get(f"{field}__gte"), found.get(f"{field}__lt")
+    if start is not None and end is not None and start >= end:
+        # Nothing can match: say so rather than show an empty list as if there were nothing.
+        problems.append(gettext("The range starts (%(start)s) after it ends (%(end)s); ignored.",
+                                start=args.get("from", "").strip(),
+                                end=args.get("to", "").strip()))
+        return {}
     return found
+
+
+def agency_filter(args: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+    """``?agency=<code>``: cases holding a sub-task of that agency, one the user's centre sees
+    (its own or a shared one); any other code is named and ignored."""
+    from models.agency import Agency
+
+    code = args.get("agency", "").strip()
+    if not code:
+        return {}
+    if not Agency.objects(code=code, centre__in=[*visible_centres(), None]).only("id").first():
+        problems.append(gettext("Unknown agency “%(value)s” ignored.", value=code))
+        return {}
+    return {"subtasks__agency": code}
 
 
 # How many other open cases of the same person / address make a case 一人多户 / 一址多照.

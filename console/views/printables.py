@@ -99,6 +99,15 @@ class PrintablesView(BaseView):
         return respond(self, docs.acceptance_receipt(case, clock.today(), lookup), fmt,
                        url_for("CaseView.show", pk=pk))
 
+    @expose("/cases/<pk>/materials/<fmt>")
+    @has_access
+    @permission_name("case")
+    def materials(self, pk: str, fmt: str):
+        """The case's material checklist, for the visitor being coached or in review."""
+        case = self._case(pk)
+        return respond(self, docs.material_checklist(case, clock.today()), fmt,
+                       url_for("CaseView.show", pk=pk))
+
     @expose("/cases/<pk>/delivery/<fmt>")
     @has_access
     @permission_name("case")
