@@ -151,9 +151,9 @@ def _avg(values: list[float]) -> float | None:
 def dashboard_reads(centre: str, start: dt.date, end: dt.date) -> dict:
     """The floor of the dashboard for ``start``–``end`` at ``centre``: the rows it reads (the
     period's daily figures of the centre and its agencies, the agencies' names, the period's
-    complaints and ratings, the cases holding an open sub-task overdue now through
-    ``(centre, task_due)``, the windows naming them, the count of late 容缺) through the raw
-    driver, summed in plain Python for a bare template."""
+    complaints and ratings, how many cases hold an open sub-task overdue now and the ten most
+    overdue of those sub-tasks through ``(centre, task_due)``, the windows naming them, the
+    count of late 容缺) through the raw driver, summed in plain Python for a bare template."""
     from models import Agency, ServiceCentre, Window
     from models.case import Case
     from models.complaint import Complaint
@@ -190,15 +190,19 @@ def dashboard_reads(centre: str, start: dt.date, end: dt.date) -> dict:
     windows = {row["_id"]: f"{row['code']} {row['name']}" for row in Window._get_collection().find(
         {"centre": centre}, {"code": 1, "name": 1})}
     cases = Case._get_collection()
-    overdue = defaultdict(list)
-    # (whole sub-task lists: the store decodes those fields alone, where dotted paths such as
-    # "subtasks.deadline" make it decode and copy each case)
-    for case in cases.find({"centre": centre, "task_due": {"$lt": now}},
-                           {"number": 1, "window": 1, "subtasks": 1}, sort=[("task_due", 1)]):
+    # As the page: the cases holding an overdue sub-task counted on (centre, task_due), and the
+    # first ten of them in that order, which hold the ten most overdue sub-tasks (whole sub-task
+    # lists: the store decodes those fields alone, where dotted paths decode each case whole).
+    overdue_spec = {"centre": centre, "task_due": {"$lt": now}}
+    overdue_count = cases.count_documents(overdue_spec)
+    overdue = []
+    for case in cases.find(overdue_spec, {"number": 1, "window": 1, "subtasks": 1},
+                           sort=[("task_due", 1), ("_id", 1)], limit=10):
         for task in case.get("subtasks") or ():
             if task.get("status") in ("pending", "in_progress") and task.get(
                     "deadline") and task["deadline"] < now:
-                overdue[(task.get("agency_name"), task.get("item_name"))].append((case, task))
+                overdue.append((case, task))
+    overdue = sorted(overdue, key=lambda pair: pair[1]["deadline"])[:10]
     late = cases.count_documents(
         {"centre": centre, "tolerated_due": {"$lt": dt.datetime.combine(today, dt.time())}})
 
@@ -213,18 +217,13 @@ def dashboard_reads(centre: str, start: dt.date, end: dt.date) -> dict:
         "kpis": [(key, kpis.get(key, 0)) for key in (
             "opened", "accepted", "one_window_rate", "on_time_rate", "subtask_on_time_rate",
             "delivered", "subtasks_overdue")] + [
-            ("overdue_now", sum(len(found) for found in overdue.values())),
+            ("overdue_now", overdue_count),
             ("late_tolerated", late), ("complaints", sum(complaints.values())),
             ("rating", round(sum(scores) / len(scores), 2) if scores else None)],
-        "overdue": [{"agency": agency, "item": item, "count": len(found),
-                     "oldest": min(task["deadline"] for _case, task in found),
-                     "cases": "、".join(case["number"] for case, _task in found[:10]),
-                     "windows": "、".join(sorted({windows.get(case.get("window"), "")
-                                                 for case, _task in found})),
-                     "assignees": "、".join(sorted({task.get("assignee") or ""
-                                                   for _case, task in found}))}
-                    for (agency, item), found in sorted(overdue.items(),
-                                                        key=lambda kv: -len(kv[1]))],
+        "overdue": [{"agency": task.get("agency_name"), "item": task.get("item_name"),
+                     "count": 1, "oldest": task["deadline"], "cases": case["number"],
+                     "windows": windows.get(case.get("window"), ""),
+                     "assignees": task.get("assignee") or ""} for case, task in overdue],
         "days": [(day, figures(n)) for day, n in sorted(per_day.items())],
         "tables": [
             ("agencies", [(names.get(code, code), _avg(agency_minutes[code]),

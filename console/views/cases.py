@@ -284,6 +284,7 @@ class CaseView(BaseView):
         in_full = {t.key: life.sees_in_full(case, t, actor) for t in case.subtasks}
         hidden_tasks = {key for key, full in in_full.items() if not full}
         case_actions = tr.case_actions(case, actor)
+        task_actions = {t.key: tr.task_actions(case, t, actor) for t in case.subtasks}
         timeline = [e for e in case.timeline if e.subtask not in hidden_tasks]
         # Everyone the page names, looked up in one query rather than one per person.
         remember_people([case.clerk, *(event.actor for event in timeline)])
@@ -297,8 +298,10 @@ class CaseView(BaseView):
             withheld=life.withheld_by(case, today),
             risks=self._risks(case),
             case_actions=case_actions, actions={t.name for t in case_actions},
-            task_actions={t.key: tr.task_actions(case, t, actor) for t in case.subtasks},
-            task_seen={t.key: subtask_seen(t) for t in case.subtasks},
+            task_actions=task_actions,
+            # only the sub-tasks this user may act on carry a fingerprint in a form
+            task_seen={key: subtask_seen(case.subtask(key))
+                       for key, actions in task_actions.items() if actions},
             in_full=in_full,
             waiting_for={t.key: tr.waiting_for(case, t) for t in case.subtasks
                          if t.status == c.WAITING},
