@@ -4,6 +4,7 @@ centre's figures, every centre for the super-administrator; tenancy; the visitor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -360,29 +361,33 @@ def test_fabs_user_statistics_chart_is_gone(world):
         assert "google" not in client.get(path).get_data(as_text=True).lower()
 
 
-def test_the_dashboard_and_statistics_trace_the_same_overdue_subtasks_now(world):
-    app, cases = world
-    mj = c.Case.objects.get(pk=cases["mj"].pk)
+@contextlib.contextmanager
+def a_minute_overdue(app, world_cases):
+    """The console's clock one minute past the MJ case's licence deadline; the case and task."""
+    mj = c.Case.objects.get(pk=world_cases["mj"].pk)
     licence = next(task for task in mj.subtasks if task.agency == "MJ-AMR")
     app.config["ONEWINDOW_NOW"] = licence.deadline + dt.timedelta(minutes=1)
     try:
+        yield mj, licence
+    finally:
+        app.config["ONEWINDOW_NOW"] = None
+
+
+def test_the_dashboard_and_statistics_trace_the_same_overdue_subtasks_now(world):
+    app, cases = world
+    with a_minute_overdue(app, cases) as (mj, licence):
         admin = client_for(app, "mj_admin")
         dashboard = admin.get("/dashboard/").get_data(as_text=True)
         table = admin.get("/statistics/open_overdue.csv").get_data(as_text=True)
         before = admin.get("/dashboard/?end=2026-11-01").get_data(as_text=True)
-    finally:
-        app.config["ONEWINDOW_NOW"] = None
     # Traced to agency, step and case, on the dashboard and in the statistics' export alike;
     # the period chosen does not change a snapshot of now.
     row = f'data-ow-overdue="{licence.agency_name}|{licence.item_name}"'
     assert row in dashboard and mj.number in dashboard and row in before
     assert licence.item_name in table and mj.number in table
     # LY's administrator does not see MJ's overdue sub-task.
-    app.config["ONEWINDOW_NOW"] = licence.deadline + dt.timedelta(minutes=1)
-    try:
+    with a_minute_overdue(app, cases):
         ly = client_for(app, "ly_admin").get("/dashboard/").get_data(as_text=True)
-    finally:
-        app.config["ONEWINDOW_NOW"] = None
     assert mj.number not in ly
 
 
@@ -391,10 +396,7 @@ def test_the_most_overdue_link_to_the_full_list_of_the_centres_own(world):
     cases hold one, linking to the full list; that list is the centre's own, and a clerk (no
     statistics) has none."""
     app, cases = world
-    mj = c.Case.objects.get(pk=cases["mj"].pk)
-    licence = next(task for task in mj.subtasks if task.agency == "MJ-AMR")
-    app.config["ONEWINDOW_NOW"] = licence.deadline + dt.timedelta(minutes=1)
-    try:
+    with a_minute_overdue(app, cases) as (mj, licence):
         admin = client_for(app, "mj_admin")
         home_page = admin.get("/").get_data(as_text=True)
         dashboard = admin.get("/dashboard/").get_data(as_text=True)
@@ -402,8 +404,6 @@ def test_the_most_overdue_link_to_the_full_list_of_the_centres_own(world):
         other = admin.get("/statistics/overdue-now?centre=LY")
         clerk = client_for(app, "ly_clerk").get("/statistics/overdue-now")
         ly = client_for(app, "ly_admin").get("/statistics/overdue-now").get_data(as_text=True)
-    finally:
-        app.config["ONEWINDOW_NOW"] = None
     for page in (home_page, dashboard):
         assert "/statistics/overdue-now" in page and mj.number in page
         assert f'data-ow-overdue="{licence.agency_name}|{licence.item_name}"' in page
